@@ -1,0 +1,93 @@
+"""Turning what platforms send (HTML, entities, links, odd whitespace) into plain text.
+
+Done once, when an item is stored; the clean text is what is scored, shown and
+exported. Emoji, right-to-left text and other scripts are kept as they are.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from html.parser import HTMLParser
+from urllib.parse import urlsplit
+
+# A comment longer than this is cut, visibly, so one pasted essay cannot slow
+# scoring or swamp a page. Chosen well above any platform's own limit for
+# comments (YouTube 10,000, Facebook 8,000) so real comments are never cut.
+MAX_TEXT_CHARS = 20_000
+TRUNCATION_MARK = " … [cut: {dropped:,} more characters]"
+
+_BLOCK_TAGS = {"p", "br", "div", "li", "blockquote", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "hr"}
+_SKIP_TAGS = {"script", "style", "template", "noscript"}
+_URL = re.compile(r"\bhttps?://[^\s<>\"']+", re.IGNORECASE)
+_SPACES = re.compile(r"[ \t\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_BLANK_LINES = re.compile(r"\n\s*\n+")
+# Control characters other than newline and tab carry nothing a reader needs.
+_CONTROL = {c: None for c in range(32) if c not in (9, 10)} | {127: None}
+_LOOKS_LIKE_HTML = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>|&[#a-zA-Z0-9]+;")
+
+
+class _TextExtractor(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skipping = 0
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        if tag in _SKIP_TAGS:
+            self._skipping += 1
+        elif tag in _BLOCK_TAGS:
+            self.parts.append("\n")
+
+    def handle_startendtag(self, tag: str, attrs) -> None:
+        if tag in _BLOCK_TAGS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _SKIP_TAGS:
+            self._skipping = max(0, self._skipping - 1)
+        elif tag in _BLOCK_TAGS:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self._skipping:
+            self.parts.append(data)
+
+
+def html_to_text(markup: str) -> str:
+    """Visible text of an HTML fragment; tags dropped, entities decoded."""
+    parser = _TextExtractor()
+    try:
+        parser.feed(markup)
+        parser.close()
+    except Exception:  # html.parser is lenient, but never let odd markup lose the text
+        return html.unescape(re.sub(r"<[^>]*>", " ", markup))
+    return "".join(parser.parts)
+
+
+def _link_to_host(match: re.Match) -> str:
+    host = urlsplit(match.group(0)).hostname or ""
+    return f"[{host.removeprefix('www.')}]" if host else ""
+
+
+def clean_text(raw: str | None, max_chars: int = MAX_TEXT_CHARS) -> str:
+    """Plain, readable text from a platform's raw text (HTML or plain)."""
+    if not raw:
+        return ""
+    text = unicodedata.normalize("NFC", str(raw))
+    if _LOOKS_LIKE_HTML.search(text):
+        text = html_to_text(text)
+    text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_CONTROL)
+    text = _URL.sub(_link_to_host, text)
+    text = _SPACES.sub(" ", text)
+    text = "\n".join(line.strip() for line in text.split("\n"))
+    text = _BLANK_LINES.sub("\n\n", text).strip()
+    return truncate(text, max_chars)
+
+
+def truncate(text: str, max_chars: int = MAX_TEXT_CHARS) -> str:
+    """Cut text longer than max_chars, saying how much was dropped."""
+    if len(text) <= max_chars:
+        return text
+    return text[:max_chars].rstrip() + TRUNCATION_MARK.format(dropped=len(text) - max_chars)

@@ -1,0 +1,63 @@
+"""`python -m collectors`: collect configured sources into the store, then score what is new."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from analysis.jobs import score_pending
+from analysis.progress import TerminalProgress
+from collectors.config import ConfigError, load_sources
+from collectors.http import HttpClient
+from collectors.runner import collect_all
+from store.db import DatabaseBusy, db_path
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m collectors", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    run = commands.add_parser("run", help="collect every configured source, then score what is new")
+    run.add_argument("--config", default="sources.toml", help="sources file (default: sources.toml)")
+    run.add_argument("--source", action="append", metavar="NAME", help="only this source (repeatable)")
+    run.add_argument("--db", help="database file (default: $PULSE_DB or data/pulse.duckdb)")
+    return parser
+
+
+def command_run(args: argparse.Namespace) -> int:
+    sources = load_sources(args.config)
+    if args.source:
+        known = {s.name for s in sources}
+        unknown = [n for n in args.source if n not in known]
+        if unknown:
+            raise ConfigError(
+                f"no source named {unknown[0]!r} in {args.config} (known: {', '.join(sorted(known)) or 'none'})"
+            )
+        sources = [s for s in sources if s.name in args.source]
+    db = db_path(args.db)
+    bar = TerminalProgress("collecting")
+    with HttpClient() as http:
+        results = collect_all(sources, db, http, progress=lambda name, n: bar(n))
+    bar.close()
+    for result in results:
+        print(result.summary())
+    scoring_bar = TerminalProgress("scoring")
+    scored = score_pending(db, progress=scoring_bar)
+    scoring_bar.close()
+    print(f"scored {scored} new or changed items")
+    return 1 if results and all(r.error for r in results) else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return {"run": command_run}[args.command](args)
+    except (ConfigError, DatabaseBusy) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted: what was saved is kept; the next run resumes from there", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

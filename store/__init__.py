@@ -1,0 +1,1 @@
+"""DuckDB storage: schema, connections, and every SQL statement the app runs."""

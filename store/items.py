@@ -1,0 +1,157 @@
+"""Writing collected items, and reading back what needs scoring."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+
+import duckdb
+import pandas as pd
+
+ITEM_COLUMNS = [
+    "key", "source_id", "kind", "native_id", "item_type", "thread_id", "parent_id",
+    "author_id", "author_name", "created_at", "collected_at", "title", "text",
+    "raw_text", "url", "lang", "like_count", "reply_count", "is_council",
+    "deleted_at", "content_hash",
+]
+
+# Everything a platform can change about an item; collected_at is ours, not theirs.
+_HASHED = [c for c in ITEM_COLUMNS if c not in ("collected_at", "content_hash", "deleted_at")]
+
+
+def content_hash(row: dict) -> str:
+    digest = hashlib.blake2b(digest_size=16)
+    for column in _HASHED:
+        digest.update(repr(row.get(column)).encode("utf-8", "surrogatepass"))
+        digest.update(b"\x1f")
+    digest.update(repr(row.get("deleted_at") is not None).encode())
+    return digest.hexdigest()
+
+
+def items_frame(rows: list[dict]) -> pd.DataFrame:
+    """Rows (dicts with ITEM_COLUMNS, less content_hash) as a typed frame."""
+    for row in rows:
+        row["content_hash"] = content_hash(row)
+    frame = pd.DataFrame(rows, columns=ITEM_COLUMNS)
+    # Platforms resend an item on several pages; keep the last copy of each key.
+    frame = frame.drop_duplicates("key", keep="last")
+    for column in ("created_at", "collected_at", "deleted_at"):
+        frame[column] = pd.to_datetime(frame[column])
+    for column in ("like_count", "reply_count"):
+        frame[column] = frame[column].astype("Int64")
+    frame["is_council"] = frame["is_council"].astype(bool)
+    return frame
+
+
+def upsert_items(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> tuple[int, int]:
+    """Insert new items and update changed ones; returns (new, updated).
+
+    Unchanged items (same content hash) are not written at all. An item whose
+    text changed loses its score, so it is scored again. Call inside a
+    transaction.
+    """
+    if frame.empty:
+        return 0, 0
+    con.register("incoming", frame)
+    try:
+        new, updated = con.execute(
+            """SELECT count(*) FILTER (WHERE i.key IS NULL),
+                      count(*) FILTER (WHERE i.key IS NOT NULL AND i.content_hash <> n.content_hash)
+               FROM incoming n LEFT JOIN items i ON i.key = n.key"""
+        ).fetchall()[0]
+        if not (new or updated):
+            return 0, 0
+        con.execute(
+            """DELETE FROM scores WHERE item_key IN (
+                 SELECT n.key FROM incoming n JOIN items i ON i.key = n.key
+                 WHERE i.raw_text IS DISTINCT FROM n.raw_text OR i.title IS DISTINCT FROM n.title)"""
+        )
+        columns = ", ".join(ITEM_COLUMNS)
+        updates = ", ".join(
+            f"{c} = excluded.{c}" for c in ITEM_COLUMNS if c not in ("key", "collected_at")
+        )
+        con.execute(
+            f"""INSERT INTO items ({columns})
+                SELECT {columns} FROM incoming n
+                WHERE NOT EXISTS (SELECT 1 FROM items i WHERE i.key = n.key AND i.content_hash = n.content_hash)
+                ON CONFLICT (key) DO UPDATE SET {updates}"""
+        )
+    finally:
+        con.unregister("incoming")
+    return int(new), int(updated)
+
+
+def unscored(con: duckdb.DuckDBPyConnection, limit: int | None = None) -> pd.DataFrame:
+    """Items with no score yet: key, text, title, item_type."""
+    sql = """SELECT i.key, i.text, i.title, i.item_type FROM items i
+             LEFT JOIN scores s ON s.item_key = i.key
+             WHERE s.item_key IS NULL AND i.deleted_at IS NULL
+             ORDER BY i.key"""
+    params: list = []
+    if limit is not None:
+        sql += " LIMIT ?"
+        params.append(limit)
+    return con.execute(sql, params).df()
+
+
+def all_items_for_rescore(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return con.execute(
+        "SELECT key, text, title, item_type FROM items WHERE deleted_at IS NULL ORDER BY key"
+    ).df()
+
+
+def save_scores(con: duckdb.DuckDBPyConnection, scores: pd.DataFrame, scored_at: datetime) -> int:
+    """Upsert one score row per item_key. Officer corrections live in their own table."""
+    if scores.empty:
+        return 0
+    frame = scores.copy()
+    frame["scored_at"] = scored_at
+    columns = [
+        "item_key", "model_version", "compound", "sentiment", "constructive_prob",
+        "feedback_class", "service_area", "hostile", "scored_at",
+    ]
+    for column in columns:
+        if column not in frame:
+            frame[column] = None
+    frame = frame[columns]
+    con.register("new_scores", frame)
+    try:
+        names = ", ".join(columns)
+        updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c != "item_key")
+        con.execute(
+            f"""INSERT INTO scores ({names}) SELECT {names} FROM new_scores
+                ON CONFLICT (item_key) DO UPDATE SET {updates}"""
+        )
+    finally:
+        con.unregister("new_scores")
+    return len(frame)
+
+
+def thread_keys_of(con: duckdb.DuckDBPyConnection, item_keys: list[str]) -> list[str]:
+    """The threads that these items belong to (or are the root of)."""
+    if not item_keys:
+        return []
+    rows = con.execute(
+        """SELECT DISTINCT coalesce(thread_id, key) FROM items
+           WHERE key IN (SELECT unnest(?::VARCHAR[]))
+             AND (thread_id IS NOT NULL OR item_type = 'post')""",
+        [item_keys],
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def replies_for_threads(con: duckdb.DuckDBPyConnection, thread_keys: list[str]) -> pd.DataFrame:
+    """Every reply in these threads with its score: the input to thread flagging."""
+    return con.execute(
+        """SELECT i.thread_id, i.key, i.parent_id, i.author_id, i.author_name, i.created_at,
+                  i.is_council, i.text, i.source_id,
+                  coalesce(c.value, s.sentiment) AS sentiment, s.compound, s.hostile,
+                  s.constructive_prob
+           FROM items i
+           LEFT JOIN scores s ON s.item_key = i.key
+           LEFT JOIN label_corrections c ON c.item_key = i.key AND c.field = 'sentiment'
+           WHERE i.thread_id IN (SELECT unnest(?::VARCHAR[])) AND i.deleted_at IS NULL
+             AND i.key <> i.thread_id
+           ORDER BY i.thread_id, i.created_at""",
+        [thread_keys],
+    ).df()

@@ -1,0 +1,139 @@
+"""The DuckDB schema and its migrations.
+
+Each migration is a list of statements applied in one transaction; the number of
+the last one applied is kept in `schema_version`. Add a migration, never edit one
+that has shipped.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+MIGRATIONS: list[list[str]] = [
+    # 1: the data model of DESIGN.md
+    [
+        """CREATE SEQUENCE IF NOT EXISTS source_ids START 1""",
+        """CREATE TABLE sources (
+            id INTEGER PRIMARY KEY DEFAULT nextval('source_ids'),
+            kind VARCHAR NOT NULL,
+            name VARCHAR NOT NULL UNIQUE,
+            config JSON,
+            cursor JSON,
+            last_run_at TIMESTAMP,
+            last_ok_at TIMESTAMP,
+            last_error VARCHAR
+        )""",
+        """CREATE TABLE items (
+            key VARCHAR PRIMARY KEY,
+            source_id INTEGER NOT NULL,
+            kind VARCHAR NOT NULL,
+            native_id VARCHAR NOT NULL,
+            item_type VARCHAR NOT NULL,
+            thread_id VARCHAR,
+            parent_id VARCHAR,
+            author_id VARCHAR,
+            author_name VARCHAR,
+            created_at TIMESTAMP NOT NULL,
+            collected_at TIMESTAMP NOT NULL,
+            title VARCHAR,
+            text VARCHAR NOT NULL,
+            raw_text VARCHAR,
+            url VARCHAR,
+            lang VARCHAR,
+            like_count INTEGER,
+            reply_count INTEGER,
+            is_council BOOLEAN NOT NULL DEFAULT false,
+            deleted_at TIMESTAMP,
+            content_hash VARCHAR NOT NULL
+        )""",
+        "CREATE INDEX items_thread ON items (thread_id)",
+        "CREATE INDEX items_created ON items (created_at)",
+        """CREATE TABLE scores (
+            item_key VARCHAR PRIMARY KEY,
+            model_version VARCHAR NOT NULL,
+            compound DOUBLE NOT NULL,
+            sentiment VARCHAR NOT NULL,
+            constructive_prob DOUBLE,
+            feedback_class VARCHAR NOT NULL,
+            service_area VARCHAR,
+            hostile BOOLEAN NOT NULL DEFAULT false,
+            scored_at TIMESTAMP NOT NULL
+        )""",
+        """CREATE TABLE threads (
+            thread_key VARCHAR PRIMARY KEY,
+            source_id INTEGER,
+            flagged BOOLEAN NOT NULL DEFAULT false,
+            flag_reasons VARCHAR,
+            pileon_score DOUBLE,
+            reply_count INTEGER NOT NULL DEFAULT 0,
+            negative_count INTEGER NOT NULL DEFAULT 0,
+            author_count INTEGER NOT NULL DEFAULT 0,
+            first_reply_at TIMESTAMP,
+            last_reply_at TIMESTAMP,
+            flagged_at TIMESTAMP,
+            status VARCHAR NOT NULL DEFAULT 'new',
+            assignee VARCHAR,
+            silenced BOOLEAN NOT NULL DEFAULT false,
+            updated_at TIMESTAMP
+        )""",
+        """CREATE SEQUENCE IF NOT EXISTS action_ids START 1""",
+        """CREATE TABLE actions (
+            id BIGINT PRIMARY KEY DEFAULT nextval('action_ids'),
+            acted_at TIMESTAMP NOT NULL,
+            actor VARCHAR NOT NULL,
+            action VARCHAR NOT NULL,
+            thread_key VARCHAR,
+            item_key VARCHAR,
+            value VARCHAR,
+            note VARCHAR
+        )""",
+        """CREATE TABLE label_corrections (
+            item_key VARCHAR NOT NULL,
+            field VARCHAR NOT NULL,
+            value VARCHAR NOT NULL,
+            actor VARCHAR NOT NULL,
+            corrected_at TIMESTAMP NOT NULL,
+            PRIMARY KEY (item_key, field)
+        )""",
+        """CREATE SEQUENCE IF NOT EXISTS run_ids START 1""",
+        """CREATE TABLE runs (
+            id BIGINT PRIMARY KEY DEFAULT nextval('run_ids'),
+            source_id INTEGER NOT NULL,
+            started_at TIMESTAMP NOT NULL,
+            finished_at TIMESTAMP,
+            fetched INTEGER NOT NULL DEFAULT 0,
+            new INTEGER NOT NULL DEFAULT 0,
+            updated INTEGER NOT NULL DEFAULT 0,
+            errors INTEGER NOT NULL DEFAULT 0,
+            error_text VARCHAR
+        )""",
+        """CREATE TABLE settings (
+            name VARCHAR PRIMARY KEY,
+            value VARCHAR
+        )""",
+    ],
+]
+
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def current_version(con: duckdb.DuckDBPyConnection) -> int:
+    con.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+    row = con.execute("SELECT max(version) FROM schema_version").fetchall()[0]
+    return row[0] or 0
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> int:
+    """Bring the database up to SCHEMA_VERSION; returns the version it is now at."""
+    version = current_version(con)
+    for number in range(version + 1, SCHEMA_VERSION + 1):
+        con.execute("BEGIN TRANSACTION")
+        try:
+            for statement in MIGRATIONS[number - 1]:
+                con.execute(statement)
+            con.execute("INSERT INTO schema_version VALUES (?)", [number])
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+    return SCHEMA_VERSION

@@ -1,0 +1,71 @@
+"""The `sources` and `runs` tables: configured channels, their cursors, their health."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+import duckdb
+
+from store.db import fetch_one
+
+
+def sync_source(con: duckdb.DuckDBPyConnection, name: str, kind: str, config: dict) -> int:
+    """Make sure a configured source has a row; returns its id. Config is kept current."""
+    row = fetch_one(con, "SELECT id FROM sources WHERE name = ?", [name])
+    if row:
+        con.execute(
+            "UPDATE sources SET kind = ?, config = ? WHERE id = ?", [kind, json.dumps(config), row[0]]
+        )
+        return row[0]
+    return con.execute(
+        "INSERT INTO sources (kind, name, config, cursor) VALUES (?, ?, ?, '{}') RETURNING id",
+        [kind, name, json.dumps(config)],
+    ).fetchall()[0][0]
+
+
+def get_cursor(con: duckdb.DuckDBPyConnection, source_id: int) -> dict:
+    row = fetch_one(con, "SELECT cursor FROM sources WHERE id = ?", [source_id])
+    return json.loads(row[0]) if row and row[0] else {}
+
+
+def save_cursor(con: duckdb.DuckDBPyConnection, source_id: int, cursor: dict) -> None:
+    con.execute("UPDATE sources SET cursor = ? WHERE id = ?", [json.dumps(cursor), source_id])
+
+
+def start_run(con: duckdb.DuckDBPyConnection, source_id: int, at: datetime) -> int:
+    con.execute("UPDATE sources SET last_run_at = ? WHERE id = ?", [at, source_id])
+    return con.execute(
+        "INSERT INTO runs (source_id, started_at) VALUES (?, ?) RETURNING id", [source_id, at]
+    ).fetchall()[0][0]
+
+
+def add_to_run(con: duckdb.DuckDBPyConnection, run_id: int, fetched: int, new: int, updated: int) -> None:
+    """Count a saved batch; called in the batch's own transaction so counts match the data."""
+    con.execute(
+        "UPDATE runs SET fetched = fetched + ?, new = new + ?, updated = updated + ? WHERE id = ?",
+        [fetched, new, updated, run_id],
+    )
+
+
+def finish_run(
+    con: duckdb.DuckDBPyConnection,
+    run_id: int,
+    source_id: int,
+    at: datetime,
+    error: str | None,
+    warnings: list[str],
+) -> None:
+    """Close the run; a clean run clears the source's last error, a failed one records it."""
+    problems = ([error] if error else []) + warnings
+    text = "; ".join(problems) or None
+    con.execute(
+        "UPDATE runs SET finished_at = ?, errors = ?, error_text = ? WHERE id = ?",
+        [at, len(problems), text, run_id],
+    )
+    if error:
+        con.execute("UPDATE sources SET last_error = ? WHERE id = ?", [text, source_id])
+    else:
+        con.execute(
+            "UPDATE sources SET last_ok_at = ?, last_error = ? WHERE id = ?", [at, text, source_id]
+        )

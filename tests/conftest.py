@@ -1,0 +1,41 @@
+"""Shared fixtures: fresh databases, paths, and the repository root."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from store.db import memory
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures"
+SHARED_DATA = ROOT.parent / "shared" / "data"
+
+
+@pytest.fixture
+def fresh_db():
+    """A migrated in-memory database, closed after the test."""
+    con = memory()
+    yield con
+    con.close()
+
+
+@pytest.fixture
+def db_path(tmp_path, monkeypatch) -> Path:
+    """A path for a real DuckDB file; PULSE_DB points at it for code that reads the environment."""
+    path = tmp_path / "pulse.duckdb"
+    monkeypatch.setenv("PULSE_DB", str(path))
+    return path
+
+
+@pytest.fixture(autouse=True)
+def _run_from_root(monkeypatch):
+    """Tests run from the repository root, as the app and CLI do."""
+    monkeypatch.chdir(ROOT)
+    yield
+
+
+def in_ci() -> bool:
+    return bool(os.environ.get("CI"))
