@@ -20,7 +20,7 @@ TRUNCATION_MARK = " … [cut: {dropped:,} more characters]"
 
 _BLOCK_TAGS = {"p", "br", "div", "li", "blockquote", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "hr"}
 _SKIP_TAGS = {"script", "style", "template", "noscript"}
-_URL = re.compile(r"\bhttps?://[^\s<>\"']+", re.IGNORECASE)
+_URL = re.compile(r"\bhttps?://[^\s<>\"'()\[\]]+", re.IGNORECASE)
 _SPACES = re.compile(r"[ \t\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
 # Control characters other than newline and tab carry nothing a reader needs.

@@ -71,7 +71,7 @@ def ensure_schema(path: Path, wait_s: float = 30.0) -> None:
     if path.exists():
         con = _open(path, read_only=True, wait_s=wait_s)
         try:
-            if current_version_readonly(con) >= SCHEMA_VERSION:
+            if current_version(con) >= SCHEMA_VERSION:
                 _migrated.add(key)
                 return
         finally:
@@ -82,13 +82,6 @@ def ensure_schema(path: Path, wait_s: float = 30.0) -> None:
     finally:
         con.close()
     _migrated.add(key)
-
-
-def current_version_readonly(con: duckdb.DuckDBPyConnection) -> int:
-    exists = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
-    ).fetchall()[0][0]
-    return current_version(con) if exists else 0
 
 
 @contextmanager

@@ -118,7 +118,12 @@ SCHEMA_VERSION = len(MIGRATIONS)
 
 
 def current_version(con: duckdb.DuckDBPyConnection) -> int:
-    con.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+    """The last migration applied; 0 for a new database. Works on read-only connections."""
+    exists = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
+    ).fetchall()[0][0]
+    if not exists:
+        return 0
     row = con.execute("SELECT max(version) FROM schema_version").fetchall()[0]
     return row[0] or 0
 
@@ -126,6 +131,7 @@ def current_version(con: duckdb.DuckDBPyConnection) -> int:
 def migrate(con: duckdb.DuckDBPyConnection) -> int:
     """Bring the database up to SCHEMA_VERSION; returns the version it is now at."""
     version = current_version(con)
+    con.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
     for number in range(version + 1, SCHEMA_VERSION + 1):
         con.execute("BEGIN TRANSACTION")
         try:

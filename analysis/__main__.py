@@ -1,0 +1,114 @@
+"""`python -m analysis`: score any CSV, rescore the store, write the weekly export."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.export import WeekError, build_weekly_items, last_complete_week, write_bytes_atomically
+from analysis.jobs import rescore_all
+from analysis.progress import TerminalProgress
+from analysis.scoring import SCORE_COLUMNS, score_texts
+from store.db import DatabaseBusy, db_path
+
+
+class UsageError(Exception):
+    """A user mistake: shown as one line, exit code 2."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m analysis", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    score = commands.add_parser("score", help="score any CSV: adds " + ", ".join(SCORE_COLUMNS))
+    score.add_argument("input", metavar="IN.csv")
+    score.add_argument("--text-column", required=True, metavar="COL")
+    score.add_argument("-o", "--output", required=True, metavar="OUT.csv")
+
+    rescore = commands.add_parser("rescore", help="rescore stored items with the shipped models")
+    rescore.add_argument("--db", help="database file (default: $PULSE_DB or data/pulse.duckdb)")
+
+    export = commands.add_parser("export", help="the weekly CSV for an ISO week")
+    when = export.add_mutually_exclusive_group(required=True)
+    when.add_argument("--week", help="ISO week, e.g. 2026-W47 (Monday to Sunday, Europe/London)")
+    when.add_argument("--last-week", action="store_true", help="the last complete week (for a scheduler)")
+    export.add_argument("-o", "--output", metavar="FILE", help="default: pulse-items-WEEK.csv")
+    export.add_argument("--db", help="database file (default: $PULSE_DB or data/pulse.duckdb)")
+    export.add_argument(
+        "--real-authors", action="store_true", help="show author names instead of pseudonyms"
+    )
+    return parser
+
+
+def command_score(args: argparse.Namespace) -> int:
+    source = Path(args.input)
+    if not source.is_file():
+        raise UsageError(f"no such file: {source}")
+    try:
+        frame = pd.read_csv(source, dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as error:
+        raise UsageError(f"{source} is not a readable CSV: {error}") from None
+    if args.text_column not in frame.columns:
+        raise UsageError(
+            f"{source} has no column {args.text_column!r} (columns: {', '.join(frame.columns)})"
+        )
+    bar = TerminalProgress("scoring")
+    parts = []
+    batch = 2_000
+    for start in range(0, len(frame), batch):
+        parts.append(score_texts(frame[args.text_column].iloc[start : start + batch]))
+        bar(min(start + batch, len(frame)), len(frame))
+    bar.close()
+    scores = pd.concat(parts) if parts else pd.DataFrame(columns=SCORE_COLUMNS)
+    for column in SCORE_COLUMNS:
+        frame[column] = scores[column] if len(frame) else []
+    frame.to_csv(args.output, index=False)
+    print(f"scored {len(frame)} rows -> {args.output}")
+    return 0
+
+
+def command_rescore(args: argparse.Namespace) -> int:
+    bar = TerminalProgress("rescoring")
+    count = rescore_all(db_path(args.db), progress=bar)
+    bar.close()
+    print(f"rescored {count} items")
+    return 0
+
+
+def command_export(args: argparse.Namespace) -> int:
+    week = last_complete_week() if args.last_week else args.week
+    db = db_path(args.db)
+    if not db.exists():
+        raise UsageError(f"no database at {db}: run `python -m collectors run` first")
+    data, rows = build_weekly_items(db, week, pseudonymise=not args.real_authors, actor=_actor())
+    output = Path(args.output or f"pulse-items-{week.upper()}.csv")
+    write_bytes_atomically(output, data)
+    print(f"wrote {rows} items for {week.upper()} -> {output}")
+    return 0
+
+
+def _actor() -> str:
+    try:
+        return f"cli:{getpass.getuser()}"
+    except Exception:
+        return "cli"
+
+
+COMMANDS = {"score": command_score, "rescore": command_rescore, "export": command_export}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except (UsageError, WeekError, DatabaseBusy, OSError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,47 @@
+"""Queries behind the weekly export, and the audit record of each export."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import duckdb
+import pandas as pd
+
+
+def items_between(con: duckdb.DuckDBPyConnection, start: datetime, end: datetime) -> pd.DataFrame:
+    """Every scored or unscored item created in [start, end) (naive UTC), with its scores,
+    officers' corrections applied, its source and its thread's flag."""
+    return con.execute(
+        """SELECT i.key AS item_key, s_.name AS source, i.kind, i.item_type,
+                  i.created_at, coalesce(i.thread_id, CASE WHEN i.item_type = 'post' THEN i.key END) AS thread_key,
+                  i.parent_id, i.author_id, i.author_name, i.is_council, i.title, i.text, i.url,
+                  coalesce(cs.value, sc.sentiment) AS sentiment, sc.compound, sc.constructive_prob,
+                  coalesce(cf.value, sc.feedback_class) AS feedback_class, sc.service_area, sc.hostile,
+                  coalesce(t.flagged, false) AS thread_flagged, sc.model_version
+           FROM items i
+           JOIN sources s_ ON s_.id = i.source_id
+           LEFT JOIN scores sc ON sc.item_key = i.key
+           LEFT JOIN label_corrections cs ON cs.item_key = i.key AND cs.field = 'sentiment'
+           LEFT JOIN label_corrections cf ON cf.item_key = i.key AND cf.field = 'feedback_class'
+           LEFT JOIN threads t ON t.thread_key = coalesce(i.thread_id, i.key)
+           WHERE i.created_at >= ? AND i.created_at < ? AND i.deleted_at IS NULL
+           ORDER BY i.created_at, i.key""",
+        [start, end],
+    ).df()
+
+
+def get_setting(con: duckdb.DuckDBPyConnection, name: str) -> str | None:
+    rows = con.execute("SELECT value FROM settings WHERE name = ?", [name]).fetchall()
+    return rows[0][0] if rows else None
+
+
+def set_setting_if_absent(con: duckdb.DuckDBPyConnection, name: str, value: str) -> str:
+    """Store a setting unless one is there already; returns the value in force."""
+    con.execute("INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING", [name, value])
+    return get_setting(con, name)
+
+
+def record_export(con: duckdb.DuckDBPyConnection, actor: str, what: str, at: datetime) -> None:
+    con.execute(
+        "INSERT INTO actions (acted_at, actor, action, value) VALUES (?, ?, 'export', ?)", [at, actor, what]
+    )

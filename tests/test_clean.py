@@ -1,0 +1,38 @@
+import pytest
+
+from analysis.clean import MAX_TEXT_CHARS, clean_text, truncate
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("<p>Bins &amp; recycling</p><p>missed again</p>", "Bins & recycling\n\nmissed again"),
+        ("It&#39;s fine<br>really", "It's fine\nreally"),
+        ("<script>alert(1)</script>hello", "hello"),
+        ("see https://www.example.gov.uk/bins?x=1 now", "see [example.gov.uk] now"),
+        ("  lots   of\t\tspace  ", "lots of space"),
+        ("emoji stay 😡🚮 and עברית", "emoji stay 😡🚮 and עברית"),
+        ("bell\x07 and nul\x00 go", "bell and nul go"),
+        ("", ""),
+        (None, ""),
+        ("plain 3 < 5 and 7 > 2", "plain 3 < 5 and 7 > 2"),
+    ],
+)
+def test_clean_text(raw, expected):
+    assert clean_text(raw) == expected
+
+
+def test_markdown_is_left_as_literal_text():
+    raw = "![x](http://198.51.100.7/t.png) **bold** [link](javascript:alert(1))"
+    assert clean_text(raw) == "![x]([198.51.100.7]) **bold** [link](javascript:alert(1))"
+
+
+def test_long_text_is_cut_visibly():
+    text = clean_text("a" * 50_000)
+    assert text.startswith("a" * MAX_TEXT_CHARS)
+    assert text.endswith("[cut: 30,000 more characters]")
+    assert len(text) < MAX_TEXT_CHARS + 50
+
+
+def test_truncate_leaves_short_text_alone():
+    assert truncate("short", 10) == "short"

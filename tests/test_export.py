@@ -1,0 +1,133 @@
+import csv
+import io
+import subprocess
+import sys
+from datetime import date, datetime
+
+import pytest
+
+from analysis.export import (
+    WeekError, last_complete_week, neutralise_formula, parse_iso_week, weekly_items_csv,
+)
+from analysis.jobs import score_pending
+from collectors.config import SourceConfig
+from store.db import connect
+from tests.conftest import ROOT
+from tests.factories import comment, post, store_items
+
+SOURCE = SourceConfig(name="Guardian test", kind="guardian", options={"discussions": ["/p/1"]},
+                      council_accounts=("brackenfordcouncil",))
+
+
+def read_csv(data: bytes) -> list[dict]:
+    assert data.startswith(b"\xef\xbb\xbf"), "UTF-8 with BOM, for Excel"
+    return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+
+
+def test_week_boundaries_follow_london_time_across_the_clock_change():
+    # 2026-W43: Monday 19 October (BST, UTC+1) to Monday 26 October (GMT, clocks went back on the 25th)
+    assert parse_iso_week("2026-W43") == (datetime(2026, 10, 18, 23, 0), datetime(2026, 10, 26, 0, 0))
+    assert parse_iso_week("2026w47") == (datetime(2026, 11, 16, 0, 0), datetime(2026, 11, 23, 0, 0))
+
+
+@pytest.mark.parametrize("bad", ["2026-47", "W47", "2026-W54", "2025-W53", "last week", ""])
+def test_bad_weeks_are_refused_in_words(bad):
+    with pytest.raises(WeekError):
+        parse_iso_week(bad)
+
+
+def test_last_complete_week():
+    assert last_complete_week(date(2026, 11, 30)) == "2026-W48"  # a Monday
+    assert last_complete_week(date(2026, 11, 29)) == "2026-W47"  # a Sunday
+    assert last_complete_week(date(2027, 1, 4)) == "2026-W53"
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"), ("+44 1234", "'+44 1234"),
+     ("-1", "'-1"), ("@SUM(A1)", "'@SUM(A1)"), ("\tx", "'\tx"), ("\rx", "'\rx"),
+     ("fine", "fine"), (3, 3), (None, None)],
+)
+def test_formula_cells_are_neutralised(value, expected):
+    assert neutralise_formula(value) == expected
+
+
+@pytest.fixture
+def week_db(db_path):
+    items = [
+        post("/p/1", "Council budget story", datetime(2026, 10, 18, 22, 59)),  # Sunday 23:59 BST: week 42
+        comment("c1", "First of the week, really good idea", datetime(2026, 10, 18, 23, 0), "/p/1", author="alice"),
+        comment("c2", "=HYPERLINK(\"http://evil.invalid\",\"click\")", datetime(2026, 10, 21, 12), "/p/1", author="bob"),
+        comment("c3", "Thank you, we will look at it", datetime(2026, 10, 22, 9), "/p/1", author="brackenfordcouncil"),
+        comment("c4", "Last minute of Sunday, terrible service", datetime(2026, 10, 25, 23, 59), "/p/1", author="alice"),
+        comment("c5", "Monday already", datetime(2026, 10, 26, 0, 0), "/p/1", author="carol"),  # week 44
+    ]
+    with connect(db_path) as con:
+        store_items(con, SOURCE, items)
+    score_pending(db_path)
+    return db_path
+
+
+def test_weekly_export_rows_columns_and_pseudonyms(week_db):
+    rows = read_csv(weekly_items_csv(week_db, "2026-W43"))
+    assert [r["item_key"] for r in rows] == ["guardian:c1", "guardian:c2", "guardian:c3", "guardian:c4"]
+    assert rows[0]["created_at_london"] == "2026-10-19 00:00:00"
+    assert rows[3]["created_at_london"] == "2026-10-25 23:59:00"
+    assert rows[1]["text"].startswith("'=HYPERLINK")
+    assert rows[0]["author"].startswith("author-") and rows[0]["author"] == rows[3]["author"]
+    assert rows[0]["author"] != rows[1]["author"]
+    assert rows[2]["author"] == "brackenfordcouncil"  # the council's own account is not pseudonymised
+    assert {r["sentiment"] for r in rows} <= {"positive", "neutral", "negative"}
+    assert "alice" not in weekly_items_csv(week_db, "2026-W43").decode("utf-8-sig")
+
+
+def test_pseudonyms_are_stable_across_exports(week_db):
+    first = read_csv(weekly_items_csv(week_db, "2026-W43"))
+    second = read_csv(weekly_items_csv(week_db, "2026-W43"))
+    assert [r["author"] for r in first] == [r["author"] for r in second]
+
+
+def test_export_is_recorded_in_the_audit_log(week_db):
+    weekly_items_csv(week_db, "2026-W43", actor="officer:jo")
+    with connect(week_db, read_only=True) as con:
+        assert con.execute("SELECT actor, action, value FROM actions").fetchall() == [
+            ("officer:jo", "export", "weekly items 2026-W43: 4 rows")
+        ]
+
+
+def run_cli(*args, env_db=None):
+    return subprocess.run([sys.executable, "-m", "analysis", *args], cwd=ROOT, capture_output=True, text=True)
+
+
+def test_export_cli_writes_the_file(week_db, tmp_path):
+    out = tmp_path / "week.csv"
+    result = run_cli("export", "--week", "2026-W43", "-o", str(out), "--db", str(week_db))
+    assert result.returncode == 0, result.stderr
+    assert "wrote 4 items for 2026-W43" in result.stdout
+    assert len(read_csv(out.read_bytes())) == 4
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [(["export", "--week", "2026-99"], "is not an ISO week"),
+     (["export", "--week", "2026-W47", "--db", "/nonexistent/x.duckdb"], "no database at"),
+     (["score", "/nonexistent.csv", "--text-column", "t", "-o", "x.csv"], "no such file")],
+)
+def test_cli_mistakes_are_one_line_errors(args, message, week_db):
+    if "--db" not in args and args[0] == "export":
+        args = [*args, "--db", str(week_db)]
+    result = run_cli(*args)
+    assert result.returncode == 2
+    assert message in result.stderr and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_score_cli_adds_columns(tmp_path):
+    source = tmp_path / "in.csv"
+    source.write_text("id,comment\n1,The new bin schedule is great\n2,\"Potholes everywhere, awful\"\n", encoding="utf-8")
+    out = tmp_path / "out.csv"
+    result = run_cli("score", str(source), "--text-column", "comment", "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert [r["sentiment"] for r in rows] == ["positive", "negative"]
+    assert {"compound", "constructive_prob", "feedback_class", "service_area", "hostile"} <= set(rows[0])

@@ -1,0 +1,56 @@
+from datetime import datetime
+
+import duckdb
+import pytest
+
+from analysis.jobs import score_pending
+from collectors.config import SourceConfig
+from store.db import connect, memory
+from store.schema import SCHEMA_VERSION, current_version
+from tests.factories import comment, post, store_items
+
+SOURCE = SourceConfig(name="Guardian test", kind="guardian", options={"discussions": ["/p/1"]},
+                      council_accounts=("brackenfordcouncil",))
+
+
+def test_migrations_are_recorded_once(tmp_path):
+    path = tmp_path / "p.duckdb"
+    with connect(path) as con:
+        assert current_version(con) == SCHEMA_VERSION
+    with connect(path) as con:  # opening again applies nothing twice
+        assert con.execute("SELECT count(*) FROM schema_version").fetchall() == [(SCHEMA_VERSION,)]
+
+
+def test_upsert_counts_new_updated_and_skips_unchanged(fresh_db):
+    when = datetime(2026, 11, 1, 10)
+    items = [post("/p/1", "Council tweets for 24 hours", when),
+             comment("c1", "<p>What a waste of money</p>", when, "/p/1")]
+    store_items(fresh_db, SOURCE, items)
+    store_items(fresh_db, SOURCE, items)
+    assert fresh_db.execute("SELECT count(*), count(DISTINCT key) FROM items").fetchall() == [(2, 2)]
+    assert fresh_db.execute("SELECT text FROM items WHERE key = 'guardian:c1'").fetchall() == [("What a waste of money",)]
+
+
+def test_changed_text_loses_its_score_and_is_rescored(db_path):
+    when = datetime(2026, 11, 1, 10)
+    with connect(db_path) as con:
+        store_items(con, SOURCE, [post("/p/1", "Story", when), comment("c1", "I love this", when, "/p/1")])
+    assert score_pending(db_path) == 2
+    assert score_pending(db_path) == 0  # nothing new: nothing scored
+    with connect(db_path) as con:
+        store_items(con, SOURCE, [comment("c1", "I hate this, awful", when, "/p/1")])
+    assert score_pending(db_path) == 1
+    with connect(db_path, read_only=True) as con:
+        assert con.execute("SELECT sentiment FROM scores WHERE item_key = 'guardian:c1'").fetchall() == [("negative",)]
+
+
+def test_council_account_is_marked(fresh_db):
+    when = datetime(2026, 11, 1, 10)
+    store_items(fresh_db, SOURCE, [comment("c1", "We are looking into it", when, "/p/1", author="BrackenfordCouncil")])
+    assert fresh_db.execute("SELECT is_council FROM items").fetchall() == [(True,)]
+
+
+def test_read_only_connection_on_a_new_file_creates_the_schema(tmp_path):
+    path = tmp_path / "new.duckdb"
+    with connect(path, read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM items").fetchall() == [(0,)]
