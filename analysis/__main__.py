@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import getpass
 import sys
 from pathlib import Path
 
@@ -14,6 +13,7 @@ from analysis.jobs import rescore_all
 from analysis.progress import TerminalProgress
 from analysis.scoring import SCORE_COLUMNS, score_texts
 from store.db import DatabaseBusy, db_path
+from store.governance import cli_actor
 
 
 class UsageError(Exception):
@@ -84,18 +84,11 @@ def command_export(args: argparse.Namespace) -> int:
     db = db_path(args.db)
     if not db.exists():
         raise UsageError(f"no database at {db}: run `python -m collectors run` first")
-    data, rows = build_weekly_items(db, week, pseudonymise=not args.real_authors, actor=_actor())
+    data, rows = build_weekly_items(db, week, pseudonymise=not args.real_authors, actor=cli_actor())
     output = Path(args.output or f"pulse-items-{week.upper()}.csv")
     write_bytes_atomically(output, data)
     print(f"wrote {rows} items for {week.upper()} -> {output}")
     return 0
-
-
-def _actor() -> str:
-    try:
-        return f"cli:{getpass.getuser()}"
-    except Exception:
-        return "cli"
 
 
 COMMANDS = {"score": command_score, "rescore": command_rescore, "export": command_export}

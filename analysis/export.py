@@ -21,7 +21,8 @@ import pandas as pd
 
 from collectors.config import read_secret
 from store.db import connect, transaction
-from store.export import items_between, record_export, set_setting_if_absent
+from store.export import items_between, set_setting_if_absent
+from store.governance import record_action
 
 LONDON = ZoneInfo("Europe/London")
 _WEEK = re.compile(r"^(\d{4})-?W(\d{2})$", re.IGNORECASE)
@@ -62,6 +63,10 @@ def last_complete_week(today: date | None = None) -> str:
     today = today or datetime.now(LONDON).date()
     year, week, _ = (today - timedelta(days=7)).isocalendar()
     return f"{year}-W{week:02d}"
+
+
+def _utcnow() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
 def neutralise_formula(value):
@@ -152,5 +157,5 @@ def build_weekly_items(db, week: str, *, pseudonymise: bool = True, actor: str =
         items = items_between(con, start, end)
     data = to_excel_csv(items_table(items, key))
     with connect(db) as con, transaction(con):
-        record_export(con, actor, f"weekly items {week}: {len(items)} rows", datetime.now(timezone.utc).replace(tzinfo=None))
+        record_action(con, actor, "export", f"weekly items {week}: {len(items)} rows", _utcnow())
     return data, len(items)

@@ -8,9 +8,11 @@ import sys
 from analysis.jobs import score_pending
 from analysis.progress import TerminalProgress
 from collectors.config import ConfigError, load_sources
+from collectors.housekeeping import erase, purge
 from collectors.http import HttpClient
 from collectors.runner import collect_all
 from store.db import DatabaseBusy, db_path
+from store.governance import cli_actor
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -20,6 +22,13 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--config", default="sources.toml", help="sources file (default: sources.toml)")
     run.add_argument("--source", action="append", metavar="NAME", help="only this source (repeatable)")
     run.add_argument("--db", help="database file (default: $PULSE_DB or data/pulse.duckdb)")
+
+    purge = commands.add_parser("purge", help="delete items older than their source's retention_days")
+    purge.add_argument("--db", help="database file (default: $PULSE_DB or data/pulse.duckdb)")
+
+    erase = commands.add_parser("erase", help="erase every item by one author (a data subject's request)")
+    erase.add_argument("--author", required=True, help="the author's id or display name, exactly as stored")
+    erase.add_argument("--db", help="database file (default: $PULSE_DB or data/pulse.duckdb)")
     return parser
 
 
@@ -44,13 +53,43 @@ def command_run(args: argparse.Namespace) -> int:
     scored = score_pending(db, progress=scoring_bar)
     scoring_bar.close()
     print(f"scored {scored} new or changed items")
+    report_purge(purge(db))
     return 1 if results and all(r.error for r in results) else 0
+
+
+def report_purge(deleted: dict[str, int]) -> None:
+    for name, count in deleted.items():
+        print(f"{name}: deleted {count} items past retention")
+
+
+def command_purge(args: argparse.Namespace) -> int:
+    deleted = purge(existing_db(args.db), actor=cli_actor())
+    report_purge(deleted)
+    if not deleted:
+        print("nothing is past its retention period")
+    return 0
+
+
+def command_erase(args: argparse.Namespace) -> int:
+    count = erase(existing_db(args.db), args.author, actor=cli_actor())
+    print(f"erased {count} items by that author" if count else "no items by that author")
+    return 0
+
+
+def existing_db(path: str | None):
+    db = db_path(path)
+    if not db.exists():
+        raise ConfigError(f"no database at {db}")
+    return db
+
+
+COMMANDS = {"run": command_run, "purge": command_purge, "erase": command_erase}
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        return {"run": command_run}[args.command](args)
+        return COMMANDS[args.command](args)
     except (ConfigError, DatabaseBusy) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -39,9 +39,3 @@ def set_setting_if_absent(con: duckdb.DuckDBPyConnection, name: str, value: str)
     """Store a setting unless one is there already; returns the value in force."""
     con.execute("INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING", [name, value])
     return get_setting(con, name)
-
-
-def record_export(con: duckdb.DuckDBPyConnection, actor: str, what: str, at: datetime) -> None:
-    con.execute(
-        "INSERT INTO actions (acted_at, actor, action, value) VALUES (?, ?, 'export', ?)", [at, actor, what]
-    )

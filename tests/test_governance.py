@@ -1,0 +1,75 @@
+import subprocess
+import sys
+from datetime import datetime
+
+from analysis.export import weekly_items_csv
+from analysis.jobs import score_pending
+from collectors.config import SourceConfig
+from collectors.housekeeping import erase, purge
+from store.db import connect
+from tests.conftest import ROOT
+from tests.factories import comment, post, store_items
+
+SHORT = SourceConfig(name="Short-lived", kind="guardian", options={"discussions": ["/p/1"]}, retention_days=30)
+LONG = SourceConfig(name="Kept a year", kind="guardian", options={"discussions": ["/p/2"]})
+NOW = datetime(2026, 11, 29, 12)
+
+
+def seed(db_path):
+    with connect(db_path) as con:
+        store_items(con, SHORT, [
+            post("/p/1", "Old story", datetime(2026, 10, 1)),
+            comment("old", "An old comment", datetime(2026, 10, 2), "/p/1", author="dave"),
+            comment("new", "A recent comment", datetime(2026, 11, 20), "/p/1", author="erin"),
+        ])
+        store_items(con, LONG, [
+            post("/p/2", "Another story", datetime(2026, 10, 1)),
+            comment("d2", "Dave again, still angry, awful", datetime(2026, 11, 18), "/p/2", author="dave"),
+            comment("f1", "Frank agrees", datetime(2026, 11, 18), "/p/2", author="frank"),
+        ])
+    score_pending(db_path)
+
+
+def keys(db_path):
+    with connect(db_path, read_only=True) as con:
+        return {r[0] for r in con.execute("SELECT key FROM items").fetchall()}
+
+
+def test_purge_follows_each_sources_retention(db_path):
+    seed(db_path)
+    assert purge(db_path, now=NOW) == {"Short-lived": 2}
+    assert keys(db_path) == {"guardian:new", "guardian:/p/2", "guardian:d2", "guardian:f1"}
+    with connect(db_path, read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM scores WHERE item_key IN ('guardian:old', 'guardian:/p/1')").fetchall() == [(0,)]
+        (action,) = con.execute("SELECT action, value FROM actions").fetchall()
+    assert action == ("purge", "deleted items past retention (Short-lived: 2)")
+    assert purge(db_path, now=NOW) == {}  # nothing more to do, nothing more logged
+
+
+def test_erase_removes_an_author_everywhere_and_logs_without_the_name(db_path):
+    seed(db_path)
+    assert erase(db_path, "dave", actor="officer:ig") == 2
+    assert "guardian:old" not in keys(db_path) and "guardian:d2" not in keys(db_path)
+    with connect(db_path, read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM scores WHERE item_key IN ('guardian:old','guardian:d2')").fetchall() == [(0,)]
+        assert con.execute("SELECT max(reply_count) FROM threads WHERE thread_key = 'guardian:/p/2'").fetchall() == [(1,)]
+        actor, action, value = con.execute("SELECT actor, action, value FROM actions").fetchall()[0]
+    assert (actor, action) == ("officer:ig", "erase")
+    assert value.startswith("erased 2 items of author-") and "dave" not in value
+    export = weekly_items_csv(db_path, "2026-W47").decode("utf-8-sig")
+    assert "Dave again" not in export and "Frank agrees" in export
+
+
+def test_erase_and_purge_from_the_command_line(db_path):
+    seed(db_path)
+    run = lambda *a: subprocess.run([sys.executable, "-m", "collectors", *a, "--db", str(db_path)],
+                                    cwd=ROOT, capture_output=True, text=True)
+    result = run("erase", "--author", "frank")
+    assert result.returncode == 0 and "erased 1 items" in result.stdout
+    result = run("erase", "--author", "nobody")
+    assert result.returncode == 0 and "no items by that author" in result.stdout
+    result = run("purge")
+    assert result.returncode == 0, result.stderr
+    missing = subprocess.run([sys.executable, "-m", "collectors", "purge", "--db", "/nonexistent/p.duckdb"],
+                             cwd=ROOT, capture_output=True, text=True)
+    assert missing.returncode == 2 and "no database at" in missing.stderr and "Traceback" not in missing.stderr
