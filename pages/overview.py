@@ -1,0 +1,54 @@
+"""Overview: the period in three numbers, the daily mood, and the threads that need an officer."""
+
+import streamlit as st
+
+import views
+from analysis.trends import count_delta, daily_series, format_share, points_delta, share
+
+st.title("Overview")
+filters = views.current_filters()
+st.caption(views.escape_markdown(filters.describe()))
+
+if views.read("item_date_range")[1] is None:
+    st.info(views.NO_DATA)
+    st.stop()
+
+now = views.read("period_summary", *filters.bounds(), filters.ids)
+before = views.read("period_summary", *filters.previous_bounds(), filters.ids)
+compared = f"vs the previous {filters.period.days} days"
+
+volume, negative, flagged = st.columns(3)
+volume.metric(
+    "Items", f"{now['items']:,}", count_delta(now["items"], before["items"]), delta_color="off",
+    delta_description=compared, border=True,
+    help="Posts, comments and mentions by the public in the period (the council's own posts are not counted).",
+)
+now_share = share(now["negative"], now["scored"])
+before_share = share(before["negative"], before["scored"])
+negative.metric(
+    "Share negative", format_share(now_share), points_delta(now_share, before_share), delta_color="inverse",
+    delta_description=compared, border=True,
+    help="Negative items among the scored ones. Constructive criticism is counted as constructive, not negative.",
+)
+flagged.metric(
+    "Open flagged threads", f"{now['open_flagged']:,}", count_delta(now["open_flagged"], before["open_flagged"]),
+    delta_color="inverse", delta_description=compared, border=True,
+    help="Flagged threads with replies in the period, not yet marked responded or closed.",
+)
+
+st.subheader("Daily volume by class")
+if now["items"] == 0:
+    st.info("Nothing was posted in this period for the selected sources.")
+else:
+    series = daily_series(views.read("daily_counts", *filters.bounds(), filters.ids), filters.period)
+    st.altair_chart(views.volume_chart(series), width="stretch")
+
+st.subheader("Most urgent flagged threads")
+urgent = views.read("flagged_queue", *filters.bounds(), filters.ids, views.OPEN_STATUSES, None, 5)
+if urgent.empty:
+    st.success("No open flagged threads in this period.")
+else:
+    st.caption("The five open threads with the highest pile-on score. Select a row to read the thread.")
+    chosen = views.thread_table(urgent, key="overview_urgent")
+    if chosen:
+        views.open_thread(chosen)

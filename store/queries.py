@@ -1,0 +1,253 @@
+"""Every read the dashboard makes: parameterised SQL, aggregates computed in DuckDB.
+
+Functions take an open connection (the app opens a short read-only one per call,
+tests pass an in-memory one) and return small frames or plain values. Periods
+arrive as [start, end) naive-UTC datetimes; `source_ids` None means every source.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import duckdb
+import pandas as pd
+
+from store.db import fetch_one
+
+TRIAGE_STATUSES = ("new", "acknowledged", "in_progress", "responded", "closed")
+OPEN_STATUSES = ("new", "acknowledged", "in_progress")
+EXCERPT_CHARS = 120
+
+# Each item with the class a reader should see: an officer's correction wins over
+# the model. A sentiment correction changes the class unless the item is
+# constructive (constructive wins whatever the tone, as in DESIGN.md).
+_LABELLED = """
+    SELECT i.key, i.source_id, i.item_type, i.thread_id, i.parent_id, i.created_at,
+           i.is_council, s.compound,
+           coalesce(cs.value, s.sentiment) AS sentiment,
+           coalesce(cf.value,
+                    CASE WHEN s.feedback_class = 'constructive' THEN 'constructive'
+                         ELSE coalesce(cs.value, s.sentiment) END) AS feedback_class
+    FROM items i
+    LEFT JOIN scores s ON s.item_key = i.key
+    LEFT JOIN label_corrections cs ON cs.item_key = i.key AND cs.field = 'sentiment'
+    LEFT JOIN label_corrections cf ON cf.item_key = i.key AND cf.field = 'feedback_class'
+    WHERE i.deleted_at IS NULL
+"""
+
+# A root post's one-line description for lists: its title, else the start of its text.
+_EXCERPT = f"""
+    CASE WHEN r.key IS NULL THEN '(original post not collected)'
+         ELSE (CASE WHEN length(x.line) > {EXCERPT_CHARS}
+                    THEN rtrim(left(x.line, {EXCERPT_CHARS - 1})) || '…' ELSE x.line END)
+    END
+"""
+_EXCERPT_SOURCE = """
+    LEFT JOIN items r ON r.key = t.thread_key
+    CROSS JOIN LATERAL (
+        SELECT trim(regexp_replace(coalesce(nullif(r.title, ''), r.text, ''), '\\s+', ' ', 'g')) AS line
+    ) x
+"""
+
+
+def _sources_clause(column: str, source_ids: list[int] | tuple[int, ...] | None) -> tuple[str, list]:
+    if source_ids is None:
+        return "", []
+    return f" AND {column} IN (SELECT unnest(?::INTEGER[]))", [list(source_ids)]
+
+
+# Settings and shape of the store.
+
+
+def is_demo(con: duckdb.DuckDBPyConnection) -> bool:
+    row = fetch_one(con, "SELECT value FROM settings WHERE name = 'demo'")
+    return bool(row and str(row[0]).strip().lower() == "true")
+
+
+def item_date_range(con: duckdb.DuckDBPyConnection) -> tuple[date | None, date | None]:
+    """The days of the earliest and the latest stored item (None, None when empty)."""
+    row = fetch_one(
+        con,
+        "SELECT min(created_at)::DATE, max(created_at)::DATE FROM items WHERE deleted_at IS NULL",
+    )
+    return (row[0], row[1]) if row else (None, None)
+
+
+def source_list(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """id, name, kind of every configured source, by name."""
+    return con.execute("SELECT id, name, kind FROM sources ORDER BY lower(name), id").df()
+
+
+# Overview.
+
+
+def period_summary(
+    con: duckdb.DuckDBPyConnection,
+    start: datetime,
+    end: datetime,
+    source_ids: list[int] | None = None,
+) -> dict:
+    """Public items in [start, end): volume, scored, negative; and open flagged threads active then.
+
+    The council's own posts are not public feedback and are not counted.
+    """
+    where, params = _sources_clause("l.source_id", source_ids)
+    items, scored, negative = con.execute(
+        f"""SELECT count(*), count(l.feedback_class),
+                   count(*) FILTER (WHERE l.feedback_class = 'negative')
+            FROM ({_LABELLED}) l
+            WHERE NOT l.is_council AND l.created_at >= ? AND l.created_at < ?{where}""",
+        [start, end, *params],
+    ).fetchall()[0]
+    return {
+        "items": int(items),
+        "scored": int(scored),
+        "negative": int(negative),
+        "open_flagged": open_flagged_count(con, start, end, source_ids),
+    }
+
+
+def open_flagged_count(
+    con: duckdb.DuckDBPyConnection, start: datetime, end: datetime, source_ids: list[int] | None = None
+) -> int:
+    """Flagged threads, not yet responded to or closed, with public replies in [start, end)."""
+    where, params = _sources_clause("t.source_id", source_ids)
+    row = fetch_one(
+        con,
+        f"""SELECT count(*) FROM threads t
+            WHERE t.flagged AND NOT t.silenced AND t.status IN (SELECT unnest(?::VARCHAR[]))
+              AND t.last_reply_at >= ? AND t.first_reply_at < ?{where}""",
+        [list(OPEN_STATUSES), start, end, *params],
+    )
+    return int(row[0])
+
+
+def daily_counts(
+    con: duckdb.DuckDBPyConnection,
+    start: datetime,
+    end: datetime,
+    source_ids: list[int] | None = None,
+) -> pd.DataFrame:
+    """Public items per UTC day and feedback class (null class: not scored yet)."""
+    where, params = _sources_clause("l.source_id", source_ids)
+    return con.execute(
+        f"""SELECT l.created_at::DATE AS day, l.feedback_class, count(*) AS items
+            FROM ({_LABELLED}) l
+            WHERE NOT l.is_council AND l.created_at >= ? AND l.created_at < ?{where}
+            GROUP BY ALL ORDER BY day, l.feedback_class""",
+        [start, end, *params],
+    ).df()
+
+
+# Flagged threads.
+
+
+def flagged_queue(
+    con: duckdb.DuckDBPyConnection,
+    start: datetime,
+    end: datetime,
+    source_ids: list[int] | None = None,
+    statuses: list[str] | tuple[str, ...] | None = None,
+    text: str | None = None,
+    limit: int | None = None,
+) -> pd.DataFrame:
+    """Flagged threads active in [start, end), most urgent (highest pile-on score) first.
+
+    `statuses` None means every status; `text` keeps threads whose post title,
+    post text or reason contains it (case-insensitive, taken literally).
+    """
+    where, params = _sources_clause("t.source_id", source_ids)
+    if statuses is not None:
+        where += " AND t.status IN (SELECT unnest(?::VARCHAR[]))"
+        params.append(list(statuses))
+    if text and text.strip():
+        where += """ AND contains(lower(concat_ws(' ', r.title, r.text, t.flag_reasons)), lower(?))"""
+        params.append(text.strip())
+    sql = f"""
+        SELECT t.thread_key, {_EXCERPT} AS post, coalesce(s.name, '(unknown source)') AS source,
+               t.flag_reasons AS reason, t.pileon_score, t.reply_count, t.negative_count,
+               t.author_count, t.last_reply_at, t.status, t.assignee
+        FROM threads t
+        {_EXCERPT_SOURCE}
+        LEFT JOIN sources s ON s.id = t.source_id
+        WHERE t.flagged AND NOT t.silenced
+          AND t.last_reply_at >= ? AND t.first_reply_at < ?{where}
+        ORDER BY t.pileon_score DESC, t.last_reply_at DESC, t.thread_key"""
+    all_params = [start, end, *params]
+    if limit is not None:
+        sql += " LIMIT ?"
+        all_params.append(limit)
+    return con.execute(sql, all_params).df()
+
+
+# One thread.
+
+
+def thread_detail(con: duckdb.DuckDBPyConnection, thread_key: str) -> dict | None:
+    """The root post and the thread's flag summary; None when neither is stored."""
+    rows = con.execute(
+        """SELECT k.key AS thread_key, r.key IS NOT NULL AS root_stored, r.title, r.text, r.url,
+                  r.author_name, r.created_at, r.is_council,
+                  coalesce(s.name, '(unknown source)') AS source, s.kind,
+                  coalesce(t.flagged, false) AS flagged, t.flag_reasons, t.pileon_score,
+                  coalesce(t.reply_count, 0) AS reply_count,
+                  coalesce(t.negative_count, 0) AS negative_count,
+                  coalesce(t.author_count, 0) AS author_count,
+                  t.first_reply_at, t.last_reply_at, coalesce(t.status, 'new') AS status, t.assignee
+           FROM (SELECT ? AS key) k
+           LEFT JOIN items r ON r.key = k.key
+           LEFT JOIN threads t ON t.thread_key = k.key
+           LEFT JOIN sources s ON s.id = coalesce(r.source_id, t.source_id)
+           WHERE r.key IS NOT NULL OR t.thread_key IS NOT NULL""",
+        [thread_key],
+    ).df()
+    if rows.empty:
+        return None
+    return rows.iloc[0].to_dict()
+
+
+def thread_replies(con: duckdb.DuckDBPyConnection, thread_key: str) -> pd.DataFrame:
+    """Every stored reply of a thread, oldest first, with its class and compound score."""
+    return con.execute(
+        f"""SELECT l.key, l.parent_id, i.author_name, l.created_at, l.is_council,
+                   l.sentiment, l.feedback_class, l.compound, i.text, i.url
+            FROM ({_LABELLED}) l JOIN items i ON i.key = l.key
+            WHERE l.thread_id = ? AND l.key <> ?
+            ORDER BY l.created_at, l.key""",
+        [thread_key, thread_key],
+    ).df()
+
+
+def thread_choices(
+    con: duckdb.DuckDBPyConnection,
+    start: datetime,
+    end: datetime,
+    source_ids: list[int] | None = None,
+    limit: int = 300,
+) -> pd.DataFrame:
+    """Threads with public replies in [start, end): flagged first, then most recently active."""
+    where, params = _sources_clause("t.source_id", source_ids)
+    return con.execute(
+        f"""SELECT t.thread_key, {_EXCERPT} AS post, coalesce(s.name, '(unknown source)') AS source,
+                   t.flagged, t.reply_count, t.last_reply_at
+            FROM threads t
+            {_EXCERPT_SOURCE}
+            LEFT JOIN sources s ON s.id = t.source_id
+            WHERE t.reply_count > 0 AND t.last_reply_at >= ? AND t.first_reply_at < ?{where}
+            ORDER BY t.flagged DESC, t.last_reply_at DESC, t.thread_key
+            LIMIT ?""",
+        [start, end, *params, limit],
+    ).df()
+
+
+# Export.
+
+
+def count_items_between(con: duckdb.DuckDBPyConnection, start: datetime, end: datetime) -> int:
+    """How many stored items were created in [start, end): what a weekly export will hold."""
+    row = fetch_one(
+        con,
+        "SELECT count(*) FROM items WHERE deleted_at IS NULL AND created_at >= ? AND created_at < ?",
+        [start, end],
+    )
+    return int(row[0])

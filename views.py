@@ -1,0 +1,346 @@
+"""What the pages share: filters, cached reads, colours and labels, safe rendering of public text.
+
+app.py draws the sidebar filters once per run (`sidebar_filters`); pages read
+them with `current_filters` and fetch data with `read`, which runs one function
+of store.queries on a short read-only connection, cached for 30 seconds per
+database file. Nothing here runs SQL itself.
+
+Public text (comments, titles, author names) is shown with st.text or inside a
+dataframe; when it must sit in a caption or heading (which render Markdown) it
+goes through `escape_markdown` first.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from analysis.trends import CLASSES, DEFAULT_DAYS, PRESETS, Period, default_end, period_ending
+from store import queries
+from store.queries import OPEN_STATUSES, TRIAGE_STATUSES  # noqa: F401  (pages use them through views)
+from store.db import DatabaseBusy, connect, db_path
+
+CACHE_TTL_S = 30
+
+# One colour and one word per feedback class, everywhere: chart, badges, tables.
+CLASS_LABELS = {
+    "negative": "Negative",
+    "neutral": "Neutral",
+    "positive": "Positive",
+    "constructive": "Constructive",
+    "unscored": "Not scored yet",
+}
+CLASS_COLOURS = {
+    "negative": "#d4351c",
+    "neutral": "#9a9ea3",
+    "positive": "#00703c",
+    "constructive": "#1d70b8",
+    "unscored": "#dddddd",
+}
+# Streamlit's Markdown colour names closest to CLASS_COLOURS, for captions.
+CLASS_TEXT_COLOURS = {
+    "negative": "red", "neutral": "gray", "positive": "green", "constructive": "blue", "unscored": "gray",
+}
+STATUS_LABELS = {
+    "new": "New",
+    "acknowledged": "Acknowledged",
+    "in_progress": "In progress",
+    "responded": "Responded",
+    "closed": "Closed",
+}
+MAX_INDENT = 6  # reply depth beyond this is drawn at this indent
+
+NO_DATA = (
+    "No items are stored yet. Collect some with `python -m collectors run`, "
+    "or build the demo database with `make demo`."
+)
+
+
+# --- Safe text ----------------------------------------------------------------
+
+# Every ASCII punctuation character may be backslash-escaped in CommonMark; escaping
+# them all leaves no emphasis, link, image, HTML, heading, list, table, maths ($)
+# or Streamlit directive (:red[...], :material/...:) for public text to start.
+_MARKDOWN_SPECIAL = re.compile(r"""([!"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~])""")
+
+
+def escape_markdown(text: object) -> str:
+    """Public text made inert for Markdown-rendering elements: one line, every special character escaped."""
+    if text is None or (isinstance(text, float) and text != text):
+        return ""
+    line = " ".join(str(text).split())
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", line)
+
+
+def safe_url(url: object) -> str | None:
+    """A platform's link, only if it is plain http(s): never javascript: or data:."""
+    if isinstance(url, str) and re.match(r"^https?://[^\s]+$", url.strip(), re.IGNORECASE):
+        return url.strip()
+    return None
+
+
+def when(stamp: object) -> str:
+    """A stored naive-UTC timestamp for people: '27 Nov 2026 14:05 UTC'."""
+    if stamp is None or pd.isna(stamp):
+        return "–"
+    return f"{pd.Timestamp(stamp):%d %b %Y %H:%M} UTC"
+
+
+# --- Reading the store ----------------------------------------------------------
+
+
+def database() -> str:
+    return str(db_path())
+
+
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
+def _cached_read(db: str, query: str, args: tuple):
+    with connect(db, read_only=True) as con:
+        return getattr(queries, query)(con, *args)
+
+
+def read(query: str, *args):
+    """store.queries.<query>(con, *args) on the current database, cached for CACHE_TTL_S seconds."""
+    try:
+        return _cached_read(database(), query, args)
+    except DatabaseBusy:
+        st.warning("The database is busy: a collection run is writing to it. Reload in a few seconds.")
+        st.stop()
+
+
+def utc_today() -> date:
+    return datetime.now(timezone.utc).date()
+
+
+# --- Filters ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Filters:
+    period: Period
+    source_ids: tuple[int, ...] | None  # None: every source
+    source_names: tuple[str, ...]
+
+    def bounds(self) -> tuple[datetime, datetime]:
+        return self.period.bounds()
+
+    def previous_bounds(self) -> tuple[datetime, datetime]:
+        return self.period.previous().bounds()
+
+    @property
+    def ids(self) -> list[int] | None:
+        return None if self.source_ids is None else list(self.source_ids)
+
+    def describe(self) -> str:
+        sources = ", ".join(self.source_names) if self.source_names else "all sources"
+        return f"{self.period.label()} · {sources}"
+
+
+_FILTERS_KEY = "pulse_filters"
+CUSTOM = "Custom dates"
+
+
+def sidebar_filters() -> Filters:
+    """Draw the period and source filters in the sidebar; remembered for the pages of this run."""
+    earliest, latest = read("item_date_range")
+    sources = read("source_list")
+    today = utc_today()
+    with st.sidebar:
+        preset = st.selectbox(
+            "Period", [*PRESETS, CUSTOM], index=list(PRESETS).index("Last 30 days"), key="filter_period"
+        )
+        days = PRESETS.get(preset, DEFAULT_DAYS)
+        period = period_ending(default_end(latest, today, days), days)
+        if preset == CUSTOM:
+            picked = st.date_input(
+                "From – to", value=(period.start, period.end), format="DD/MM/YYYY", key="filter_dates"
+            )
+            if isinstance(picked, (tuple, list)) and len(picked) == 2:
+                period = Period(picked[0], picked[1])
+            elif isinstance(picked, (tuple, list)) and len(picked) == 1:
+                period = Period(picked[0], picked[0])
+        names = st.multiselect(
+            "Sources", sources["name"].tolist(), key="filter_sources", placeholder="All sources"
+        )
+        if latest is None:
+            st.caption("No items stored yet.")
+        else:
+            st.caption(f"Newest item: {latest:%d %b %Y} · times in UTC")
+    chosen = sources[sources["name"].isin(names)]
+    filters = Filters(
+        period=period,
+        source_ids=tuple(int(i) for i in chosen["id"]) if names else None,
+        source_names=tuple(names),
+    )
+    st.session_state[_FILTERS_KEY] = filters
+    return filters
+
+
+def current_filters() -> Filters:
+    """The sidebar's filters (app.py draws them before any page runs)."""
+    filters = st.session_state.get(_FILTERS_KEY)
+    if filters is None:  # a page run on its own, outside app.py
+        filters = sidebar_filters()
+    return filters
+
+
+def demo_banner() -> None:
+    if read("is_demo"):
+        st.info(
+            "You are looking at the demo database: recorded sample posts replayed through the real "
+            "collectors, not live data.",
+            icon=":material/science:",
+        )
+
+
+# --- Rendering ------------------------------------------------------------------
+
+
+def volume_chart(series: pd.DataFrame) -> alt.Chart:
+    """Stacked daily bars by feedback class; series from analysis.trends.daily_series."""
+    frame = series.copy()
+    order = [c for c in frame["feedback_class"].cat.categories]
+    frame["class"] = frame["feedback_class"].astype(str).map(CLASS_LABELS).fillna(frame["feedback_class"].astype(str))
+    frame["stack"] = frame["feedback_class"].cat.codes
+    domain = [CLASS_LABELS.get(c, c) for c in order]
+    colours = [CLASS_COLOURS.get(c, "#bbbbbb") for c in order]
+    return (
+        alt.Chart(frame)
+        .mark_bar()
+        .encode(
+            x=alt.X("yearmonthdate(day):T", title=None, axis=alt.Axis(format="%d %b", labelAngle=0)),
+            y=alt.Y("sum(items):Q", title="Items per day", stack="zero"),
+            color=alt.Color(
+                "class:N",
+                scale=alt.Scale(domain=domain, range=colours),
+                legend=alt.Legend(title=None, orient="top"),
+            ),
+            order=alt.Order("stack:Q", sort="ascending"),
+            tooltip=[
+                alt.Tooltip("yearmonthdate(day):T", title="Day", format="%a %d %b %Y"),
+                alt.Tooltip("class:N", title="Class"),
+                alt.Tooltip("sum(items):Q", title="Items"),
+            ],
+        )
+        .properties(height=320)
+    )
+
+
+def thread_table(queue: pd.DataFrame, key: str) -> str | None:
+    """Flagged threads as a sortable table; returns the thread key of the row the user selected."""
+    table = pd.DataFrame(
+        {
+            "Post": queue["post"],
+            "Source": queue["source"],
+            "Why flagged": queue["reason"],
+            "Pile-on score": queue["pileon_score"],
+            "Replies": queue["reply_count"],
+            "Last reply (UTC)": queue["last_reply_at"],
+            "Status": queue["status"].map(STATUS_LABELS).fillna(queue["status"]),
+        }
+    )
+    event = st.dataframe(
+        table,
+        key=key,
+        on_select="rerun",
+        selection_mode="single-row",
+        hide_index=True,
+        column_config={
+            "Post": st.column_config.TextColumn(width="large"),
+            "Why flagged": st.column_config.TextColumn(width="medium"),
+            "Pile-on score": st.column_config.ProgressColumn(
+                min_value=0, max_value=100, format="%.0f",
+                help="0-100: more negative replies, from more people, faster, rank higher",
+            ),
+            "Replies": st.column_config.NumberColumn(format="%d"),
+            "Last reply (UTC)": st.column_config.DatetimeColumn(format="D MMM YYYY, HH:mm"),
+        },
+    )
+    rows = event.selection.rows if event is not None else []
+    if rows:
+        return str(queue["thread_key"].iloc[rows[0]])
+    return None
+
+
+def open_thread(thread_key: str) -> None:
+    st.switch_page("pages/thread.py", query_params={"thread": thread_key})
+
+
+def class_caption(feedback_class: object, compound: object) -> str:
+    """Our own Markdown for a class label with its colour and compound score."""
+    name = feedback_class if isinstance(feedback_class, str) else "unscored"
+    label = CLASS_LABELS.get(name, name)
+    colour = CLASS_TEXT_COLOURS.get(name, "gray")
+    score = "" if compound is None or pd.isna(compound) else f" {escape_markdown(f'{float(compound):+.2f}')}"
+    return f":{colour}[**{escape_markdown(label)}**{score}]"
+
+
+def reply_tree(tree: pd.DataFrame) -> None:
+    """Replies in reading order (analysis.trends.reply_tree), each indented by its depth."""
+    for reply in tree.itertuples(index=False):
+        indent = min(int(reply.depth) - 1, MAX_INDENT)
+        if indent:
+            _, column = st.columns([indent, 24 - indent])
+        else:
+            column = st.container()
+        with column.container(border=True):
+            author = escape_markdown(reply.author_name or "unknown author")
+            council = " · :blue-badge[council]" if reply.is_council else ""
+            st.caption(
+                f"**{author}**{council} · {escape_markdown(when(reply.created_at))} · "
+                f"{class_caption(reply.feedback_class, reply.compound)}"
+            )
+            st.text(reply.text or "(no text)")
+
+
+def choice_labels(choices: pd.DataFrame) -> list[str]:
+    """One line per thread for a selectbox (options there are plain text, not Markdown)."""
+    return [
+        f"{'⚑ ' if flagged else ''}{post} — {source} ({replies} replies)"
+        for post, source, flagged, replies in zip(
+            choices["post"], choices["source"], choices["flagged"], choices["reply_count"]
+        )
+    ]
+
+
+def week_label(week: str) -> str:
+    """'2026-W47 · 16 Nov – 22 Nov 2026' for an ISO week string."""
+    year, number = week.split("-W")
+    monday = date.fromisocalendar(int(year), int(number), 1)
+    sunday = date.fromisocalendar(int(year), int(number), 7)
+    return f"{week} · {monday:%d %b} – {sunday:%d %b %Y}"
+
+
+def thread_header(detail: dict) -> None:
+    """The root post, where it came from, and why the thread is (or is not) flagged."""
+    if not detail["root_stored"]:
+        st.subheader("Original post not collected")
+        st.caption(escape_markdown(f"{detail['source']} · replies are shown below"))
+    else:
+        st.subheader(escape_markdown(detail["title"] or f"Post on {detail['source']}"))
+        byline = [detail["source"], detail["author_name"] or "unknown author", when(detail["created_at"])]
+        council = " · :blue-badge[council]" if detail["is_council"] else ""
+        st.caption(" · ".join(escape_markdown(part) for part in byline) + council)
+        if detail["text"]:
+            with st.container(border=True):
+                st.text(detail["text"])
+        url = safe_url(detail["url"])
+        if url:
+            st.link_button("Open the original", url, icon=":material/open_in_new:")
+
+    if detail["flagged"]:
+        st.error(f"**Flagged:** {escape_markdown(detail['flag_reasons'])}", icon=":material/flag:")
+    else:
+        st.info("Not flagged: the replies do not meet the pile-on rules.", icon=":material/check:")
+    replies, negative, people, score, status = st.columns(5)
+    replies.metric("Public replies", f"{detail['reply_count']:,}")
+    negative.metric("Negative", f"{detail['negative_count']:,}")
+    people.metric("People", f"{detail['author_count']:,}")
+    pileon = detail["pileon_score"]
+    score.metric("Pile-on score", "–" if pileon is None or pd.isna(pileon) else f"{pileon:.0f} / 100")
+    status.metric("Status", STATUS_LABELS.get(detail["status"], str(detail["status"])))
