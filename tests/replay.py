@@ -1,0 +1,161 @@
+"""Replaying recorded platform payloads over real HTTP, for collector tests.
+
+The server is pytest-httpserver's (a real HTTP server on 127.0.0.1); the payloads
+are files under tests/fixtures/<source>/ in each platform's own format. The
+handlers here behave like the platforms do where it matters to a collector:
+conditional GET with ETag / Last-Modified, pages picked by query parameters.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from email.utils import format_datetime, parsedate_to_datetime
+from pathlib import Path
+
+from werkzeug import Request, Response
+
+from collectors.http import HttpClient
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+GUARDIAN = FIXTURES / "guardian"
+RSS = FIXTURES / "rss"
+
+Handler = Callable[[Request], Response]
+
+
+class SleepRecorder:
+    """Stands in for time.sleep: remembers each wait, sleeps not at all."""
+
+    def __init__(self) -> None:
+        self.waits: list[float] = []
+
+    def __call__(self, seconds: float) -> None:
+        self.waits.append(seconds)
+
+
+def quick_http(**options) -> HttpClient:
+    """An HttpClient that never really sleeps (waits land in `client.sleep.waits`)."""
+    options.setdefault("sleep", SleepRecorder())
+    options.setdefault("connect_timeout", 2.0)
+    options.setdefault("read_timeout", 2.0)
+    return HttpClient(**options)
+
+
+def load_json(path: Path):
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def json_response(data, status: int = 200, headers: dict | None = None) -> Response:
+    return Response(
+        json.dumps(data), status=status, headers=headers or {}, content_type="application/json; charset=utf-8"
+    )
+
+
+def conditional(body: bytes, content_type: str, etag: str | None = None, last_modified: str | None = None) -> Handler:
+    """A handler that serves `body` like a well-behaved web server: 304 when the client's copy is current."""
+
+    def handle(request: Request) -> Response:
+        validators = {}
+        if etag:
+            validators["ETag"] = etag
+        if last_modified:
+            validators["Last-Modified"] = last_modified
+        match = request.headers.get("If-None-Match")
+        since = request.headers.get("If-Modified-Since")
+        if etag and match is not None:
+            if etag in [m.strip() for m in match.split(",")]:
+                return Response(status=304, headers=validators)
+        elif last_modified and since:
+            try:
+                if parsedate_to_datetime(since) >= parsedate_to_datetime(last_modified):
+                    return Response(status=304, headers=validators)
+            except (TypeError, ValueError):
+                pass
+        return Response(body, status=200, headers=validators, content_type=content_type)
+
+    return handle
+
+
+def sequence(*handlers: Handler) -> Handler:
+    """Answer with each handler in turn; the last one answers every request after that."""
+    state = {"n": 0}
+
+    def handle(request: Request) -> Response:
+        index = min(state["n"], len(handlers) - 1)
+        state["n"] += 1
+        return handlers[index](request)
+
+    return handle
+
+
+def status(code: int, headers: dict | None = None, body: str = "") -> Handler:
+    return lambda request: Response(body, status=code, headers=headers or {})
+
+
+def http_date(epoch: float) -> str:
+    from datetime import datetime, timezone
+
+    return format_datetime(datetime.fromtimestamp(epoch, timezone.utc), usegmt=True)
+
+
+# -- the Guardian discussion API ----------------------------------------------
+
+
+def discussion_path(key: str) -> str:
+    return f"/discussion-api/discussion/{key.lstrip('/')}"
+
+
+class GuardianReplay:
+    """Serves one recorded discussion (a folder under fixtures/guardian) as the API does.
+
+    page-N.json answers `?page=N`; comment-ID.json answers
+    /discussion-api/comment/ID; a folder whose expected.json says
+    "linear_only" refuses threaded requests with error-threaded.json (HTTP 400).
+    `broken_pages` answer HTTP 500 every time (a page that is down).
+    """
+
+    def __init__(self, folder: Path, broken_pages: Iterable[int] = ()):
+        self.folder = folder
+        self.expected = load_json(folder / "expected.json")
+        self.key = self.expected["key"]
+        self.broken_pages = set(broken_pages)
+        self.pages_served: list[int] = []
+
+    def install(self, httpserver) -> GuardianReplay:
+        httpserver.expect_request(discussion_path(self.key)).respond_with_handler(self.page)
+        for path in sorted(self.folder.glob("comment-*.json")):
+            comment_id = path.stem.removeprefix("comment-")
+            httpserver.expect_request(f"/discussion-api/comment/{comment_id}").respond_with_handler(
+                lambda request, path=path: self.comment(request, path)
+            )
+        return self
+
+    def page(self, request: Request) -> Response:
+        try:
+            number = int(request.args.get("page", "1"))
+        except ValueError:
+            return json_response({"status": "error", "statusCode": 400, "message": "bad page"}, 400)
+        threaded = request.args.get("displayThreaded", "true") == "true"
+        if threaded and self.expected.get("linear_only"):
+            return json_response(load_json(self.folder / "error-threaded.json"), 400)
+        if number in self.broken_pages:
+            return Response("upstream error", status=500)
+        path = self.folder / f"page-{number}.json"
+        if not path.exists():
+            return json_response({"status": "error", "statusCode": 404, "message": "Page not found"}, 404)
+        self.pages_served.append(number)
+        return json_response(load_json(path))
+
+    def comment(self, request: Request, path: Path) -> Response:
+        if request.args.get("displayResponses") != "true":
+            return json_response({"status": "error", "statusCode": 400, "message": "responses not asked for"}, 400)
+        return json_response(load_json(path))
+
+
+def guardian_cases() -> list[Path]:
+    return sorted(p for p in GUARDIAN.iterdir() if (p / "expected.json").exists())
+
+
+def rss_cases() -> list[Path]:
+    return sorted(p for p in RSS.iterdir() if p.suffix in (".xml", ".html"))
