@@ -78,7 +78,7 @@ def neutralise_formula(value):
 
 def pseudonym(author: str | None, key: bytes) -> str | None:
     """A stable, keyed stand-in for an author: the same person gets the same label each week."""
-    if not author:
+    if not isinstance(author, str) or not author:  # None, or NaN from a frame (RSS mentions have no author)
         return None
     digest = hmac.new(key, author.encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()
     return f"author-{digest[:12]}"

@@ -39,3 +39,11 @@ def _run_from_root(monkeypatch):
 
 def in_ci() -> bool:
     return bool(os.environ.get("CI"))
+
+
+@pytest.fixture
+def seeded_db(db_path):
+    """A realistic database file (tests/seed.py) at db_path, PULSE_DB pointing at it; returns what was seeded."""
+    from tests.seed import seed_database
+
+    return seed_database(db_path)
