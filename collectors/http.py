@@ -14,6 +14,7 @@ a `RateLimitInfo`; `header_rate_limit(...)` builds one for the common
 
 from __future__ import annotations
 
+import base64
 import json
 import random
 import re
@@ -322,11 +323,43 @@ class HttpClient:
         )
         return decode_json(result)
 
+    def post_json(
+        self,
+        url: str,
+        *,
+        data: Mapping[str, Any] | None = None,
+        basic_auth: tuple[str, str] | None = None,
+        headers: Mapping[str, str] | None = None,
+        rate_limit: RateLimitReader | None = None,
+        budget: str | None = None,
+        secrets: Iterable[str] = (),
+    ) -> Any:
+        """POST a form (e.g. an OAuth token request) and decode the JSON answer.
+
+        basic_auth: (user, password) sent as HTTP basic auth; both values and
+        the header are scrubbed from every message. Retries, rate-limit waits
+        and error messages are those of `get`.
+        """
+        merged = {"Accept": "application/json", **(headers or {})}
+        scrub = {s for s in secrets if s}
+        if basic_auth is not None:
+            user, password = basic_auth
+            pair = base64.b64encode(f"{user}:{password}".encode("utf-8")).decode("ascii")
+            merged["Authorization"] = f"Basic {pair}"
+            scrub |= {user, password}
+        request = self._build(url, None, merged, method="POST", data=data)
+        scrub = _secret_values(request, merged, ()) | {s for s in scrub if len(s) >= 4}
+        budget = budget or (request.url.host or "")
+        try:
+            return decode_json(self._get_with_retries(request, budget, rate_limit, None, None))
+        except FetchError as error:
+            raise _redacted(error, scrub) from None
+
     # -- internals -------------------------------------------------------
 
-    def _build(self, url: str, params, headers) -> httpx.Request:
+    def _build(self, url: str, params, headers, method: str = "GET", data=None) -> httpx.Request:
         try:
-            request = self._client.build_request("GET", url, params=params, headers=headers)
+            request = self._client.build_request(method, url, params=params, headers=headers, data=data)
         except (httpx.InvalidURL, httpx.UnsupportedProtocol, ValueError, TypeError) as error:
             raise FetchError(f"not a usable URL: {redact_url(str(url))} ({type(error).__name__})") from None
         if request.url.scheme not in ("http", "https") or not request.url.host:
@@ -374,20 +407,20 @@ class HttpClient:
             try:
                 response, body = self._send_following(request)
             except (httpx.UnsupportedProtocol, httpx.InvalidURL):
-                raise FetchError(f"not a usable URL: GET {place}") from None
+                raise FetchError(f"not a usable URL: {request.method} {place}") from None
             except httpx.TimeoutException:
                 last_problem = "timed out"
                 if more:
                     self.sleep(self._backoff(attempt))
                     continue
-                raise FetchError(f"timed out after {attempt} {_tries(attempt)}: GET {place}") from None
+                raise FetchError(f"timed out after {attempt} {_tries(attempt)}: {request.method} {place}") from None
             except httpx.TransportError as error:
                 last_problem = _transport_words(error)
                 if more:
                     self.sleep(self._backoff(attempt))
                     continue
                 raise FetchError(
-                    f"{last_problem} after {attempt} {_tries(attempt)}: GET {place}"
+                    f"{last_problem} after {attempt} {_tries(attempt)}: {request.method} {place}"
                 ) from None
 
             status = response.status_code
@@ -411,7 +444,7 @@ class HttpClient:
                     self.sleep(wait)
                     continue
                 raise RateLimited(
-                    f"rate limited by {host}: still HTTP {status} after {attempt} {_tries(attempt)}: GET {place}",
+                    f"rate limited by {host}: still HTTP {status} after {attempt} {_tries(attempt)}: {request.method} {place}",
                     retry_at=now + wait,
                 )
             if status == 304:
@@ -430,17 +463,17 @@ class HttpClient:
                     self.sleep(self._backoff(attempt))
                     continue
                 raise FetchError(
-                    f"HTTP {status} from {request.url.host} after {attempt} {_tries(attempt)}: GET {place}"
+                    f"HTTP {status} from {request.url.host} after {attempt} {_tries(attempt)}: {request.method} {place}"
                 )
             if status >= 400:
                 raise HttpStatusError(
-                    f"HTTP {status} ({response.reason_phrase or 'error'}) from {request.url.host}: GET {place}",
+                    f"HTTP {status} ({response.reason_phrase or 'error'}) from {request.url.host}: {request.method} {place}",
                     status,
                     body,
                     response.headers,
                 )
             if 300 <= status < 400:  # a redirect without a usable Location
-                raise FetchError(f"HTTP {status} from {request.url.host} with no usable redirect: GET {place}")
+                raise FetchError(f"HTTP {status} from {request.url.host} with no usable redirect: {request.method} {place}")
             return FetchResult(
                 url=str(response.url),
                 status=status,
@@ -449,7 +482,7 @@ class HttpClient:
                 etag=response.headers.get("etag"),
                 last_modified=response.headers.get("last-modified"),
             )
-        raise FetchError(f"{last_problem or 'failed'} after {self.tries} {_tries(self.tries)}: GET {place}")
+        raise FetchError(f"{last_problem or 'failed'} after {self.tries} {_tries(self.tries)}: {request.method} {place}")
 
     def _send_following(self, request: httpx.Request) -> tuple[httpx.Response, bytes]:
         """Send, following redirects ourselves so loops are caught and named."""
@@ -482,7 +515,7 @@ class HttpClient:
                 if size > self.max_bytes:
                     raise FetchError(
                         f"response from {response.request.url.host} is larger than "
-                        f"{self.max_bytes // (1024 * 1024)} MB: GET {where(response.request.url)}"
+                        f"{self.max_bytes // (1024 * 1024)} MB: {response.request.method} {where(response.request.url)}"
                     )
                 chunks.append(chunk)
             return b"".join(chunks)
