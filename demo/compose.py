@@ -128,6 +128,7 @@ def discussion_pages(spec: dict) -> list[dict]:
         for node in top[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]:
             data = comment_json(node)
             replies = [n for n in nodes if n["parent"] is not None and root_of(n) is node]
+            data["numResponses"] = len(replies)
             if replies:
                 data["responses"] = [comment_json(r) for r in replies]
                 data["metaData"] = {

@@ -101,7 +101,8 @@ TWEETATHON = {
         ("Norah_Bell", "2026-11-24 13:30", "<p>Sick of this council treating residents like idiots.</p>", []),
         ("hedgehog_lane", "2026-11-24 14:05", "<p>Worst council in England. Not even close.</p>", []),
         ("Ted_Ashworth", "2026-11-25 09:10",
-         "<p>Bit of a pile-on in here. I don&#39;t love the idea either, but the comms team didn&#39;t close the children&#39;s centres &ndash; the grant cuts did.</p>",
+         "<p>Bit of a pile-on in here. To be fair, the comms team didn&#39;t close the children&#39;s centres, the grant settlement did. "
+         "I&#39;d rather judge the experiment when they publish what they learned.</p>",
          []),
     ],
     # Removed by the Guardian's moderators: recorded as the API sends them.

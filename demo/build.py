@@ -1,0 +1,120 @@
+"""Build the demo database: recorded payloads, replayed locally, through the real collectors and models.
+
+The database is built under a temporary name beside the target and moved into
+place only when every source was collected and scored, so a build that fails
+part-way never leaves a half-filled database for `make run` to pick up.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from analysis.jobs import score_pending
+from analysis.progress import TerminalProgress
+from collectors.config import load_sources
+from collectors.http import HttpClient
+from collectors.runner import SourceResult, collect_all
+from demo.server import ReplayServer
+from store.db import connect, transaction
+from store.settings import mark_demo
+from store.summary import flagged_threads, items_per_source
+
+TEMPLATE = Path(__file__).resolve().parent / "sources.toml"
+
+
+class DemoBuildError(RuntimeError):
+    """The demo could not be built; the message says which source and why."""
+
+
+@dataclass
+class BuildReport:
+    db: Path
+    built: bool  # False: a database was already there and was left as it was
+    seconds: float = 0.0
+    results: list[SourceResult] = field(default_factory=list)
+    scored: int = 0
+    items: list[tuple[str, int]] = field(default_factory=list)
+    flagged: list[tuple[str, str | None, str | None]] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        if not self.built:
+            return [f"{self.db} already exists; left as it is (use --fresh to rebuild it)"]
+        lines = [f"demo database built at {self.db} in {self.seconds:.1f}s"]
+        lines += [f"  {name}: {count} items" for name, count in self.items]
+        lines.append(f"  scored {self.scored} items")
+        lines.append(f"  flagged threads: {len(self.flagged)}")
+        lines += [f"    {title or key}: {reason}" for key, title, reason in self.flagged]
+        return lines
+
+
+def demo_config(base_url: str, folder: Path) -> Path:
+    """The demo's sources.toml with every address pointing at the replay server."""
+    path = folder / "sources.toml"
+    path.write_text(TEMPLATE.read_text(encoding="utf-8").replace("{base}", base_url), encoding="utf-8")
+    return path
+
+
+def _remove(path: Path) -> None:
+    for candidate in (path, path.with_name(path.name + ".wal")):
+        candidate.unlink(missing_ok=True)
+
+
+def _collect(db: Path, show_progress: bool) -> tuple[list[SourceResult], int]:
+    collecting = TerminalProgress("collecting") if show_progress else None
+    scoring = TerminalProgress("scoring") if show_progress else None
+    with ReplayServer() as server, tempfile.TemporaryDirectory(prefix="pulse-demo-") as folder:
+        sources = load_sources(demo_config(server.base_url, Path(folder)))
+        progress: Callable[[str, int], None] | None = (lambda name, n: collecting(n)) if collecting else None
+        with HttpClient(tries=2, backoff=0.1) as http:
+            results = collect_all(sources, db, http, progress=progress)
+        if collecting:
+            collecting.close()
+    failed = [r for r in results if r.error or r.warnings]
+    if failed:
+        raise DemoBuildError("; ".join(r.summary() for r in failed))
+    scored = score_pending(db, progress=scoring)
+    if scoring:
+        scoring.close()
+    return results, scored
+
+
+def build(db: str | os.PathLike, fresh: bool = False, show_progress: bool = True) -> BuildReport:
+    """Build the demo database at `db`; an existing file is kept unless `fresh`."""
+    target = Path(db)
+    if fresh:
+        _remove(target)
+    elif target.exists():
+        return BuildReport(db=target, built=False)
+    started = time.perf_counter()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    building = target.with_name(f".{target.name}.building")
+    _remove(building)
+    try:
+        results, scored = _collect(building, show_progress)
+        with connect(building) as con:
+            with transaction(con):
+                mark_demo(con)
+            items, flagged = items_per_source(con), flagged_threads(con)
+            con.execute("CHECKPOINT")
+    except BaseException:
+        _remove(building)
+        raise
+    _remove(target)
+    os.replace(building, target)
+    wal = building.with_name(building.name + ".wal")
+    if wal.exists():  # the checkpoint should have emptied it; keep it with its database if not
+        os.replace(wal, target.with_name(target.name + ".wal"))
+    return BuildReport(
+        db=target,
+        built=True,
+        seconds=time.perf_counter() - started,
+        results=results,
+        scored=scored,
+        items=items,
+        flagged=flagged,
+    )

@@ -1,0 +1,24 @@
+"""What a database holds, in a few numbers: for a command's closing summary."""
+
+from __future__ import annotations
+
+import duckdb
+
+
+def items_per_source(con: duckdb.DuckDBPyConnection) -> list[tuple[str, int]]:
+    """(source name, stored items not deleted), every configured source, by name."""
+    return con.execute(
+        """SELECT s.name, count(i.key)
+           FROM sources s LEFT JOIN items i ON i.source_id = s.id AND i.deleted_at IS NULL
+           GROUP BY s.name ORDER BY s.name"""
+    ).fetchall()
+
+
+def flagged_threads(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str | None, str | None]]:
+    """(thread key, root post title, reason) of every flagged thread, highest pile-on score first."""
+    return con.execute(
+        """SELECT t.thread_key, r.title, t.flag_reasons
+           FROM threads t LEFT JOIN items r ON r.key = t.thread_key
+           WHERE t.flagged
+           ORDER BY t.pileon_score DESC, t.thread_key"""
+    ).fetchall()
