@@ -1,0 +1,344 @@
+"""Guardian comments, from the public discussion API (no key needed).
+
+    GET {base_url}/discussion-api/discussion/{key}
+        ?orderBy=oldest&pageSize=100&displayThreaded=true&maxResponses=100&page=N
+
+The answer (field names as the Guardian's own readers of this API use them,
+see guardian/dotcom-rendering src/types/discussion.ts):
+
+    {status, currentPage, pages, pageSize, orderBy,
+     discussion: {key, webUrl, apiUrl, commentCount, topLevelCommentCount,
+                  isClosedForComments, isThreaded, title,
+                  comments: [{id, body (HTML), date, isoDateTime, status, webUrl, apiUrl,
+                              numResponses?, numRecommends, isHighlighted,
+                              userProfile: {userId, displayName, ...},
+                              responseTo?: {commentId, displayName, ...},
+                              responses?: [same shape]}]}}
+
+Each discussion becomes one "post" (the article, keyed by its discussion key,
+e.g. `guardian:/p/2n9xk`) and one "comment" per comment and reply. Threaded
+pages carry two levels: a top-level comment and, flat under it, every reply in
+its thread with `responseTo` naming the comment replied to. A top-level comment
+cut short (`numResponses` above the replies sent) is completed from
+`/discussion-api/comment/{id}?displayThreaded=true&displayResponses=true`.
+A discussion only available unthreaded (errorCode
+DISCUSSION_ONLY_AVAILABLE_IN_LINEAR_FORMAT) is read with displayThreaded=false.
+
+Each page is a Batch. The cursor remembers, per discussion, the comment count,
+how many pages were stored and whether the last pass finished: an unchanged
+discussion costs one request; a pass that stopped part-way resumes after the
+last stored page while the count is unchanged.
+
+The Content API `search` (finding discussions by query) is issue 3: it will
+add keys through `discussion_keys()`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime, timezone
+from typing import Any
+
+from collectors.config import SourceConfig
+from collectors.errors import CollectorError, PayloadError
+from collectors.http import HttpStatusError
+from collectors.items import Batch, Item, item_key
+
+KIND = "guardian"
+DEFAULT_BASE_URL = "https://discussion.theguardian.com"
+PAGE_SIZE = 100  # the largest page the API serves
+MAX_RESPONSES = 100
+LINEAR_ONLY = "DISCUSSION_ONLY_AVAILABLE_IN_LINEAR_FORMAT"
+# Comment statuses that mean the text was taken down (the body is then the moderator's notice).
+REMOVED_STATUSES = {"blocked", "deleted", "removed"}
+
+try:  # the site's own `date` field is London time ("04 July 2014 1:57pm")
+    from zoneinfo import ZoneInfo
+
+    LONDON = ZoneInfo("Europe/London")
+except Exception:  # no tz database: fall back to UTC, an hour out at worst
+    LONDON = timezone.utc
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def normalise_key(key: str) -> str:
+    """`/p/2n9xk` whether written `p/2n9xk`, `/p/2n9xk` or with spaces."""
+    key = str(key).strip()
+    return "/" + key.lstrip("/")
+
+
+def parse_time(comment: dict) -> datetime | None:
+    """isoDateTime (UTC, e.g. 2014-07-04T12:57:48Z), else the London-time `date`."""
+    iso = comment.get("isoDateTime")
+    if isinstance(iso, str) and iso.strip():
+        try:
+            stamp = datetime.fromisoformat(iso.strip().replace("Z", "+00:00"))
+            return stamp if stamp.tzinfo else stamp.replace(tzinfo=timezone.utc)
+        except ValueError:
+            pass
+    text = comment.get("date")
+    if isinstance(text, str) and text.strip():
+        try:
+            local = datetime.strptime(text.strip(), "%d %B %Y %I:%M%p")
+            return local.replace(tzinfo=LONDON).astimezone(timezone.utc)
+        except ValueError:
+            pass
+    return None
+
+
+def _int(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value)
+    return None
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _dict(value: Any) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def _list(value: Any) -> list:
+    return value if isinstance(value, list) else []
+
+
+def _replied_to(comment: dict) -> str | None:
+    """The key of the comment this one answers, from `responseTo.commentId`."""
+    parent_id = _dict(comment.get("responseTo")).get("commentId")
+    return item_key(KIND, str(parent_id)) if parent_id not in (None, "") else None
+
+
+def _fill_missing_times(items: list[Item], fallback: datetime) -> None:
+    """A comment without a date takes the discussion's (stable across runs, unlike now)."""
+    for item in items:
+        if item.created_at is None:
+            item.created_at = fallback
+
+
+class GuardianCollector:
+    """Discussions listed in `discussions = ["/p/..."]` -> a post and its comments each."""
+
+    kind = KIND
+
+    def __init__(self, source: SourceConfig, http):
+        self.source = source
+        self.http = http
+        self.base_url = (source.base_url or DEFAULT_BASE_URL).rstrip("/")
+        raw = source.options.get("discussions") or []
+        if isinstance(raw, str):
+            raw = [raw]
+        if not isinstance(raw, list) or not all(isinstance(k, str) and k.strip("/ ") for k in raw):
+            raise CollectorError(
+                f"source {source.name!r}: discussions must be a list of keys like \"/p/2n9xk\""
+            )
+        self.discussions = list(dict.fromkeys(normalise_key(k) for k in raw))
+        self.search = source.options.get("search")
+
+    # -- which discussions ------------------------------------------------
+
+    def discussion_keys(self) -> tuple[list[str], list[str]]:
+        """(keys to collect, warnings). Issue 3 adds the Content API search here."""
+        warnings: list[str] = []
+        if self.search:
+            if not self.discussions:
+                raise CollectorError(
+                    "Guardian search (the Content API) is not collected yet; "
+                    "list the discussions to follow with discussions = [\"/p/...\"]"
+                )
+            warnings.append("Guardian search is not collected yet; only the listed discussions were read")
+        return self.discussions, warnings
+
+    # -- collecting -------------------------------------------------------
+
+    def fetch(self, cursor: dict) -> Iterator[Batch]:
+        keys, warnings = self.discussion_keys()
+        state = {k: dict(v) for k, v in _dict(cursor.get("discussions")).items() if isinstance(v, dict)}
+
+        def snapshot() -> dict:
+            return {**cursor, "discussions": {k: dict(v) for k, v in state.items()}}
+
+        for key in keys:
+            for batch in self._discussion(key, state, snapshot):
+                if warnings:
+                    batch.warnings[:0] = warnings
+                    warnings = []
+                yield batch
+        if warnings:
+            yield Batch(items=[], cursor=snapshot(), warnings=warnings)
+
+    def _discussion(self, key: str, state: dict, snapshot) -> Iterator[Batch]:
+        previous = state.get(key, {})
+        threaded = previous.get("threaded", True)
+        try:
+            payload, threaded = self._page(key, 1, threaded)
+        except HttpStatusError as error:
+            if error.status_code == 404:
+                yield Batch(
+                    items=[],
+                    cursor=snapshot(),
+                    warnings=[f"Guardian discussion {key} was not found (HTTP 404); check the key in sources.toml"],
+                )
+                return
+            raise
+        discussion = _dict(payload.get("discussion"))
+        pages = max(1, _int(payload.get("pages")) or 1)
+        count = _int(discussion.get("commentCount"))
+        same = count is not None and previous.get("comment_count") == count
+        if same and previous.get("complete"):
+            done = pages  # nothing new: page 1 (cheap, refreshes the post) is enough
+        elif same and _int(previous.get("pages_done")):
+            done = min(_int(previous.get("pages_done")), pages)  # resume after the last stored page
+        else:
+            done = 1
+
+        comments = self._comments(payload, key)
+        post_created = self._post_created(previous, [c.created_at for c in comments if c.created_at])
+        _fill_missing_times(comments, post_created)
+        post = self._post(key, discussion, post_created)
+        state[key] = self._entry(count, pages, done, threaded, post_created)
+        yield Batch(items=[post, *comments], cursor=snapshot())
+
+        page = done + 1
+        while page <= pages:
+            payload, threaded = self._page(key, page, threaded)
+            pages = max(1, _int(payload.get("pages")) or pages)
+            comments = self._comments(payload, key)
+            _fill_missing_times(comments, post_created)
+            state[key] = self._entry(count, pages, page, threaded, post_created)
+            yield Batch(items=comments, cursor=snapshot())
+            page += 1
+
+    @staticmethod
+    def _entry(count, pages, done, threaded, created: datetime) -> dict:
+        return {
+            "comment_count": count,
+            "pages": pages,
+            "pages_done": done,
+            "complete": done >= pages,
+            "threaded": threaded,
+            "created_at": created.replace(microsecond=0).isoformat(),
+        }
+
+    @staticmethod
+    def _post_created(previous: dict, comment_times: list[datetime]) -> datetime:
+        """The discussion has no date of its own: the earliest comment, kept once known."""
+        stored = previous.get("created_at")
+        if isinstance(stored, str):
+            try:
+                stamp = datetime.fromisoformat(stored)
+                return stamp if stamp.tzinfo else stamp.replace(tzinfo=timezone.utc)
+            except ValueError:
+                pass
+        if comment_times:
+            return min(comment_times)
+        return datetime.now(timezone.utc).replace(microsecond=0)
+
+    def _page(self, key: str, page: int, threaded: bool) -> tuple[dict, bool]:
+        """One page of a discussion, as (payload, threaded); switches to unthreaded if told to."""
+        url = f"{self.base_url}/discussion-api/discussion/{key.lstrip('/')}"
+        params = {
+            "orderBy": "oldest",
+            "pageSize": PAGE_SIZE,
+            "displayThreaded": "true" if threaded else "false",
+            "maxResponses": MAX_RESPONSES,
+            "page": page,
+        }
+        try:
+            payload = self.http.get_json(url, params=params)
+        except HttpStatusError as error:
+            body = error.json()
+            if threaded and isinstance(body, dict) and body.get("errorCode") == LINEAR_ONLY:
+                return self._page(key, page, threaded=False)
+            raise
+        if not isinstance(payload, dict):
+            raise PayloadError(f"Guardian discussion {key}, page {page}: expected a JSON object")
+        if payload.get("status") == "error":
+            if threaded and payload.get("errorCode") == LINEAR_ONLY:
+                return self._page(key, page, threaded=False)
+            message = _text(payload.get("message")) or _text(payload.get("errorCode")) or "no reason given"
+            raise PayloadError(f"Guardian discussion {key}, page {page}: the API answered with an error: {message}")
+        if not isinstance(payload.get("discussion"), dict):
+            raise PayloadError(f"Guardian discussion {key}, page {page}: the answer has no 'discussion' object")
+        return payload, threaded
+
+    def _more_responses(self, comment_id: int) -> list:
+        """Every reply in one comment's thread, when the page sent only some."""
+        payload = self.http.get_json(
+            f"{self.base_url}/discussion-api/comment/{comment_id}",
+            params={"displayThreaded": "true", "displayResponses": "true"},
+        )
+        comment = _dict(_dict(payload).get("comment"))
+        if _dict(payload).get("status") != "ok" or not comment:
+            raise PayloadError(f"Guardian comment {comment_id}: the answer has no 'comment' object")
+        return _list(comment.get("responses"))
+
+    # -- mapping ----------------------------------------------------------
+
+    def _post(self, key: str, discussion: dict, created: datetime) -> Item:
+        title = _text(discussion.get("title")).strip()
+        return Item(
+            kind=KIND,
+            native_id=key,
+            item_type="post",
+            created_at=created,
+            raw_text=title,
+            title=title or None,
+            url=_text(discussion.get("webUrl")) or None,
+            reply_count=_int(discussion.get("commentCount")),
+        )
+
+    def _comments(self, payload: dict, key: str) -> list[Item]:
+        """Every comment and reply on a page (created_at None where the API gave no date)."""
+        post_key = item_key(KIND, key)
+        items: list[Item] = []
+        for comment in _list(_dict(payload.get("discussion")).get("comments")):
+            comment = _dict(comment)
+            # unthreaded pages list replies at the top level, naming their parent in responseTo
+            top = self._comment(comment, post_key, parent_key=_replied_to(comment) or post_key)
+            if top is None:
+                continue
+            responses = _list(comment.get("responses"))
+            expected = _int(comment.get("numResponses"))
+            if expected is not None and expected > len(responses):
+                responses = self._more_responses(_int(comment.get("id")))
+            if top.reply_count is None:
+                top.reply_count = len(responses)
+            items.append(top)
+            for response in responses:
+                response = _dict(response)
+                reply = self._comment(response, post_key, parent_key=_replied_to(response) or top.key)
+                if reply is not None:
+                    items.append(reply)
+        return items
+
+    def _comment(self, comment: dict, post_key: str, parent_key: str) -> Item | None:
+        comment_id = _int(comment.get("id"))
+        if comment_id is None:
+            return None
+        profile = _dict(comment.get("userProfile"))
+        status = _text(comment.get("status")).lower()
+        user_id = profile.get("userId")
+        return Item(
+            kind=KIND,
+            native_id=str(comment_id),
+            item_type="comment",
+            created_at=parse_time(comment),  # None is filled in by _fill_missing_times
+            raw_text=_text(comment.get("body")),
+            thread_id=post_key,
+            parent_id=parent_key,
+            author_id=str(user_id) if user_id not in (None, "") else None,
+            author_name=_text(profile.get("displayName")) or None,
+            url=_text(comment.get("webUrl")) or None,
+            like_count=_int(comment.get("numRecommends")),
+            reply_count=_int(comment.get("numResponses")),
+            deleted=status in REMOVED_STATUSES,
+        )
