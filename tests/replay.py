@@ -159,3 +159,67 @@ def guardian_cases() -> list[Path]:
 
 def rss_cases() -> list[Path]:
     return sorted(p for p in RSS.iterdir() if p.suffix in (".xml", ".html"))
+
+
+# -- routing by path and query parameters (any JSON API) ----------------------
+
+
+class FakeClock:
+    """A clock that only moves when something sleeps on it: waits are recorded, never slept."""
+
+    def __init__(self, now: float) -> None:
+        self.now = now
+        self.waits: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.waits.append(seconds)
+        self.now += max(0.0, seconds)
+
+
+class Routes:
+    """Answers requests by path and query parameters, like an API that picks pages by its arguments.
+
+    `add(path, answer, **params)`: a request to `path` whose query has every
+    given parameter with that value gets `answer` (a fixture Path, served as
+    JSON, or a handler). The route added last wins, so a test can change what
+    the "platform" says between two runs; `times=n` answers n times only.
+    Every request is remembered in `requests` as (method, path, query dict).
+    """
+
+    def __init__(self) -> None:
+        self.routes: list[dict] = []
+        self.requests: list[tuple[str, str, dict]] = []
+
+    def add(self, path: str, answer, *, times: int | None = None, method: str | None = None, **params) -> Routes:
+        handler = (lambda request, p=answer: json_response(load_json(p))) if isinstance(answer, Path) else answer
+        self.routes.append({"path": path, "params": params, "handler": handler, "times": times, "method": method})
+        return self
+
+    def install(self, httpserver) -> Routes:
+        import re
+
+        httpserver.expect_request(re.compile(r"^/.*")).respond_with_handler(self.handle)
+        return self
+
+    def handle(self, request: Request) -> Response:
+        query = request.args.to_dict()
+        self.requests.append((request.method, request.path, query))
+        for route in reversed(self.routes):
+            if route["path"] != request.path or (route["method"] and route["method"] != request.method):
+                continue
+            if any(query.get(k) != str(v) for k, v in route["params"].items()):
+                continue
+            if route["times"] is not None:
+                if route["times"] <= 0:
+                    continue
+                route["times"] -= 1
+            return route["handler"](request)
+        return json_response({"error": "no such route in this test", "path": request.path}, 404)
+
+    def count(self, path: str, **params) -> int:
+        return sum(
+            1 for _, p, q in self.requests if p == path and all(q.get(k) == str(v) for k, v in params.items())
+        )
