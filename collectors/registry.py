@@ -11,6 +11,8 @@ from collectors.errors import CollectorError
 COLLECTORS: dict[str, str] = {
     "rss": "collectors.rss:RssCollector",
     "guardian": "collectors.guardian:GuardianCollector",
+    "reddit": "collectors.reddit:RedditCollector",
+    "youtube": "collectors.youtube:YouTubeCollector",
 }
 
 
