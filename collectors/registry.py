@@ -13,6 +13,10 @@ COLLECTORS: dict[str, str] = {
     "guardian": "collectors.guardian:GuardianCollector",
     "reddit": "collectors.reddit:RedditCollector",
     "youtube": "collectors.youtube:YouTubeCollector",
+    "facebook": "collectors.facebook:FacebookCollector",
+    "instagram": "collectors.instagram:InstagramCollector",
+    "mastodon": "collectors.mastodon:MastodonCollector",
+    "bluesky": "collectors.bluesky:BlueskyCollector",
 }
 
 
