@@ -251,14 +251,16 @@ def thread_table(queue: pd.DataFrame, key: str) -> str | None:
         selection_mode="single-row",
         hide_index=True,
         column_config={
-            "Post": st.column_config.TextColumn(width="large"),
-            "Why flagged": st.column_config.TextColumn(width="medium"),
+            "Post": st.column_config.TextColumn(width=260),
+            "Source": st.column_config.TextColumn(width=150),
+            "Why flagged": st.column_config.TextColumn(width=320),
             "Pile-on score": st.column_config.ProgressColumn(
-                min_value=0, max_value=100, format="%.0f",
+                min_value=0, max_value=100, format="%.0f", width=100,
                 help="0-100: more negative replies, from more people, faster, rank higher",
             ),
-            "Replies": st.column_config.NumberColumn(format="%d"),
-            "Last reply (UTC)": st.column_config.DatetimeColumn(format="D MMM YYYY, HH:mm"),
+            "Replies": st.column_config.NumberColumn(format="%d", width=65),
+            "Last reply (UTC)": st.column_config.DatetimeColumn(format="D MMM, HH:mm", width=115),
+            "Status": st.column_config.TextColumn(width=100),
         },
     )
     rows = event.selection.rows if event is not None else []
@@ -322,7 +324,7 @@ def thread_header(detail: dict) -> None:
         st.subheader("Original post not collected")
         st.caption(escape_markdown(f"{detail['source']} · replies are shown below"))
     else:
-        st.subheader(escape_markdown(detail["title"] or f"Post on {detail['source']}"))
+        st.subheader(escape_markdown(detail["title"] or f"Post by {detail['author_name'] or 'unknown author'}"))
         byline = [detail["source"], detail["author_name"] or "unknown author", when(detail["created_at"])]
         council = " · :blue-badge[council]" if detail["is_council"] else ""
         st.caption(" · ".join(escape_markdown(part) for part in byline) + council)
@@ -340,7 +342,7 @@ def thread_header(detail: dict) -> None:
     replies, negative, people, score, status = st.columns(5)
     replies.metric("Public replies", f"{detail['reply_count']:,}")
     negative.metric("Negative", f"{detail['negative_count']:,}")
-    people.metric("People", f"{detail['author_count']:,}")
+    people.metric("People replying", f"{detail['author_count']:,}")
     pileon = detail["pileon_score"]
     score.metric("Pile-on score", "–" if pileon is None or pd.isna(pileon) else f"{pileon:.0f} / 100")
     status.metric("Status", STATUS_LABELS.get(detail["status"], str(detail["status"])))

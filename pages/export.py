@@ -25,7 +25,9 @@ weeks = week_options(today, earliest)
 default = default_export_week(today, latest)
 if default not in weeks:
     weeks.append(default)
-week = st.selectbox("ISO week", weeks, index=weeks.index(default), format_func=views.week_label, key="export_week")
+week = st.selectbox(
+    "ISO week", weeks, index=weeks.index(default), format_func=views.week_label, key="export_week", width=420
+)
 
 start, end = parse_iso_week(week)
 count = views.read("count_items_between", start, end)
