@@ -1,0 +1,216 @@
+"""A Facebook Page: the page's feed and every comment and reply on it, from the Graph API.
+
+    GET {base_url}/{page_id}/feed?fields=id,message,created_time,updated_time,from,
+        permalink_url,comments.limit(0).summary(true),reactions.limit(0).summary(true)
+        &since=<unix time>&limit=25
+    GET {base_url}/{post_id}/comments?filter=stream&order=reverse_chronological
+        &fields=id,message,created_time,from{id,name},parent{id},like_count,
+        comment_count,permalink_url&limit=100
+
+with access_token=FACEBOOK_PAGE_TOKEN (see collectors/graph.py for paging,
+errors and rate limits). The feed comes newest first. `filter=stream` gives
+every comment on a post, replies at any depth included, flat, each reply with
+`parent {id}` naming the comment it answers, so the tree is rebuilt from it: a
+comment without a parent answers the post. `order=reverse_chronological` puts
+the newest first, so reading stops at the first comment older than the newest
+one already stored.
+
+Items: each post is a "post" (`facebook:<post id>`); each comment a "comment"
+with thread_id = the post's key and parent_id = its parent comment's key, or
+the post's key for a top-level comment. `from` is left out when the token may
+not see the author: the author is then unknown, nothing else changes. The
+page's own posts and replies (from.id == page_id) are marked as the council's.
+
+Cursor: {"since": unix time of the newest post seen, "posts": {post_id:
+{"t": post time, "c": newest comment time stored}}}. Posts stay in "posts"
+while younger than `lookback_days` (default 14), and each run re-checks them
+for new comments and replies. The first run reads posts from the last
+`lookback_days`. "since" moves only when a run has read every new post, so a
+run stopped by a rate limit resumes without losing any.
+"""
+
+from __future__ import annotations
+
+import copy
+import time
+from collections.abc import Iterator
+
+from collectors.config import SourceConfig
+from collectors.errors import CollectorError
+from collectors.graph import (
+    DAY,
+    DEFAULT_BASE_URL,
+    GraphClient,
+    as_dict,
+    as_int,
+    as_text,
+    fallback_time,
+    graph_token,
+    parse_time,
+    thread_batches,
+)
+from collectors.items import Batch, Item, item_key
+
+KIND = "facebook"
+FEED_PAGE_SIZE = 25
+COMMENT_PAGE_SIZE = 100
+POST_FIELDS = (
+    "id,message,created_time,updated_time,from,permalink_url,"
+    "comments.limit(0).summary(true),reactions.limit(0).summary(true)"
+)
+COMMENT_FIELDS = "id,message,created_time,from{id,name},parent{id},like_count,comment_count,permalink_url"
+
+
+class FacebookCollector:
+    """`page_id = "..."` -> the page's posts and all comments on them."""
+
+    kind = KIND
+
+    def __init__(self, source: SourceConfig, http):
+        page_id = source.options.get("page_id")
+        if isinstance(page_id, int) and not isinstance(page_id, bool):
+            page_id = str(page_id)
+        if not isinstance(page_id, str) or not page_id.strip() or "/" in page_id:
+            raise CollectorError(f"source {source.name!r}: page_id must be the page's id or username, e.g. \"104958162837\"")
+        self.source = source
+        self.http = http
+        self.page_id = page_id.strip()
+        self.base_url = (source.base_url or DEFAULT_BASE_URL).rstrip("/")
+        self.clock = getattr(http, "clock", time.time)
+
+    # -- collecting -------------------------------------------------------
+
+    def fetch(self, cursor: dict) -> Iterator[Batch]:
+        graph = GraphClient(self.http, self.base_url, graph_token(), budget=f"graph:{self.page_id}")
+        now = self.clock()
+        window_start = int(now - self.source.lookback_days * DAY)
+        since = as_int(cursor.get("since"))
+        if since is None:
+            since = window_start
+        posts: dict[str, dict] = {}
+        for post_id, entry in as_dict(cursor.get("posts")).items():
+            entry = as_dict(entry)
+            if (as_int(entry.get("t")) or 0) >= window_start:
+                posts[str(post_id)] = {"t": as_int(entry.get("t")), "c": as_int(entry.get("c"))}
+        state = {"since": since, "posts": posts}
+
+        def snapshot() -> dict:
+            return copy.deepcopy(state)
+
+        newest = since
+        seen: set[str] = set()
+        params = {"fields": POST_FIELDS, "since": since, "limit": FEED_PAGE_SIZE}
+        for page in graph.pages(f"{self.page_id}/feed", params):
+            reached_old = False
+            for raw in page:
+                post = self._post(raw, now)
+                if post is None or post.native_id in seen:
+                    continue
+                stamp = int(post.created_at.timestamp())
+                if stamp < since:
+                    reached_old = True  # already seen (a server that ignores `since`)
+                    break
+                seen.add(post.native_id)
+                newest = max(newest, stamp)
+                yield from self._thread(graph, post.native_id, [post], stamp, state, snapshot, window_start, now)
+            if reached_old:
+                break
+
+        for post_id, entry in list(posts.items()):
+            if post_id not in seen:
+                yield from self._thread(graph, post_id, [], entry["t"], state, snapshot, window_start, now)
+
+        if newest != state["since"]:
+            state["since"] = newest
+            yield Batch(items=[], cursor=snapshot())
+
+    def _thread(self, graph, post_id: str, head, posted: int | None, state, snapshot, window_start, now) -> Iterator[Batch]:
+        entry = state["posts"].get(post_id, {})
+        stored = entry.get("c")
+        newest = [stored]
+
+        def pages() -> Iterator[list[Item]]:
+            params = {
+                "filter": "stream",
+                "order": "reverse_chronological",
+                "fields": COMMENT_FIELDS,
+                "limit": COMMENT_PAGE_SIZE,
+            }
+            for page in graph.pages(f"{post_id}/comments", params):
+                items: list[Item] = []
+                done = False
+                for raw in page:
+                    comment = self._comment(raw, post_id, now)
+                    if comment is None:
+                        continue
+                    stamp = int(comment.created_at.timestamp())
+                    if stored is not None and stamp < stored:
+                        done = True  # older than the newest comment already stored
+                        break
+                    newest[0] = max(newest[0] or stamp, stamp)
+                    items.append(comment)
+                yield items
+                if done:
+                    return
+
+        def finish() -> bool:
+            before = state["posts"].get(post_id)
+            if posted is not None and posted >= window_start:
+                state["posts"][post_id] = {"t": posted, "c": newest[0]}
+            else:
+                state["posts"].pop(post_id, None)
+            return state["posts"].get(post_id) != before
+
+        yield from thread_batches(head, pages(), snapshot, finish)
+
+    # -- payload -> items -------------------------------------------------
+
+    def _author(self, raw: dict) -> tuple[str | None, str | None]:
+        author = as_dict(raw.get("from"))
+        return as_text(author.get("id")), as_text(author.get("name"))
+
+    def _post(self, raw, now: float) -> Item | None:
+        raw = as_dict(raw)
+        post_id = as_text(raw.get("id"))
+        if post_id is None:
+            return None
+        author_id, author_name = self._author(raw)
+        return Item(
+            kind=KIND,
+            native_id=post_id,
+            item_type="post",
+            created_at=parse_time(raw.get("created_time")) or fallback_time(now),
+            raw_text=str(raw.get("message") or ""),
+            author_id=author_id,
+            author_name=author_name,
+            url=as_text(raw.get("permalink_url")),
+            like_count=as_int(as_dict(as_dict(raw.get("reactions")).get("summary")).get("total_count")),
+            reply_count=as_int(as_dict(as_dict(raw.get("comments")).get("summary")).get("total_count")),
+            is_council=author_id == self.page_id,
+        )
+
+    def _comment(self, raw, post_id: str, now: float) -> Item | None:
+        raw = as_dict(raw)
+        comment_id = as_text(raw.get("id"))
+        if comment_id is None:
+            return None
+        post_key = item_key(KIND, post_id)
+        parent = as_text(as_dict(raw.get("parent")).get("id"))
+        parent_key = item_key(KIND, parent) if parent and parent not in (post_id, comment_id) else post_key
+        author_id, author_name = self._author(raw)
+        return Item(
+            kind=KIND,
+            native_id=comment_id,
+            item_type="comment",
+            created_at=parse_time(raw.get("created_time")) or fallback_time(now),
+            raw_text=str(raw.get("message") or ""),
+            thread_id=post_key,
+            parent_id=parent_key,
+            author_id=author_id,
+            author_name=author_name,
+            url=as_text(raw.get("permalink_url")),
+            like_count=as_int(raw.get("like_count")),
+            reply_count=as_int(raw.get("comment_count")),
+            is_council=author_id == self.page_id,
+        )
+

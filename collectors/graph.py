@@ -1,0 +1,297 @@
+"""Meta's Graph API, shared by the Facebook and Instagram collectors.
+
+Both read `https://graph.facebook.com/v21.0` (or a source's `base_url`) with a
+page access token from FACEBOOK_PAGE_TOKEN, sent as the `access_token` query
+parameter. What they share lives here:
+
+- the token, read through `require_secret`; a missing one is a CollectorError
+  naming the variable and never its value;
+- `GraphClient.pages(path, params)`: one list edge page by page. Graph answers
+  `{"data": [...], "paging": {"cursors": {"before", "after"}, "next": URL}}`;
+  `next` is absent on the last page. `next` carries the access token, so it is
+  never stored or followed as given: the next request is rebuilt from
+  `paging.cursors.after` (or, on edges paged by time, from the query of `next`
+  less the token);
+- errors, documented as `{"error": {"message", "type", "code", "error_subcode",
+  "fbtrace_id"}}`: codes 4, 17, 32, 613 and the Business Use Case throttles
+  80001 (pages) and 80002 (Instagram) are rate limits (sent as HTTP 400 or 403,
+  sometimes 429), code 190 (and 102) a token that expired or is invalid;
+- rate-limit headers: `X-Business-Use-Case-Usage` (page and Instagram tokens:
+  `{"<object-id>": [{"type", "call_count", "total_cputime", "total_time",
+  "estimated_time_to_regain_access"}]}`, percentages and minutes) and
+  `X-App-Usage` (`{"call_count", "total_cputime", "total_time"}`). At 100% of
+  any, or with time to regain access, the budget is spent: HttpClient waits when
+  the wait is short and raises RateLimited when it is not.
+- `thread_batches`: a thread's replies a page per Batch, the cursor moving past
+  the thread only with its last page, so a run that stops part-way re-reads it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from datetime import datetime, timezone
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+import httpx
+
+from collectors.config import MissingSecret, require_secret
+from collectors.errors import CollectorError, FetchError, PayloadError, RateLimited
+from collectors.http import SECRET_PARAMS, HttpStatusError, RateLimitInfo, where
+from collectors.items import Batch, Item
+
+DEFAULT_BASE_URL = "https://graph.facebook.com/v21.0"
+TOKEN_VARIABLE = "FACEBOOK_PAGE_TOKEN"
+# 4 app, 17 user, 32 page, 613 "calls exceeded"; 80001 / 80002 are the Business Use Case
+# throttles that page and Instagram tokens meet ("There have been too many calls ...").
+RATE_LIMIT_CODES = frozenset({4, 17, 32, 613, 80001, 80002})
+TOKEN_CODES = frozenset({102, 190})
+USAGE_HEADERS = ("x-business-use-case-usage", "x-app-usage")
+DAY = 86400
+MAX_PAGES = 1000  # per edge and run: a server that never stops paging cannot loop us forever
+
+
+def graph_token() -> str:
+    """FACEBOOK_PAGE_TOKEN, or a CollectorError that names the variable (never a value)."""
+    try:
+        return require_secret(TOKEN_VARIABLE)
+    except MissingSecret as missing:
+        raise CollectorError(str(missing)) from None
+
+
+def parse_time(value: Any) -> datetime | None:
+    """A Graph time ("2026-11-20T09:15:02+0000") as an aware UTC datetime, or None."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    text = value.strip()
+    for parse in (
+        lambda t: datetime.strptime(t, "%Y-%m-%dT%H:%M:%S%z"),
+        lambda t: datetime.fromisoformat(t.replace("Z", "+00:00")),
+    ):
+        try:
+            stamp = parse(text)
+        except ValueError:
+            continue
+        if stamp.tzinfo is None:
+            stamp = stamp.replace(tzinfo=timezone.utc)
+        return stamp.astimezone(timezone.utc)
+    return None
+
+
+def fallback_time(now: float) -> datetime:
+    """The time for an item the platform sent undated: when it was first seen."""
+    return datetime.fromtimestamp(now, timezone.utc)
+
+
+def as_int(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    return None
+
+
+def as_dict(value: Any) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def as_list(value: Any) -> list:
+    return value if isinstance(value, list) else []
+
+
+def as_text(value: Any) -> str | None:
+    if value is None:
+        return None
+    text = str(value)
+    return text if text.strip() else None
+
+
+# -- rate limits -------------------------------------------------------------
+
+
+def usage(headers: Mapping[str, str]) -> tuple[float | None, float]:
+    """(highest percentage used, longest minutes to regain access) from Meta's usage headers.
+
+    The percentage is None when no usage header was sent (absence is not headroom).
+    Malformed headers are ignored.
+    """
+    highest: float | None = None
+    minutes = 0.0
+
+    def note(entry: Any) -> None:
+        nonlocal highest, minutes
+        if not isinstance(entry, dict):
+            return
+        for name in ("call_count", "total_cputime", "total_time"):
+            value = entry.get(name)
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                highest = max(highest if highest is not None else 0.0, float(value))
+        wait = entry.get("estimated_time_to_regain_access")
+        if isinstance(wait, (int, float)) and not isinstance(wait, bool) and wait > 0:
+            minutes = max(minutes, float(wait))
+
+    lowered = {str(k).lower(): v for k, v in headers.items()}
+    for header in USAGE_HEADERS:
+        raw = lowered.get(header)
+        if not raw:
+            continue
+        try:
+            data = json.loads(raw)
+        except ValueError:
+            continue
+        if header == "x-app-usage":
+            note(data)
+        elif isinstance(data, dict):
+            for entries in data.values():
+                for entry in as_list(entries):
+                    note(entry)
+    return highest, minutes
+
+
+def read_usage(response: httpx.Response, now: float) -> RateLimitInfo | None:
+    """HttpClient's rate-limit hook for Graph: spent at 100% or while access is withheld."""
+    highest, minutes = usage(response.headers)
+    if highest is None and not minutes:
+        return None
+    spent = minutes > 0 or (highest is not None and highest >= 100)
+    reset_at = now + minutes * 60 if minutes > 0 else None
+    return RateLimitInfo(
+        remaining=0.0 if spent else max(0.0, 100.0 - (highest or 0.0)),
+        reset_at=reset_at,
+        limited=spent and response.status_code in (400, 403),
+    )
+
+
+def graph_error(body: Any) -> dict | None:
+    """The documented error object of a Graph answer, if it is one."""
+    error = as_dict(body).get("error") if isinstance(body, dict) else None
+    return error if isinstance(error, dict) else None
+
+
+# -- the client ----------------------------------------------------------------
+
+
+class GraphClient:
+    """GETs against one Graph API root with one token, errors in words without the token."""
+
+    def __init__(self, http, base_url: str, token: str, budget: str | None = None):
+        self.http = http
+        self.base_url = base_url.rstrip("/")
+        self.token = token
+        self.budget = budget
+
+    def get(self, path: str, params: Mapping[str, Any]) -> dict:
+        url = f"{self.base_url}/{path.lstrip('/')}"
+        query = {**params, "access_token": self.token}
+        try:
+            body = self.http.get_json(url, params=query, rate_limit=read_usage, budget=self.budget)
+        except HttpStatusError as error:
+            raise self._explain(graph_error(error.json()), error.status_code, url, error) from None
+        except FetchError as error:
+            raise self._scrub(error) from None
+        failure = graph_error(body)
+        if failure is not None:  # an error object sent with HTTP 200
+            raise self._explain(failure, 200, url, None)
+        if not isinstance(body, dict):
+            raise PayloadError(f"expected a JSON object from {where(url)} but got {type(body).__name__}")
+        return body
+
+    def pages(self, path: str, params: Mapping[str, Any], max_pages: int = MAX_PAGES) -> Iterator[list]:
+        """The `data` of each page of a list edge, newest request first; stops when `next` is absent."""
+        query = dict(params)
+        asked: set[tuple] = set()
+        for _ in range(max_pages):
+            asked.add(tuple(sorted((k, str(v)) for k, v in query.items())))
+            body = self.get(path, query)
+            if "data" in body and not isinstance(body["data"], list):
+                raise PayloadError(f"the Graph API sent `data` that is not a list from {path.split('/')[-1]}")
+            yield as_list(body.get("data"))
+            following = next_query(query, as_dict(body.get("paging")))
+            if following is None:
+                return
+            if tuple(sorted((k, str(v)) for k, v in following.items())) in asked:
+                return  # the server pointed back at a page already read
+            query = following
+
+    # -- errors ----------------------------------------------------------
+
+    def _scrub(self, error: FetchError) -> FetchError:
+        message = str(error)
+        if self.token and self.token in message:
+            error.args = (message.replace(self.token, "[redacted]"),)
+        return error
+
+    def _explain(self, failure: dict | None, status: int, url: str, original: HttpStatusError | None) -> CollectorError:
+        place = where(url)
+        if failure is None:
+            return self._scrub(original) if original is not None else PayloadError(f"unexpected answer from {place}")
+        code = as_int(failure.get("code"))
+        subcode = as_int(failure.get("error_subcode"))
+        message = str(failure.get("message") or "no message")
+        if self.token:
+            message = message.replace(self.token, "[redacted]")
+        trace = failure.get("fbtrace_id")
+        label = f"error {code}" + (f"/{subcode}" if subcode else "")
+        detail = f"{label}: {message}" + (f"; fbtrace_id {trace}" if trace else "")
+        if code in TOKEN_CODES:
+            return CollectorError(
+                f"{TOKEN_VARIABLE} was refused by the Graph API ({detail}): the page access token has "
+                f"expired or is not valid; create a new one and set {TOKEN_VARIABLE}"
+            )
+        if code in RATE_LIMIT_CODES:
+            return RateLimited(
+                f"Graph API rate limit reached at {place} ({detail}); stopped here, "
+                "the next run resumes from the saved cursor"
+            )
+        return FetchError(f"Graph API {label} from {place} (HTTP {status}): {message}")
+
+
+def next_query(query: Mapping[str, Any], paging: dict) -> dict | None:
+    """The parameters for the page after this one, without the token; None on the last page.
+
+    Graph's `next` URL holds the access token, so it is never kept: its cursor
+    (`paging.cursors.after`) is added to our own parameters, or, on an edge
+    paged by time, its query is taken less the secret parameters.
+    """
+    following = paging.get("next")
+    if not isinstance(following, str) or not following:
+        return None
+    after = as_dict(paging.get("cursors")).get("after")
+    if isinstance(after, str) and after:
+        return {**query, "after": after}
+    pairs = parse_qsl(urlsplit(following).query, keep_blank_values=True)
+    rebuilt = {k: v for k, v in pairs if k.lower() not in SECRET_PARAMS}
+    return rebuilt or None
+
+
+# -- batches -----------------------------------------------------------------
+
+
+def thread_batches(
+    head: list[Item],
+    reply_pages: Iterable[list[Item]],
+    snapshot: Callable[[], dict],
+    finish: Callable[[], bool],
+) -> Iterator[Batch]:
+    """One Batch per page of a thread's replies, `head` (the post) riding with the first.
+
+    Every batch but the last carries the cursor as it was before this thread;
+    `finish()` then moves the cursor past the thread (returning whether it
+    changed anything) and the last batch carries that. A batch with no items
+    and no cursor change is not yielded.
+    """
+    buffer = list(head)
+    first = True
+    for items in reply_pages:
+        if first:
+            buffer.extend(items)
+            first = False
+            continue
+        yield Batch(items=buffer, cursor=snapshot())
+        buffer = list(items)
+    changed = finish()
+    if buffer or changed:
+        yield Batch(items=buffer, cursor=snapshot())

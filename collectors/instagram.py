@@ -1,0 +1,208 @@
+"""An Instagram professional account: its media and the comments and replies on them.
+
+    GET {base_url}/{user_id}/media?fields=id,caption,timestamp,permalink,username,
+        comments_count,like_count,media_type&since=<unix time>&limit=25
+    GET {base_url}/{media_id}/comments?fields=id,text,timestamp,username,from,
+        like_count,replies{id,text,timestamp,username,from,like_count,parent_id}&limit=50
+    GET {base_url}/{comment_id}/replies?fields=...&after=<cursor>   (replies past the first page)
+
+with access_token=FACEBOOK_PAGE_TOKEN, the token of the Facebook Page the
+account is linked to (see collectors/graph.py for paging, errors and rate
+limits). Instagram threads are one level deep: a reply to a reply is filed
+under the top-level comment, so a comment's parent is the media and a reply's
+parent is its comment (`parent_id` in the payload says the same).
+
+Items: each media is a "post" (`instagram:<media id>`, the council's own, since
+the edge lists only the account's media); each comment and reply a "comment"
+with thread_id = the media's key. `from` ({id, username}) and `username` may
+be missing: the author is then unknown. Comments by the account itself are
+marked as the council's.
+
+Instagram has no order or `since` for comments, so new replies under old
+comments can only be found by reading a media's comments again. The media
+list tells when that is needed: the cursor keeps, per media younger than
+`lookback_days` (default 14), its time and the `comments_count` last read,
+{"media": {media_id: {"t": unix time, "n": count}}}. Each run lists the media
+of the look-back window (one or two requests) and reads the comments only of
+media that are new or whose count changed; an unchanged media costs nothing
+more. A media's count is stored only after all its comments were read, so a
+run stopped by a rate limit reads that media again next time.
+"""
+
+from __future__ import annotations
+
+import copy
+import time
+from collections.abc import Iterator
+
+from collectors.config import SourceConfig
+from collectors.errors import CollectorError
+from collectors.graph import (
+    DAY,
+    DEFAULT_BASE_URL,
+    GraphClient,
+    as_dict,
+    as_int,
+    as_list,
+    as_text,
+    fallback_time,
+    graph_token,
+    next_query,
+    parse_time,
+    thread_batches,
+)
+from collectors.items import Batch, Item, item_key
+
+KIND = "instagram"
+MEDIA_PAGE_SIZE = 25
+COMMENT_PAGE_SIZE = 50
+MEDIA_FIELDS = "id,caption,timestamp,permalink,username,comments_count,like_count,media_type"
+REPLY_FIELDS = "id,text,timestamp,username,from,like_count,parent_id"
+COMMENT_FIELDS = f"id,text,timestamp,username,from,like_count,replies{{{REPLY_FIELDS}}}"
+
+
+class InstagramCollector:
+    """`user_id = "..."` (the Instagram professional account's id) -> its media and their comments."""
+
+    kind = KIND
+
+    def __init__(self, source: SourceConfig, http):
+        user_id = source.options.get("user_id")
+        if isinstance(user_id, int) and not isinstance(user_id, bool):
+            user_id = str(user_id)
+        if not isinstance(user_id, str) or not user_id.strip().isdigit():
+            raise CollectorError(
+                f"source {source.name!r}: user_id must be the Instagram account's numeric id, e.g. \"17841400000000000\""
+            )
+        self.source = source
+        self.http = http
+        self.user_id = user_id.strip()
+        self.base_url = (source.base_url or DEFAULT_BASE_URL).rstrip("/")
+        self.clock = getattr(http, "clock", time.time)
+
+    # -- collecting -------------------------------------------------------
+
+    def fetch(self, cursor: dict) -> Iterator[Batch]:
+        graph = GraphClient(self.http, self.base_url, graph_token(), budget=f"graph:{self.user_id}")
+        now = self.clock()
+        window_start = int(now - self.source.lookback_days * DAY)
+        media_state: dict[str, dict] = {}
+        for media_id, entry in as_dict(cursor.get("media")).items():
+            entry = as_dict(entry)
+            if (as_int(entry.get("t")) or 0) >= window_start:
+                media_state[str(media_id)] = {"t": as_int(entry.get("t")), "n": as_int(entry.get("n"))}
+        state = {"media": media_state}
+        dropped = len(media_state) != len(as_dict(cursor.get("media")))
+
+        def snapshot() -> dict:
+            return copy.deepcopy(state)
+
+        seen: set[str] = set()
+        params = {"fields": MEDIA_FIELDS, "since": window_start, "limit": MEDIA_PAGE_SIZE}
+        for page in graph.pages(f"{self.user_id}/media", params):
+            unchanged: list[Item] = []
+            reached_old = False
+            for raw in page:
+                media = self._media(raw, now)
+                if media is None or media.native_id in seen:
+                    continue
+                stamp = int(media.created_at.timestamp())
+                if stamp < window_start:
+                    reached_old = True  # older than the look-back window (a server that ignores `since`)
+                    break
+                seen.add(media.native_id)
+                before = media_state.get(media.native_id)
+                if before and media.reply_count is not None and before.get("n") == media.reply_count:
+                    unchanged.append(media)  # no new comments: refresh the media (likes) only
+                    continue
+                yield from self._thread(graph, media, stamp, state, snapshot, now)
+            if unchanged or dropped:
+                yield Batch(items=unchanged, cursor=snapshot())
+                dropped = False
+            if reached_old:
+                break
+        if dropped:
+            yield Batch(items=[], cursor=snapshot())
+
+    def _thread(self, graph, media: Item, stamp: int, state, snapshot, now) -> Iterator[Batch]:
+        media_id = media.native_id
+        owner = (media.author_name or "").lower()
+
+        def pages() -> Iterator[list[Item]]:
+            if media.reply_count == 0:
+                return  # nothing to read
+            params = {"fields": COMMENT_FIELDS, "limit": COMMENT_PAGE_SIZE}
+            for page in graph.pages(f"{media_id}/comments", params):
+                items: list[Item] = []
+                for raw in page:
+                    comment = self._comment(raw, media_id, None, owner, now)
+                    if comment is None:
+                        continue
+                    items.append(comment)
+                    items.extend(self._replies(graph, as_dict(raw), comment.native_id, media_id, owner, now))
+                yield items
+
+        def finish() -> bool:
+            entry = {"t": stamp, "n": media.reply_count}
+            changed = state["media"].get(media_id) != entry
+            state["media"][media_id] = entry
+            return changed
+
+        yield from thread_batches([media], pages(), snapshot, finish)
+
+    def _replies(self, graph, raw: dict, comment_id: str, media_id: str, owner: str, now) -> list[Item]:
+        """The replies nested in a comment, and those on further pages of its replies edge."""
+        nested = as_dict(raw.get("replies"))
+        replies = [self._comment(r, media_id, comment_id, owner, now) for r in as_list(nested.get("data"))]
+        more = next_query({"fields": REPLY_FIELDS, "limit": COMMENT_PAGE_SIZE}, as_dict(nested.get("paging")))
+        if more is not None:
+            for page in graph.pages(f"{comment_id}/replies", more):
+                replies.extend(self._comment(r, media_id, comment_id, owner, now) for r in page)
+        return [r for r in replies if r is not None]
+
+    # -- payload -> items -------------------------------------------------
+
+    def _media(self, raw, now: float) -> Item | None:
+        raw = as_dict(raw)
+        media_id = as_text(raw.get("id"))
+        if media_id is None:
+            return None
+        return Item(
+            kind=KIND,
+            native_id=media_id,
+            item_type="post",
+            created_at=parse_time(raw.get("timestamp")) or fallback_time(now),
+            raw_text=str(raw.get("caption") or ""),
+            author_id=self.user_id,
+            author_name=as_text(raw.get("username")),
+            url=as_text(raw.get("permalink")),
+            like_count=as_int(raw.get("like_count")),
+            reply_count=as_int(raw.get("comments_count")),
+            is_council=True,
+        )
+
+    def _comment(self, raw, media_id: str, parent_id: str | None, owner: str, now: float) -> Item | None:
+        raw = as_dict(raw)
+        comment_id = as_text(raw.get("id"))
+        if comment_id is None:
+            return None
+        media_key = item_key(KIND, media_id)
+        author = as_dict(raw.get("from"))
+        author_id = as_text(author.get("id"))
+        author_name = as_text(raw.get("username")) or as_text(author.get("username"))
+        parent = parent_id or as_text(raw.get("parent_id"))
+        mine = author_id == self.user_id or bool(owner and author_name and author_name.lower() == owner)
+        return Item(
+            kind=KIND,
+            native_id=comment_id,
+            item_type="comment",
+            created_at=parse_time(raw.get("timestamp")) or fallback_time(now),
+            raw_text=str(raw.get("text") or ""),
+            thread_id=media_key,
+            parent_id=item_key(KIND, parent) if parent and parent != comment_id else media_key,
+            author_id=author_id,
+            author_name=author_name,
+            like_count=as_int(raw.get("like_count")),
+            is_council=mine,
+        )
+

@@ -1,0 +1,136 @@
+"""Replaying recorded Graph API payloads (Facebook and Instagram) over real HTTP.
+
+Fixture files live in tests/fixtures/<kind>/<run>/ and are named after the
+request they answer:
+
+    <object-id>--<edge>.json                  GET /v21.0/<object-id>/<edge>
+    <object-id>--<edge>--after-<cursor>.json  the same with ?after=<cursor>
+
+Later folders given to `use()` overlay earlier ones (run2 holds only what
+changed since run1). Like Graph, the replay refuses a request without the right
+access_token (error 190) and answers an unknown object with error 100. Every
+answer carries low-usage X-App-Usage / X-Business-Use-Case-Usage headers, as
+Graph sends them. `fail()` queues answers (rate limits, errors) served before
+the fixture for one object and edge.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from pathlib import Path
+
+from replay import FIXTURES, json_response, load_json
+from werkzeug import Request, Response
+
+from store.db import connect
+
+VERSION = "v21.0"
+ERRORS = {
+    "facebook": FIXTURES / "facebook" / "errors",
+    "instagram": FIXTURES / "instagram" / "errors",
+}
+
+
+def usage_headers(object_id: str, kind: str = "pages", call_count: int = 3, minutes: int = 0) -> dict:
+    """Meta's usage headers: percentages of the budget used, minutes until access returns."""
+    entry = {
+        "type": kind,
+        "call_count": call_count,
+        "total_cputime": 1,
+        "total_time": 2,
+        "estimated_time_to_regain_access": minutes,
+    }
+    return {
+        "X-App-Usage": json.dumps({"call_count": 1, "total_cputime": 1, "total_time": 1}),
+        "X-Business-Use-Case-Usage": json.dumps({object_id: [entry]}),
+    }
+
+
+class GraphReplay:
+    def __init__(self, token: str, owner_id: str, buc_type: str = "pages"):
+        self.token = token
+        self.owner_id = owner_id  # the page or Instagram account whose budget the headers report
+        self.buc_type = buc_type
+        self.folders: list[Path] = []
+        self.requests: list[tuple[str, dict]] = []  # (object/edge, query less the token)
+        self.tokens_seen: list[str | None] = []
+        self._faults: dict[str, list] = defaultdict(list)
+
+    def install(self, httpserver) -> GraphReplay:
+        httpserver.expect_request(re.compile(rf"^/{VERSION}/.+")).respond_with_handler(self.handle)
+        return self
+
+    @staticmethod
+    def base_url(httpserver) -> str:
+        return httpserver.url_for(f"/{VERSION}")
+
+    def use(self, *folders: Path) -> GraphReplay:
+        self.folders = list(folders)
+        return self
+
+    def fail(self, target: str, *answers: Response) -> None:
+        """Serve `answers` (in turn) to the next requests for `target` ("<object-id>/<edge>")."""
+        self._faults[target].extend(answers)
+
+    def asked(self, target: str) -> list[dict]:
+        return [query for path, query in self.requests if path == target]
+
+    def handle(self, request: Request) -> Response:
+        target = request.path.removeprefix(f"/{VERSION}/").strip("/")
+        token = request.args.get("access_token")
+        self.tokens_seen.append(token)
+        query = {k: v for k, v in request.args.items() if k != "access_token"}
+        self.requests.append((target, query))
+        headers = usage_headers(self.owner_id, self.buc_type)
+        if token != self.token:
+            return json_response(
+                {"error": {"message": "Invalid OAuth access token - Cannot parse access token",
+                           "type": "OAuthException", "code": 190, "fbtrace_id": "AReplayTokenCheck"}},
+                400,
+                headers,
+            )
+        if self._faults.get(target):
+            return self._faults[target].pop(0)
+        object_id, _, edge = target.partition("/")
+        name = f"{object_id}--{edge}"
+        if request.args.get("after"):
+            name += f"--after-{request.args['after']}"
+        for folder in reversed(self.folders):
+            path = folder / f"{name}.json"
+            if path.exists():
+                return json_response(load_json(path), 200, headers)
+        return json_response(load_json(ERRORS["facebook"] / "unknown-object-100.json"), 400, headers)
+
+
+def graph_error(kind: str, name: str, status: int, headers: dict | None = None) -> Response:
+    """A recorded Graph error body (fixtures/<kind>/errors/<name>.json) with a status and headers."""
+    return json_response(load_json(ERRORS[kind] / f"{name}.json"), status, headers or {})
+
+
+# -- reading back what a run stored ------------------------------------------------
+
+
+def stored(db) -> dict[str, dict]:
+    with connect(db, read_only=True) as con:
+        cursor = con.execute(
+            """SELECT key, item_type, thread_id, parent_id, author_id, author_name, is_council,
+                      like_count, reply_count, raw_text, url, created_at FROM items"""
+        )
+        names = [d[0] for d in cursor.description]
+        return {row[0]: dict(zip(names, row)) for row in cursor.fetchall()}
+
+
+def everything_stored(db) -> str:
+    """Every row of the tables a token could leak into, as text."""
+    with connect(db, read_only=True) as con:
+        return json.dumps(
+            [con.execute(sql).fetchall() for sql in ("SELECT * FROM sources", "SELECT * FROM items", "SELECT * FROM runs")],
+            default=str,
+        )
+
+
+def saved_cursor(db) -> dict:
+    with connect(db, read_only=True) as con:
+        return json.loads(con.execute("SELECT cursor FROM sources").fetchall()[0][0])
