@@ -194,12 +194,19 @@ def test_a_429_with_reddits_headers_is_waited_out_when_the_reset_is_near(httpser
         reddit(None, status=429, remaining=0.0, reset=7, used=600),
         times=1,
     )
+    # and the token expires mid-run: one 401, then a new token is asked for
+    routes.add(
+        "/comments/1h2a02.json",
+        lambda request: Response(json.dumps({"message": "Unauthorized", "error": 401}), status=401),
+        times=1,
+    )
     clock = FakeClock(NOW)
     result = run(source(httpserver), db_path, clock)
 
     assert result.error is None
     assert 7.0 in clock.waits
     assert routes.count("/r/brackenford/new.json") == 3  # the refused one, then both pages
+    assert routes.count("/api/v1/access_token") == 2
     assert rows_and_keys(db_path) == (14, 14)
 
 
