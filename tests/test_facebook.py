@@ -95,13 +95,16 @@ def test_collects_posts_and_every_comment_as_a_tree(graph, source, http, db_path
     assert comments[0]["filter"] == "stream" and comments[0]["order"] == "reverse_chronological"
     assert "parent{id}" in comments[0]["fields"]
 
-
-def test_the_token_is_sent_only_as_configured_and_stored_nowhere(graph, source, http, db_path):
-    collect_all([source], db_path, http)
-
-    assert set(graph.tokens_seen) == {TOKEN}  # the token inside `paging.next` was never followed
+    # the token went only where it belongs: never the one inside `paging.next`, never into the store
+    assert set(graph.tokens_seen) == {TOKEN}
     text = everything_stored(db_path)
     assert TOKEN not in text and RECORDED_TOKEN not in text and "access_token" not in text
+
+    # fields left out are defaults: C4 came without `from` (no permission) and without like_count
+    anonymous = items[key(C4)]
+    assert anonymous["author_id"] is None and anonymous["author_name"] is None
+    assert anonymous["like_count"] is None and not anonymous["is_council"]
+    assert anonymous["raw_text"].startswith("Could the green bin round")
 
 
 def test_a_second_identical_run_writes_nothing(graph, source, http, db_path):
@@ -118,6 +121,8 @@ def test_a_second_identical_run_writes_nothing(graph, source, http, db_path):
     # and each post's comments only down to the newest comment already stored
     assert [q.get("since") for q in graph.asked(f"{PAGE}/feed")] == ["1795077000"]
     assert len(graph.asked(f"{P1}/comments")) == 1
+    # P2 and P3 are older than `since` but within 14 days: their comments are checked again
+    assert len(graph.asked(f"{P2}/comments")) == 1 and len(graph.asked(f"{P3}/comments")) == 1
     cursor = saved_cursor(db_path)
     assert cursor["since"] == 1795077000
     assert set(cursor["posts"]) == {P1, P2, P3}
@@ -134,16 +139,6 @@ def test_a_reply_arriving_later_is_collected_on_the_next_run(graph, source, http
     reply = items[key(C6)]
     assert reply["parent_id"] == key(C4) and reply["thread_id"] == key(P1) and reply["is_council"]
     assert items[key(P1)]["reply_count"] == 6
-
-
-def test_replies_to_older_posts_in_the_look_back_window_are_checked_again(graph, source, http, db_path):
-    collect_all([source], db_path, http)
-    graph.requests.clear()
-    collect_all([source], db_path, http)
-
-    # P2 and P3 are no longer in the feed asked for (older than `since`) but still within 14 days
-    assert len(graph.asked(f"{P2}/comments")) == 1
-    assert len(graph.asked(f"{P3}/comments")) == 1
 
 
 def test_posts_older_than_the_look_back_window_are_no_longer_checked(graph, source, http, db_path, fake_time):
@@ -225,14 +220,7 @@ def test_an_unknown_page_says_what_graph_said(graph, httpserver, http, db_path):
     assert "Object with ID '999999999999' does not exist" in result.error
 
 
-def test_missing_optional_fields_are_defaults(graph, source, http, db_path):
-    collect_all([source], db_path, http)
-    anonymous = stored(db_path)[key(C4)]  # sent without `from` (no permission) and without like_count
-
-    assert anonymous["author_id"] is None and anonymous["author_name"] is None
-    assert anonymous["like_count"] is None and not anonymous["is_council"]
-    assert anonymous["raw_text"].startswith("Could the green bin round")
-
+def test_a_post_with_only_an_id_is_still_an_item(source, http):
     bare = FacebookCollector(source, http)._post({"id": f"{PAGE}_1"}, NOW)
     assert bare.raw_text == "" and bare.author_id is None and bare.url is None
     assert bare.created_at.timestamp() == NOW  # undated: the time it was first seen

@@ -101,13 +101,15 @@ def test_collects_media_comments_and_replies(graph, source, http, db_path):
     assert graph.asked(f"{M2}/comments") == []  # comments_count 0: nothing to read
     assert "replies{" in graph.asked(f"{M1}/comments")[0]["fields"]
 
-
-def test_the_token_is_sent_only_as_configured_and_stored_nowhere(graph, source, http, db_path):
-    collect_all([source], db_path, http)
-
-    assert set(graph.tokens_seen) == {TOKEN}
+    assert set(graph.tokens_seen) == {TOKEN}  # never the token inside `paging.next`
     text = everything_stored(db_path)
     assert TOKEN not in text and RECORDED_TOKEN not in text and "access_token" not in text
+
+    # fields left out are defaults
+    bare = items[key(M3)]  # no caption, likes hidden (no like_count)
+    assert bare["raw_text"] == "" and bare["like_count"] is None and bare["reply_count"] == 1
+    no_from = items[key(MARK)]  # no `from`: the username is all there is
+    assert no_from["author_id"] is None and no_from["author_name"] == "mark_oakes"
 
 
 def test_a_second_identical_run_writes_nothing_and_reads_no_comments(graph, source, http, db_path):
@@ -189,15 +191,7 @@ def test_a_missing_token_is_one_clear_line_for_that_source(graph, source, http, 
     assert graph.requests == []
 
 
-def test_missing_optional_fields_are_defaults(graph, source, http, db_path):
-    collect_all([source], db_path, http)
-    items = stored(db_path)
-
-    bare = items[key(M3)]  # no caption, likes hidden (no like_count)
-    assert bare["raw_text"] == "" and bare["like_count"] is None and bare["reply_count"] == 1
-    no_from = items[key(MARK)]  # no `from`: the username is all there is
-    assert no_from["author_id"] is None and no_from["author_name"] == "mark_oakes"
-
+def test_a_comment_with_only_an_id_is_still_an_item(source, http):
     minimal = InstagramCollector(source, http)._comment({"id": "1"}, M1, None, "brackenfordcouncil", NOW)
     assert minimal.raw_text == "" and minimal.author_name is None and minimal.parent_id == key(M1)
     assert minimal.created_at.timestamp() == NOW
