@@ -240,8 +240,9 @@ class BlueskyCollector:
         yield Batch(items=[], cursor=copy.deepcopy(state))
 
     def _threads(self, state: dict) -> Iterator[Batch]:
-        """Re-read the thread of every post still in the look-back window."""
-        for uri in sorted(state["recent"], key=lambda u: state["recent"][u]):
+        """Re-read the thread of every post still in the look-back window, newest first
+        (the likeliest to have new replies, should the rate limit stop the run)."""
+        for uri in sorted(state["recent"], key=lambda u: parse_time(state["recent"][u]) or self.now(), reverse=True):
             try:
                 data = self._get(POST_THREAD, {"uri": uri, "depth": THREAD_DEPTH, "parentHeight": 0})
             except HttpStatusError as error:

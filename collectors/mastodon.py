@@ -335,8 +335,9 @@ class MastodonCollector:
                 url, params = self._statuses_url(), {**base, "min_id": newest}
 
     def _replies(self, state: dict) -> Iterator[Batch]:
-        """Re-read the context of every post still in the look-back window."""
-        for sid in sorted(state["recent"], key=id_order):
+        """Re-read the context of every post still in the look-back window, newest first
+        (the likeliest to have new replies, should the rate limit stop the run)."""
+        for sid in sorted(state["recent"], key=id_order, reverse=True):
             try:
                 context, _ = self._get(f"/api/v1/statuses/{sid}/context")
             except HttpStatusError as error:

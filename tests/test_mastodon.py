@@ -59,6 +59,7 @@ class MastodonReplay:
         self.new_statuses: list[dict] = []
         self.refuse: list[tuple[str, Response]] = []
         self.token: str | None = None
+        self.link_base: str | None = None  # where the Link header points (default: this server)
         httpserver.expect_request(re.compile(".*")).respond_with_handler(self.handle)
 
     @property
@@ -80,7 +81,8 @@ class MastodonReplay:
 
     def link(self, **rels: str) -> str:
         query = "limit=40&exclude_replies=true&exclude_reblogs=true"
-        return ", ".join(f'<{self.base_url}{STATUSES}?{query}&{param}>; rel="{rel}"' for rel, param in rels.items())
+        base = self.link_base or self.base_url
+        return ", ".join(f'<{base}{STATUSES}?{query}&{param}>; rel="{rel}"' for rel, param in rels.items())
 
     def handle(self, request: Request) -> Response:
         self.requests.append(request)
@@ -99,7 +101,8 @@ class MastodonReplay:
             return self.statuses(args)
         match = re.fullmatch(r"/api/v1/statuses/(\w+)/context", path)
         if match and match.group(1) in self.context:
-            return self.json(load(self.context[match.group(1)]))
+            answer = self.context[match.group(1)]
+            return self.json(load(answer) if isinstance(answer, str) else answer)
         return self.json(load("error_404.json"), 404)
 
     def statuses(self, args) -> Response:
@@ -373,6 +376,26 @@ def test_a_refused_token_says_so_without_showing_it(replay, http, db_path, monke
     [result] = collect_all([source(replay)], db_path, http)
     assert "refused MASTODON_TOKEN" in result.error
     assert "tok-expired" not in result.error
+
+
+def test_a_link_to_another_host_is_not_followed_with_the_token(replay, http, db_path, monkeypatch):
+    replay.token = TOKEN
+    monkeypatch.setenv("MASTODON_TOKEN", TOKEN)
+    replay.link_base = "http://127.0.0.2:9"  # nobody listens there; the token must not go there anyway
+    [result] = collect_all([source(replay)], db_path, http)
+    assert result.error is None, result.error
+    assert replay.asked(STATUSES, max_id="113560000000000300") == 1  # asked of our own server instead
+    assert len(rows(db_path)) == 10
+
+
+def test_a_thread_cut_short_for_anonymous_callers_is_reported(replay, http, db_path):
+    reply = load("context_113560000000000300.json")["descendants"][1]
+    many = [dict(reply, id=str(113560000000001000 + n)) for n in range(60)]
+    replay.context["113560000000000300"] = {"ancestors": [], "descendants": many}
+    [result] = collect_all([source(replay)], db_path, http)
+    assert result.error is None
+    assert any("113560000000000300" in w and "MASTODON_TOKEN" in w for w in result.warnings)
+    assert len([k for k, r in rows(db_path).items() if r["thread_id"] == key("113560000000000300")]) == 60
 
 
 # -- odd answers --------------------------------------------------------------
