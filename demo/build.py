@@ -84,11 +84,13 @@ def _collect(db: Path, show_progress: bool) -> tuple[list[SourceResult], int]:
 
 
 def build(db: str | os.PathLike, fresh: bool = False, show_progress: bool = True) -> BuildReport:
-    """Build the demo database at `db`; an existing file is kept unless `fresh`."""
+    """Build the demo database at `db`; an existing file is kept unless `fresh`.
+
+    With `fresh`, the old file is replaced only once the new one is complete, so
+    a failed rebuild keeps what was there.
+    """
     target = Path(db)
-    if fresh:
-        _remove(target)
-    elif target.exists():
+    if target.exists() and not fresh:
         return BuildReport(db=target, built=False)
     started = time.perf_counter()
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -104,7 +106,7 @@ def build(db: str | os.PathLike, fresh: bool = False, show_progress: bool = True
     except BaseException:
         _remove(building)
         raise
-    _remove(target)
+    _remove(target)  # with its write-ahead log, which must never be replayed onto the new file
     os.replace(building, target)
     wal = building.with_name(building.name + ".wal")
     if wal.exists():  # the checkpoint should have emptied it; keep it with its database if not

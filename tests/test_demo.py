@@ -199,6 +199,11 @@ def test_failed_build_leaves_no_database(tmp_path, monkeypatch):
         build(path, show_progress=False)
     assert not path.exists()
     assert not list(tmp_path.glob(".*.building*"))
+    # a failed --fresh rebuild keeps the database that was there
+    path.write_bytes(b"the previous database")
+    with pytest.raises(DemoBuildError):
+        build(path, fresh=True, show_progress=False)
+    assert path.read_bytes() == b"the previous database"
 
 
 def test_command_line_builds_then_leaves_it(tmp_path, capsys):
