@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from analysis.jobs import score_pending
 from analysis.progress import TerminalProgress
 from collectors.config import ConfigError, load_sources
 from collectors.housekeeping import erase, purge
 from collectors.http import HttpClient
+from collectors.imports import ImportInputError, ImportOptions, import_file, import_source
 from collectors.runner import collect_all
 from store.db import DatabaseBusy, db_path
 from store.governance import cli_actor
@@ -22,6 +24,21 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--config", default="sources.toml", help="sources file (default: sources.toml)")
     run.add_argument("--source", action="append", metavar="NAME", help="only this source (repeatable)")
     run.add_argument("--db", help="database file (default: $PULSE_DB or data/pulse.duckdb)")
+
+    imports = commands.add_parser("import", help="import a platform export or a CSV, then score what is new")
+    imports.add_argument("file", help="the export: X archive (zip or data/tweets.js), or a CSV")
+    imports.add_argument("--format", required=True, help="x | hootsuite | meta | csv")
+    imports.add_argument("--db", help="database file (default: $PULSE_DB or data/pulse.duckdb)")
+    imports.add_argument("--source", metavar="NAME", help="the source to keep the items under (default: 'Import: FILE')")
+    imports.add_argument("--map", action="append", metavar="FIELD=COLUMN",
+                         help="which column holds a field (csv: text, created_at, id, author, parent, thread, ...)")
+    dates = imports.add_mutually_exclusive_group()
+    dates.add_argument("--dayfirst", action="store_true", help="numeric dates are day first (UK: 03/04 is 3 April)")
+    dates.add_argument("--monthfirst", action="store_true", help="numeric dates are month first (US: 03/04 is 4 March)")
+    imports.add_argument("--tz", default="Europe/London", help="time zone of times without an offset (default Europe/London)")
+    imports.add_argument("--council-account", action="append", default=[], metavar="NAME",
+                         help="an author that is the council itself (repeatable)")
+    imports.add_argument("--retention-days", type=int, default=365, help="keep these items this long (default 365)")
 
     purge = commands.add_parser("purge", help="delete items older than their source's retention_days")
     purge.add_argument("--db", help="database file (default: $PULSE_DB or data/pulse.duckdb)")
@@ -57,6 +74,25 @@ def command_run(args: argparse.Namespace) -> int:
     return 1 if results and all(r.error for r in results) else 0
 
 
+def command_import(args: argparse.Namespace) -> int:
+    options = ImportOptions.build(args.format, args.map, args.dayfirst, args.monthfirst, args.tz)
+    source = import_source(Path(args.file), options, args.source, args.council_account, args.retention_days)
+    db = db_path(args.db)
+    bar = TerminalProgress("importing")
+    result = import_file(args.file, options, db, source, progress=lambda name, n: bar(n))
+    bar.close()
+    print(result.summary())
+    if result.skips.summary():
+        print(result.skips.summary(), file=sys.stderr)
+    if result.error:
+        print(f"error: {result.error} (the rows before it were saved)", file=sys.stderr)
+    scoring_bar = TerminalProgress("scoring")
+    scored = score_pending(db, progress=scoring_bar)
+    scoring_bar.close()
+    print(f"scored {scored} new or changed items")
+    return 2 if result.error else 1 if result.skips.bad else 0
+
+
 def report_purge(deleted: dict[str, int]) -> None:
     for name, count in deleted.items():
         print(f"{name}: deleted {count} items past retention")
@@ -83,14 +119,14 @@ def existing_db(path: str | None):
     return db
 
 
-COMMANDS = {"run": command_run, "purge": command_purge, "erase": command_erase}
+COMMANDS = {"run": command_run, "import": command_import, "purge": command_purge, "erase": command_erase}
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return COMMANDS[args.command](args)
-    except (ConfigError, DatabaseBusy) as error:
+    except (ConfigError, DatabaseBusy, ImportInputError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -83,15 +83,20 @@ def collect_source(
     db: Path | str | None,
     http,
     progress: CollectProgress | None = None,
+    collector=None,
 ) -> SourceResult:
-    """Collect one source into the store; never raises for a source's own failure."""
+    """Collect one source into the store; never raises for a source's own failure.
+
+    `collector` is one already made (an import of a file); by default the
+    registry makes the one for the source's kind.
+    """
     result = SourceResult(source.name)
     with connect(db) as con, transaction(con):
         source_id = sync_source(con, source.name, source.kind, source.as_dict())
         cursor = get_cursor(con, source_id)
         run_id = start_run(con, source_id, utcnow())
     try:
-        collector = collector_for(source, http)
+        collector = collector if collector is not None else collector_for(source, http)
         for batch in collector.fetch(cursor):
             now = utcnow()
             frame = items_frame([item_row(item, source, source_id, now) for item in batch.items])

@@ -24,6 +24,12 @@ def sync_source(con: duckdb.DuckDBPyConnection, name: str, kind: str, config: di
     ).fetchall()[0][0]
 
 
+def source_kind(con: duckdb.DuckDBPyConnection, name: str) -> str | None:
+    """The kind of the stored source with this name; None when there is none."""
+    row = fetch_one(con, "SELECT kind FROM sources WHERE name = ?", [name])
+    return row[0] if row else None
+
+
 def get_cursor(con: duckdb.DuckDBPyConnection, source_id: int) -> dict:
     row = fetch_one(con, "SELECT cursor FROM sources WHERE id = ?", [source_id])
     return json.loads(row[0]) if row and row[0] else {}
