@@ -26,7 +26,9 @@ Cursor: {"since": unix time of the newest post seen, "posts": {post_id:
 while younger than `lookback_days` (default 14), and each run re-checks them
 for new comments and replies. The first run reads posts from the last
 `lookback_days`. "since" moves only when a run has read every new post, so a
-run stopped by a rate limit resumes without losing any.
+run stopped by a rate limit resumes without losing any. A post whose comments
+Graph refuses (deleted meanwhile, no permission) is a warning on the source;
+the others are read, and that post is tried again next run.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ from collectors.graph import (
     DAY,
     DEFAULT_BASE_URL,
     GraphClient,
+    GraphError,
     as_dict,
     as_int,
     as_text,
@@ -128,6 +131,7 @@ class FacebookCollector:
         entry = state["posts"].get(post_id, {})
         stored = entry.get("c")
         newest = [stored]
+        problems: list[str] = []
 
         def pages() -> Iterator[list[Item]]:
             params = {
@@ -136,32 +140,36 @@ class FacebookCollector:
                 "fields": COMMENT_FIELDS,
                 "limit": COMMENT_PAGE_SIZE,
             }
-            for page in graph.pages(f"{post_id}/comments", params):
-                items: list[Item] = []
-                done = False
-                for raw in page:
-                    comment = self._comment(raw, post_id, now)
-                    if comment is None:
-                        continue
-                    stamp = int(comment.created_at.timestamp())
-                    if stored is not None and stamp < stored:
-                        done = True  # older than the newest comment already stored
-                        break
-                    newest[0] = max(newest[0] or stamp, stamp)
-                    items.append(comment)
-                yield items
-                if done:
-                    return
+            try:
+                for page in graph.pages(f"{post_id}/comments", params):
+                    items: list[Item] = []
+                    done = False
+                    for raw in page:
+                        comment = self._comment(raw, post_id, now)
+                        if comment is None:
+                            continue
+                        stamp = int(comment.created_at.timestamp())
+                        if stored is not None and stamp < stored:
+                            done = True  # older than the newest comment already stored
+                            break
+                        newest[0] = max(newest[0] or stamp, stamp)
+                        items.append(comment)
+                    yield items
+                    if done:
+                        return
+            except GraphError as error:  # this post only: the others are still read
+                problems.append(f"comments on Facebook post {post_id} were not read: {error}")
 
         def finish() -> bool:
             before = state["posts"].get(post_id)
             if posted is not None and posted >= window_start:
-                state["posts"][post_id] = {"t": posted, "c": newest[0]}
+                # after a failure the stored time stays, so the next run reads this post again
+                state["posts"][post_id] = {"t": posted, "c": stored if problems else newest[0]}
             else:
                 state["posts"].pop(post_id, None)
             return state["posts"].get(post_id) != before
 
-        yield from thread_batches(head, pages(), snapshot, finish)
+        yield from thread_batches(head, pages(), snapshot, finish, problems)
 
     # -- payload -> items -------------------------------------------------
 

@@ -52,6 +52,18 @@ DAY = 86400
 MAX_PAGES = 1000  # per edge and run: a server that never stops paging cannot loop us forever
 
 
+class GraphError(FetchError):
+    """Graph refused a request about one object (it does not exist, or may not be read).
+
+    Not a rate limit and not the token: a collector skips that one thread,
+    says so in the batch's warnings, and goes on with the others.
+    """
+
+    def __init__(self, message: str, code: int | None = None):
+        super().__init__(message)
+        self.code = code
+
+
 def graph_token() -> str:
     """FACEBOOK_PAGE_TOKEN, or a CollectorError that names the variable (never a value)."""
     try:
@@ -246,7 +258,7 @@ class GraphClient:
                 f"Graph API rate limit reached at {place} ({detail}); stopped here, "
                 "the next run resumes from the saved cursor"
             )
-        return FetchError(f"Graph API {label} from {place} (HTTP {status}): {message}")
+        return GraphError(f"Graph API {label} from {place} (HTTP {status}): {message}", code)
 
 
 def next_query(query: Mapping[str, Any], paging: dict) -> dict | None:
@@ -275,13 +287,14 @@ def thread_batches(
     reply_pages: Iterable[list[Item]],
     snapshot: Callable[[], dict],
     finish: Callable[[], bool],
+    warnings: list[str] | None = None,
 ) -> Iterator[Batch]:
     """One Batch per page of a thread's replies, `head` (the post) riding with the first.
 
     Every batch but the last carries the cursor as it was before this thread;
     `finish()` then moves the cursor past the thread (returning whether it
-    changed anything) and the last batch carries that. A batch with no items
-    and no cursor change is not yielded.
+    changed anything) and the last batch carries that, with `warnings` (filled
+    while the pages were read). A batch with nothing to say is not yielded.
     """
     buffer = list(head)
     first = True
@@ -293,5 +306,5 @@ def thread_batches(
         yield Batch(items=buffer, cursor=snapshot())
         buffer = list(items)
     changed = finish()
-    if buffer or changed:
-        yield Batch(items=buffer, cursor=snapshot())
+    if buffer or changed or warnings:
+        yield Batch(items=buffer, cursor=snapshot(), warnings=list(warnings or []))

@@ -26,7 +26,8 @@ list tells when that is needed: the cursor keeps, per media younger than
 of the look-back window (one or two requests) and reads the comments only of
 media that are new or whose count changed; an unchanged media costs nothing
 more. A media's count is stored only after all its comments were read, so a
-run stopped by a rate limit reads that media again next time.
+run stopped by a rate limit reads that media again next time; a media whose
+comments Graph refuses is a warning on the source and is read again next run.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ from collectors.graph import (
     DAY,
     DEFAULT_BASE_URL,
     GraphClient,
+    GraphError,
     as_dict,
     as_int,
     as_list,
@@ -127,28 +129,33 @@ class InstagramCollector:
     def _thread(self, graph, media: Item, stamp: int, state, snapshot, now) -> Iterator[Batch]:
         media_id = media.native_id
         owner = (media.author_name or "").lower()
+        problems: list[str] = []
 
         def pages() -> Iterator[list[Item]]:
             if media.reply_count == 0:
                 return  # nothing to read
             params = {"fields": COMMENT_FIELDS, "limit": COMMENT_PAGE_SIZE}
-            for page in graph.pages(f"{media_id}/comments", params):
-                items: list[Item] = []
-                for raw in page:
-                    comment = self._comment(raw, media_id, None, owner, now)
-                    if comment is None:
-                        continue
-                    items.append(comment)
-                    items.extend(self._replies(graph, as_dict(raw), comment.native_id, media_id, owner, now))
-                yield items
+            try:
+                for page in graph.pages(f"{media_id}/comments", params):
+                    items: list[Item] = []
+                    for raw in page:
+                        comment = self._comment(raw, media_id, None, owner, now)
+                        if comment is None:
+                            continue
+                        items.append(comment)
+                        items.extend(self._replies(graph, as_dict(raw), comment.native_id, media_id, owner, now))
+                    yield items
+            except GraphError as error:  # this media only: the others are still read
+                problems.append(f"comments on Instagram media {media_id} were not read: {error}")
 
         def finish() -> bool:
-            entry = {"t": stamp, "n": media.reply_count}
+            # after a failure the count is not stored, so the next run reads this media again
+            entry = {"t": stamp, "n": None if problems else media.reply_count}
             changed = state["media"].get(media_id) != entry
             state["media"][media_id] = entry
             return changed
 
-        yield from thread_batches([media], pages(), snapshot, finish)
+        yield from thread_batches([media], pages(), snapshot, finish, problems)
 
     def _replies(self, graph, raw: dict, comment_id: str, media_id: str, owner: str, now) -> list[Item]:
         """The replies nested in a comment, and those on further pages of its replies edge."""

@@ -101,7 +101,9 @@ class GraphReplay:
             path = folder / f"{name}.json"
             if path.exists():
                 return json_response(load_json(path), 200, headers)
-        return json_response(load_json(ERRORS["facebook"] / "unknown-object-100.json"), 400, headers)
+        error = load_json(ERRORS["facebook"] / "unknown-object-100.json")
+        error["error"]["message"] = error["error"]["message"].replace("999999999999", object_id)
+        return json_response(error, 400, headers)
 
 
 def graph_error(kind: str, name: str, status: int, headers: dict | None = None) -> Response:

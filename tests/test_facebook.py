@@ -220,6 +220,20 @@ def test_an_unknown_page_says_what_graph_said(graph, httpserver, http, db_path):
     assert "Object with ID '999999999999' does not exist" in result.error
 
 
+def test_a_post_whose_comments_cannot_be_read_is_skipped_with_a_warning(graph, source, http, db_path):
+    graph.fail(f"{P1}/comments", graph_error("facebook", "unknown-object-100", 400))
+    [first] = collect_all([source], db_path, http)
+
+    assert first.error is None
+    assert len(first.warnings) == 1 and first.warnings[0].startswith(f"comments on Facebook post {P1} were not read")
+    assert key(D1) in stored(db_path) and key(C1) not in stored(db_path)  # the other posts were read
+    assert saved_cursor(db_path)["posts"][P1]["c"] is None
+
+    [second] = collect_all([source], db_path, http)  # read again next time
+    assert second.error is None and not second.warnings and second.new == 5
+    assert key(C3) in stored(db_path)
+
+
 def test_a_post_with_only_an_id_is_still_an_item(source, http):
     bare = FacebookCollector(source, http)._post({"id": f"{PAGE}_1"}, NOW)
     assert bare.raw_text == "" and bare.author_id is None and bare.url is None

@@ -191,6 +191,20 @@ def test_a_missing_token_is_one_clear_line_for_that_source(graph, source, http, 
     assert graph.requests == []
 
 
+def test_a_media_whose_comments_cannot_be_read_is_skipped_with_a_warning(graph, source, http, db_path):
+    graph.fail(f"{M1}/comments", graph_error("facebook", "unknown-object-100", 400))
+    [first] = collect_all([source], db_path, http)
+
+    assert first.error is None
+    assert len(first.warnings) == 1 and first.warnings[0].startswith(f"comments on Instagram media {M1} were not read")
+    assert key(DAVE) in stored(db_path) and key(JESS) not in stored(db_path)
+    assert saved_cursor(db_path)["media"][M1]["n"] is None
+
+    [second] = collect_all([source], db_path, http)
+    assert second.error is None and not second.warnings and second.new == 6
+    assert key(BOOKWORM_REPLY_2) in stored(db_path)
+
+
 def test_a_comment_with_only_an_id_is_still_an_item(source, http):
     minimal = InstagramCollector(source, http)._comment({"id": "1"}, M1, None, "brackenfordcouncil", NOW)
     assert minimal.raw_text == "" and minimal.author_name is None and minimal.parent_id == key(M1)
