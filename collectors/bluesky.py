@@ -60,7 +60,7 @@ from urllib.parse import urlsplit
 from collectors.config import SourceConfig
 from collectors.errors import CollectorError, PayloadError
 from collectors.http import HttpStatusError, header_rate_limit, where
-from collectors.items import Batch, Item, item_key
+from collectors.items import Batch, Item
 
 KIND = "bluesky"
 DEFAULT_BASE_URL = "https://public.api.bsky.app"
@@ -69,6 +69,7 @@ POST_THREAD = "/xrpc/app.bsky.feed.getPostThread"
 PAGE_LIMIT = 100  # the most the lexicon allows per page
 THREAD_DEPTH = 1000  # the lexicon's maximum: every level of replies
 MAX_PAGES = 100  # per sweep and run: a guard against a feed that pages forever
+EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 RATE_LIMIT = header_rate_limit("RateLimit-Remaining", "RateLimit-Reset", reset_style="epoch")
 THREAD_VIEW = "app.bsky.feed.defs#threadViewPost"
 NOT_FOUND = "app.bsky.feed.defs#notFoundPost"
@@ -195,7 +196,7 @@ class BlueskyCollector:
         state["recent"] = {
             uri: stamp
             for uri, stamp in _dict(state.get("recent")).items()
-            if (parse_time(stamp) or cutoff) >= cutoff
+            if (parse_time(stamp) or EPOCH) >= cutoff  # unreadable stamps are dropped
         }
         pending = _text(_dict(state.get("sweep")).get("cursor"))
         if pending:

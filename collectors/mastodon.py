@@ -69,6 +69,7 @@ TOKEN_VARIABLE = "MASTODON_TOKEN"
 PAGE_LIMIT = 40  # the most statuses Mastodon serves per page
 MAX_PAGES = 100  # per sweep and run: a guard against a server that pages forever
 ANONYMOUS_DESCENDANTS_LIMIT = 60  # Mastodon's cap on a context for callers without a token
+EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 RATE_LIMIT = header_rate_limit("X-RateLimit-Remaining", "X-RateLimit-Reset", reset_style="iso")
 
 
@@ -198,6 +199,8 @@ class MastodonCollector:
 
     def _refused(self, error: HttpStatusError) -> CollectorError:
         said = _text(_dict(error.json()).get("error")).strip()[:200]
+        if self.token:
+            said = said.replace(self.token, "[redacted]")
         said = f" (the server said: {said})" if said else ""
         if not self.token:
             return CollectorError(
@@ -231,7 +234,7 @@ class MastodonCollector:
         state["recent"] = {
             sid: stamp
             for sid, stamp in _dict(state.get("recent")).items()
-            if (parse_time(stamp) or cutoff) >= cutoff
+            if (parse_time(stamp) or EPOCH) >= cutoff  # unreadable stamps are dropped
         }
 
         if "newest_id" not in state:
@@ -354,7 +357,8 @@ class MastodonCollector:
                     f"(it sent {len(descendants)}); set {TOKEN_VARIABLE} to collect them all"
                 )
             root_time = parse_time(state["recent"].get(sid)) or self.now()
-            yield Batch(items=self.thread_items(sid, descendants, root_time), cursor=copy.deepcopy(state), warnings=warnings)
+            items = self.thread_items(sid, descendants, root_time)
+            yield Batch(items=items, cursor=copy.deepcopy(state), warnings=warnings)
 
     # -- mapping -----------------------------------------------------------
 
