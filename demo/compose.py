@@ -275,9 +275,9 @@ def google_alerts_atom() -> str:
     )
 
 
-def guardian_dir(key: str) -> Path:
+def guardian_dir(key: str, root: Path = PAYLOADS) -> Path:
     """demo/payloads/guardian/p-5k7qa for the discussion /p/5k7qa."""
-    return PAYLOADS / "guardian" / key.strip("/").replace("/", "-")
+    return root / "guardian" / key.strip("/").replace("/", "-")
 
 
 def write_all(root: Path = PAYLOADS) -> list[Path]:
@@ -292,7 +292,7 @@ def write_all(root: Path = PAYLOADS) -> list[Path]:
     put(root / "google-news.xml", google_news_rss())
     put(root / "google-alerts.xml", google_alerts_atom())
     for spec in discussions.DISCUSSIONS:
-        folder = root / "guardian" / spec["key"].strip("/").replace("/", "-")
+        folder = guardian_dir(spec["key"], root)
         for page in discussion_pages(spec):
             put(folder / f"page-{page['currentPage']}.json", json.dumps(page, indent=1, ensure_ascii=False) + "\n")
     return written

@@ -21,9 +21,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-from demo.compose import RECORDED_AT
+from demo.compose import PAYLOADS, RECORDED_AT, guardian_dir
 
-PAYLOADS = Path(__file__).resolve().parent / "payloads"
 RSS = "application/rss+xml; charset=UTF-8"
 ATOM = "application/atom+xml; charset=UTF-8"
 JSON = "application/json; charset=UTF-8"
@@ -47,7 +46,7 @@ DISCUSSION = re.compile(r"^/discussion-api/discussion/(p/[0-9a-z]+)$")
 
 
 def discussion_page(payloads: Path, key: str, page: int) -> Path:
-    return payloads / "guardian" / key.replace("/", "-") / f"page-{page}.json"
+    return guardian_dir(key, payloads) / f"page-{page}.json"
 
 
 class _Handler(BaseHTTPRequestHandler):
