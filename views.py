@@ -151,9 +151,8 @@ def sidebar_filters() -> Filters:
     sources = read("source_list")
     today = utc_today()
     with st.sidebar:
-        preset = st.selectbox(
-            "Period", [*PRESETS, CUSTOM], index=list(PRESETS).index("Last 30 days"), key="filter_period"
-        )
+        st.session_state.setdefault("filter_period", "Last 30 days")
+        preset = st.selectbox("Period", [*PRESETS, CUSTOM], key="filter_period")
         days = PRESETS.get(preset, DEFAULT_DAYS)
         period = period_ending(default_end(latest, today, days), days)
         if preset == CUSTOM:

@@ -41,9 +41,21 @@ def in_ci() -> bool:
     return bool(os.environ.get("CI"))
 
 
-@pytest.fixture
-def seeded_db(db_path):
-    """A realistic database file (tests/seed.py) at db_path, PULSE_DB pointing at it; returns what was seeded."""
+@pytest.fixture(scope="session")
+def _seeded_template(tmp_path_factory):
     from tests.seed import seed_database
 
-    return seed_database(db_path)
+    return seed_database(tmp_path_factory.mktemp("seeded") / "template.duckdb")
+
+
+@pytest.fixture
+def seeded_db(db_path, _seeded_template):
+    """A realistic database file (tests/seed.py) at db_path, PULSE_DB pointing at it; returns what was seeded.
+
+    Seeded once per session and copied for each test, so a test may write to its copy.
+    """
+    import dataclasses
+    import shutil
+
+    shutil.copyfile(_seeded_template.path, db_path)
+    return dataclasses.replace(_seeded_template, path=db_path)

@@ -69,6 +69,7 @@ POOLS = {"negative": NEGATIVE, "positive": POSITIVE, "neutral": NEUTRAL}
 
 # Stored exactly as written (not through the cleaner): the renderer must show it as text.
 MARKDOWN_ATTACK = "**bold** <img src=http://example.invalid/x.png> [link](http://evil.invalid)"
+MARKDOWN_AUTHOR = "[admin](http://evil.invalid) :red[**staff**]"
 
 PILE_ON_POST = "From 1 March general waste will be collected fortnightly. Recycling stays weekly."
 PILE_ON_REASON = "14 of 20 replies negative, 9 authors, within 3 hours"
@@ -225,7 +226,7 @@ def _background(b: _Builder, seeded: Seeded) -> None:
     b.add(REDDIT, "comment", b.now - timedelta(days=4) + timedelta(hours=1), "neutral", thread=quiet,
           author="helper1", text="Which bin does cardboard go in now?")
     attack = b.add(REDDIT, "comment", b.now - timedelta(days=4) + timedelta(hours=2), "positive",
-                   thread=quiet, author="prankster", text=MARKDOWN_ATTACK)
+                   thread=quiet, author=MARKDOWN_AUTHOR, text=MARKDOWN_ATTACK)
     seeded.attack_thread_key, seeded.attack_key = quiet.key, attack.key
     seeded.quiet_thread_key = quiet.key
 
