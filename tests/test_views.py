@@ -1,0 +1,86 @@
+"""views: escaping public text for Markdown elements, safe links, labels; and house rules for pages."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+
+from tests.conftest import ROOT
+from views import CLASS_COLOURS, CLASS_LABELS, class_caption, escape_markdown, safe_url, week_label, when
+
+HOSTILE = [
+    "**bold** _it_ ~~gone~~ `code`",
+    "![x](http://example.invalid/x.png)",
+    "[link](http://evil.invalid) <https://evil.invalid>",
+    "<img src=x onerror=alert(1)><script>alert(1)</script>",
+    "# Heading\n- list\n> quote\n1. one",
+    ":red[coloured] :material/home: :smile:",
+    "$x^2$ and $$y$$",
+    "| a | b |\n|---|---|",
+    "&lt;b&gt; &amp; &#60;",
+    "back\\slash\\*",
+]
+
+
+def unescape(text: str) -> str:
+    return re.sub(r"\\(.)", r"\1", text)
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_escape_markdown_leaves_no_markup_unescaped(text):
+    escaped = escape_markdown(text)
+    # Every ASCII punctuation character is preceded by a backslash that is not itself escaped.
+    stripped = re.sub(r"\\[!-/:-@\[-`{-~]", "", escaped)
+    assert not re.search(r"[!-/:-@\[-`{-~]", stripped), escaped
+    # And what it displays is the text itself, on one line.
+    assert unescape(escaped) == " ".join(text.split())
+
+
+def test_escape_markdown_keeps_ordinary_text_and_other_scripts():
+    assert escape_markdown("Bins collected today") == "Bins collected today"
+    assert escape_markdown("Dydd da 👋 مرحبا") == "Dydd da 👋 مرحبا"
+    assert escape_markdown(None) == ""
+    assert escape_markdown(float("nan")) == ""
+    assert escape_markdown("two\n\nlines") == "two lines"
+
+
+@pytest.mark.parametrize(
+    "url, expected",
+    [
+        ("https://mastodon.social/@x/1", "https://mastodon.social/@x/1"),
+        ("http://example.invalid/a", "http://example.invalid/a"),
+        ("javascript:alert(1)", None),
+        ("data:text/html,<b>x</b>", None),
+        ("//evil.invalid", None),
+        ("https://a b", None),
+        (None, None),
+        (float("nan"), None),
+    ],
+)
+def test_safe_url(url, expected):
+    assert safe_url(url) == expected
+
+
+def test_when_and_week_label():
+    assert when(pd.Timestamp("2026-11-27 03:10:59")) == "27 Nov 2026 03:10 UTC"
+    assert when(None) == "–"
+    assert when(pd.NaT) == "–"
+    assert week_label("2026-W47") == "2026-W47 · 16 Nov – 22 Nov 2026"
+
+
+def test_every_class_has_one_label_and_one_colour():
+    assert set(CLASS_LABELS) == set(CLASS_COLOURS)
+    assert class_caption("negative", -0.4912) == ":red[**Negative** \\-0\\.49]"
+    assert class_caption(None, None) == ":gray[**Not scored yet**]"
+
+
+PAGE_FILES = sorted((ROOT / "pages").glob("*.py")) + [ROOT / "app.py"]
+
+
+@pytest.mark.parametrize("path", PAGE_FILES, ids=lambda p: p.name)
+def test_pages_hold_no_sql_and_no_markdown_rendering_of_data(path):
+    source = path.read_text()
+    for forbidden in ("st.markdown", "st.write", "unsafe_allow_html", "st.html", "duckdb", "SELECT ", "httpx"):
+        assert forbidden not in source, f"{path.name} uses {forbidden}"
