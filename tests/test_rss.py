@@ -12,7 +12,7 @@ from collectors.errors import CollectorError, PayloadError
 from collectors.rss import RssCollector, native_id_for, unwrap_google_link
 from collectors.runner import collect_source
 from store.db import connect
-from tests.replay import RSS, conditional, load_json, quick_http, rss_cases
+from tests.replay import RSS, conditional, load_json, quick_http, rss_cases, sequence, status
 
 CONTENT_TYPES = {".xml": "application/rss+xml; charset=utf-8", ".html": "text/html; charset=utf-8"}
 
@@ -193,3 +193,19 @@ def test_alert_titles_and_snippets_are_stored_as_clean_text(httpserver, db_path)
     assert title == "Kingsmere Council leader responds to town centre parking charge petition"
     assert "<b>" not in text and text.startswith("The leader of Kingsmere Council has said")
     assert url_stored == "https://www.kingsmereobserver.co.uk/news/local/parking-charges-petition-handed-in-4471093"
+
+
+def test_a_feed_behind_429_then_500_is_still_collected(httpserver):
+    feed = (RSS / "council_news.xml").read_bytes()
+    httpserver.expect_request("/feeds/busy.xml").respond_with_handler(
+        sequence(
+            status(429, {"Retry-After": "4"}),
+            status(503),
+            conditional(feed, "application/rss+xml", etag='"b1"'),
+        )
+    )
+    with quick_http(jitter=lambda: 0.5) as http:
+        batches = list(RssCollector(rss_source(httpserver.url_for("/feeds/busy.xml")), http).fetch({}))
+        assert http.sleep.waits == [4.0, 2.0]  # Retry-After honoured, then backoff (second try: 2s)
+    assert len(batches[0].items) == 4
+    assert batches[0].cursor["etag"] == '"b1"'
