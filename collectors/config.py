@@ -7,6 +7,8 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from collectors.errors import CollectorError
+
 DEFAULT_CONFIG = Path("sources.toml")
 SECRETS_FILE = Path(".streamlit") / "secrets.toml"
 
@@ -28,7 +30,9 @@ class ConfigError(ValueError):
     """sources.toml is missing, unreadable or describes a source wrongly."""
 
 
-class MissingSecret(RuntimeError):
+class MissingSecret(CollectorError):
+    """A source's secret is not set; the message names the variable, never a value."""
+
     def __init__(self, variable: str):
         super().__init__(
             f"missing secret {variable}: set the environment variable or add it to {SECRETS_FILE}"
