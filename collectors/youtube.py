@@ -398,9 +398,6 @@ class YouTubeCollector:
                 items: list[Item] = []
                 for thread in _list(page.get("items")):
                     items.extend(self._thread(_dict(thread), video_id, video_key, video_time, counts, rescan))
-                newest = max((i.created_at for i in items if i.parent_id == video_key), default=None)
-                if newest and (parse_time(entry.get("last_comment")) or video_time) < newest:
-                    entry["last_comment"] = _iso(newest)
                 entry["replies"] = dict(counts)
                 entry["page_token"] = token
                 if not token:
