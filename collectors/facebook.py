@@ -13,7 +13,8 @@ every comment on a post, replies at any depth included, flat, each reply with
 `parent {id}` naming the comment it answers, so the tree is rebuilt from it: a
 comment without a parent answers the post. `order=reverse_chronological` puts
 the newest first, so reading stops at the first comment older than the newest
-one already stored.
+one already stored (should a page come oldest first, the order was not
+honoured, and every page is read instead).
 
 Items: each post is a "post" (`facebook:<post id>`); each comment a "comment"
 with thread_id = the post's key and parent_id = its parent comment's key, or
@@ -142,21 +143,15 @@ class FacebookCollector:
             }
             try:
                 for page in graph.pages(f"{post_id}/comments", params):
-                    items: list[Item] = []
-                    done = False
-                    for raw in page:
-                        comment = self._comment(raw, post_id, now)
-                        if comment is None:
-                            continue
-                        stamp = int(comment.created_at.timestamp())
-                        if stored is not None and stamp < stored:
-                            done = True  # older than the newest comment already stored
-                            break
-                        newest[0] = max(newest[0] or stamp, stamp)
-                        items.append(comment)
-                    yield items
-                    if done:
-                        return
+                    comments = [c for c in (self._comment(raw, post_id, now) for raw in page) if c is not None]
+                    stamps = [int(c.created_at.timestamp()) for c in comments]
+                    fresh = [(c, t) for c, t in zip(comments, stamps) if stored is None or t >= stored]
+                    if fresh:
+                        newest[0] = max(newest[0] or 0, *(t for _, t in fresh))
+                    yield [c for c, _ in fresh]
+                    newest_first = all(a >= b for a, b in zip(stamps, stamps[1:]))
+                    if len(fresh) < len(comments) and newest_first:
+                        return  # reached comments older than the newest stored: the rest are older still
             except GraphError as error:  # this post only: the others are still read
                 problems.append(f"comments on Facebook post {post_id} were not read: {error}")
 

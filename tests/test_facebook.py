@@ -20,6 +20,7 @@ from store.db import connect
 
 RUN1 = FIXTURES / "facebook" / "run1"
 RUN2 = FIXTURES / "facebook" / "run2"
+OLDEST_FIRST = FIXTURES / "facebook" / "chronological"  # the same comments, as if `order` were not honoured
 PAGE = "104958162837"
 TOKEN = "EAAT3stPageT0kenFAKE0123456789abcdef"
 RECORDED_TOKEN = "EAAGm0PX4ZCpsBARecordedPageTokenNeverStore"
@@ -139,6 +140,17 @@ def test_a_reply_arriving_later_is_collected_on_the_next_run(graph, source, http
     reply = items[key(C6)]
     assert reply["parent_id"] == key(C4) and reply["thread_id"] == key(P1) and reply["is_council"]
     assert items[key(P1)]["reply_count"] == 6
+
+
+def test_comments_sent_oldest_first_are_all_read_rather_than_cut_short(graph, source, http, db_path):
+    collect_all([source], db_path, http)
+    graph.use(RUN1, RUN2, OLDEST_FIRST)
+    graph.requests.clear()
+    [second] = collect_all([source], db_path, http)
+
+    assert (second.new, second.error) == (1, None)
+    assert stored(db_path)[key(C6)]["parent_id"] == key(C4)
+    assert len(graph.asked(f"{P1}/comments")) == 2  # an oldest-first page does not end the reading
 
 
 def test_posts_older_than_the_look_back_window_are_no_longer_checked(graph, source, http, db_path, fake_time):
