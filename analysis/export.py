@@ -21,8 +21,9 @@ import pandas as pd
 
 from collectors.config import read_secret
 from store.db import connect, transaction
-from store.export import items_between, set_setting_if_absent
+from store.export import items_between
 from store.governance import record_action
+from store.settings import set_setting_if_absent
 
 LONDON = ZoneInfo("Europe/London")
 _WEEK = re.compile(r"^(\d{4})-?W(\d{2})$", re.IGNORECASE)

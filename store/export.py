@@ -28,14 +28,3 @@ def items_between(con: duckdb.DuckDBPyConnection, start: datetime, end: datetime
            ORDER BY i.created_at, i.key""",
         [start, end],
     ).df()
-
-
-def get_setting(con: duckdb.DuckDBPyConnection, name: str) -> str | None:
-    rows = con.execute("SELECT value FROM settings WHERE name = ?", [name]).fetchall()
-    return rows[0][0] if rows else None
-
-
-def set_setting_if_absent(con: duckdb.DuckDBPyConnection, name: str, value: str) -> str:
-    """Store a setting unless one is there already; returns the value in force."""
-    con.execute("INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING", [name, value])
-    return get_setting(con, name)

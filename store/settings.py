@@ -25,6 +25,12 @@ def set_setting(con: duckdb.DuckDBPyConnection, name: str, value: str) -> None:
     )
 
 
+def set_setting_if_absent(con: duckdb.DuckDBPyConnection, name: str, value: str) -> str:
+    """Store a setting unless one is there already; returns the value in force."""
+    con.execute("INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING", [name, value])
+    return get_setting(con, name)
+
+
 def mark_demo(con: duckdb.DuckDBPyConnection) -> None:
     """Record that this database holds the demo's recorded data, not a council's own."""
     set_setting(con, DEMO, "true")
