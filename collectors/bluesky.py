@@ -76,6 +76,10 @@ NOT_FOUND = "app.bsky.feed.defs#notFoundPost"
 BLOCKED = "app.bsky.feed.defs#blockedPost"
 
 
+class FeedRefused(CollectorError):
+    """The AppView would not list the actor's posts (HTTP 400: unknown actor, blocked, bad cursor)."""
+
+
 def _dict(value: Any) -> dict:
     return value if isinstance(value, dict) else {}
 
@@ -177,7 +181,7 @@ class BlueskyCollector:
                 f"set base_url to {DEFAULT_BASE_URL} or leave it out"
             )
         if path == AUTHOR_FEED and error.status_code == 400:
-            return CollectorError(
+            return FeedRefused(
                 f"Bluesky would not list the posts of {self.actor!r} (HTTP 400{', ' + words if words else ''}); "
                 "check actor in sources.toml"
             )
@@ -199,14 +203,20 @@ class BlueskyCollector:
             if (parse_time(stamp) or EPOCH) >= cutoff  # unreadable stamps are dropped
         }
         pending = _text(_dict(state.get("sweep")).get("cursor"))
+        stop_at_seen = True
         if pending:
-            yield from self._sweep(state, cutoff, pending)
-        yield from self._sweep(state, cutoff, None)
+            try:
+                yield from self._sweep(state, cutoff, pending)
+            except FeedRefused:
+                # the saved feed cursor is no longer accepted: read the whole window again instead
+                state.pop("sweep", None)
+                stop_at_seen = False
+        yield from self._sweep(state, cutoff, None, stop_at_seen)
         yield from self._threads(state)
 
-    def _sweep(self, state: dict, cutoff: datetime, start: str | None) -> Iterator[Batch]:
+    def _sweep(self, state: dict, cutoff: datetime, start: str | None, stop_at_seen: bool = True) -> Iterator[Batch]:
         """The author feed newest first, to the first post already seen or the window's start."""
-        seen = set(state["recent"])
+        seen = set(state["recent"]) if stop_at_seen else set()
         page_cursor = start
         for _ in range(MAX_PAGES):
             params = {"actor": self.actor, "limit": PAGE_LIMIT, "filter": "posts_no_replies"}

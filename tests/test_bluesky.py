@@ -330,6 +330,20 @@ def test_a_deleted_post_is_dropped_from_the_recheck_list(replay, http, db_path):
     assert P2 not in stored_cursor(db_path)["recent"]
 
 
+def test_a_saved_feed_cursor_that_is_refused_falls_back_to_reading_the_window(replay, http, db_path):
+    replay.refuse.append((r"cursor=", limited(replay, NOW + timedelta(minutes=15))))
+    collect_all([source(replay)], db_path, http)  # stops after page 1, the page 2 cursor saved
+    replay.refuse.append((r"cursor=", replay.json({"error": "InvalidRequest", "message": "Malformed cursor"}, 400)))
+    after_reset = HttpClient(clock=(NOW + timedelta(minutes=16)).timestamp, sleep=lambda s: None)
+    try:
+        [second] = collect_all([source(replay)], db_path, after_reset)
+    finally:
+        after_reset.close()
+    assert second.error is None, second.error
+    assert len(rows(db_path)) == 8  # P1 and its reply were still found, from the top of the feed
+    assert "sweep" not in stored_cursor(db_path)
+
+
 def test_thread_members_are_told_apart():
     assert node_kind({"$type": "app.bsky.feed.defs#threadViewPost", "post": {}}) == "post"
     assert node_kind({"post": {}}) == "post"  # no $type: judged by shape
