@@ -29,17 +29,35 @@ how many pages were stored and whether the last pass finished: an unchanged
 discussion costs one request; a pass that stopped part-way resumes after the
 last stored page while the count is unchanged.
 
-The Content API `search` (finding discussions by query) is issue 3: it will
-add keys through `discussion_keys()`.
+`search = "walsall council"` finds more discussions through the Content API
+(key GUARDIAN_API_KEY, sent as the `api-key` parameter and never shown):
+
+    GET {content_base_url}/search?q=...&show-fields=shortUrl,commentable
+        &page-size=50&page=N&order-by=newest&from-date=YYYY-MM-DD
+
+    {response: {status, total, startIndex, pageSize, currentPage, pages, orderBy,
+                results: [{id, type, sectionId, webPublicationDate, webTitle, webUrl, apiUrl,
+                           fields: {shortUrl, commentable}}]}}
+
+(every `fields` value is a string: commentable is "true" or "false"). A
+commentable article's discussion key is the path of its shortUrl
+(https://www.theguardian.com/p/abc12 -> /p/abc12); its discussion is then
+collected exactly as a listed one. The cursor's `search` entry remembers the
+newest webPublicationDate seen (the next search starts on that day, never
+further back than lookback_days) and every key found with its publication
+time, so articles within lookback_days are re-checked for new comments without
+being searched for again. At most `max_articles` results are read per run,
+newest first.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
+from urllib.parse import urlsplit
 
-from collectors.config import SourceConfig
+from collectors.config import MissingSecret, SourceConfig, require_secret
 from collectors.errors import CollectorError, PayloadError
 from collectors.http import HttpStatusError
 from collectors.items import Batch, Item, item_key
@@ -49,6 +67,10 @@ DEFAULT_BASE_URL = "https://discussion.theguardian.com"
 PAGE_SIZE = 100  # the largest page the API serves
 MAX_RESPONSES = 100
 LINEAR_ONLY = "DISCUSSION_ONLY_AVAILABLE_IN_LINEAR_FORMAT"
+DEFAULT_CONTENT_BASE_URL = "https://content.guardianapis.com"
+SEARCH_SECRET = "GUARDIAN_API_KEY"
+SEARCH_PAGE_SIZE = 50  # results per Content API page
+DEFAULT_MAX_ARTICLES = 100  # search results read per run, newest first
 # Comment statuses that mean the text was taken down (the body is then the moderator's notice).
 REMOVED_STATUSES = {"blocked", "deleted", "removed"}
 
@@ -111,6 +133,34 @@ def _list(value: Any) -> list:
     return value if isinstance(value, list) else []
 
 
+def discussion_key_of(short_url: Any) -> str | None:
+    """The discussion key in an article's shortUrl: https://www.theguardian.com/p/abc12 -> /p/abc12."""
+    if not isinstance(short_url, str) or not short_url.strip():
+        return None
+    parts = [p for p in urlsplit(short_url.strip()).path.split("/") if p]
+    if len(parts) >= 2 and parts[0] == "p":
+        return f"/p/{parts[1]}"
+    return None
+
+
+def _iso_time(value: Any) -> datetime | None:
+    """An ISO 8601 time (webPublicationDate, or one the cursor stored) as naive UTC."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    try:
+        stamp = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if stamp.tzinfo is not None:
+        stamp = stamp.astimezone(timezone.utc).replace(tzinfo=None)
+    return stamp
+
+
+def _is_true(value: Any) -> bool:
+    """The Content API sends every field as a string ("true"); accept a real boolean too."""
+    return value is True or (isinstance(value, str) and value.strip().lower() == "true")
+
+
 def _replied_to(comment: dict) -> str | None:
     """The key of the comment this one answers, from `responseTo.commentId`."""
     parent_id = _dict(comment.get("responseTo")).get("commentId")
@@ -141,31 +191,167 @@ class GuardianCollector:
                 f"source {source.name!r}: discussions must be a list of keys like \"/p/2n9xk\""
             )
         self.discussions = list(dict.fromkeys(normalise_key(k) for k in raw))
-        self.search = source.options.get("search")
+        search = source.options.get("search")
+        if search is not None and (not isinstance(search, str) or not search.strip()):
+            raise CollectorError(f"source {source.name!r}: search must be a Content API query, like \"walsall council\"")
+        self.search = search.strip() if search else None
+        self.content_base_url = str(source.options.get("content_base_url") or DEFAULT_CONTENT_BASE_URL).rstrip("/")
+        limit = source.options.get("max_articles", DEFAULT_MAX_ARTICLES)
+        if not isinstance(limit, int) or isinstance(limit, bool) or limit < 1:
+            raise CollectorError(f"source {source.name!r}: max_articles must be a whole number, at least 1")
+        self.max_articles = limit
+        self.published: dict[str, datetime] = {}  # key -> the article's publication time (UTC), from search
 
     # -- which discussions ------------------------------------------------
 
-    def discussion_keys(self) -> tuple[list[str], list[str]]:
-        """(keys to collect, warnings). Issue 3 adds the Content API search here."""
+    def discussion_keys(self, cursor: dict | None = None) -> tuple[list[str], list[str], dict | None]:
+        """(keys to collect, warnings, the cursor's new `search` entry or None without search).
+
+        The listed discussions, then those the Content API search found: new
+        ones, and those found before that are still within lookback_days. A
+        failing search is a warning while there are other discussions to
+        re-check, else the source's error; a missing key always fails the source.
+        """
+        if not self.search:
+            return list(self.discussions), [], None
+        previous = _dict(_dict(cursor).get("search"))
+        if previous.get("query") != self.search:
+            previous = {}  # another query: what it found is not what this one would
+        horizon = utcnow() - timedelta(days=self.source.lookback_days)
+        known = self._recent(_dict(previous.get("found")), horizon)
         warnings: list[str] = []
-        if self.search:
-            if not self.discussions:
+        try:
+            state, found_warnings = self._search(previous, known, horizon)
+            warnings.extend(found_warnings)
+        except MissingSecret:
+            raise
+        except CollectorError as error:
+            if not (self.discussions or known):
+                raise
+            warnings.append(
+                f"Guardian search for {self.search!r} failed, so only the discussions already known were read: {error}"
+            )
+            state = {**previous, "query": self.search, "found": known}
+        found = _dict(state.get("found"))
+        for key, when in found.items():
+            stamp = _iso_time(when)
+            if stamp is not None:
+                self.published[key] = stamp
+        keys = list(dict.fromkeys([*self.discussions, *sorted(found, key=lambda k: found[k], reverse=True)]))
+        return keys, warnings, state
+
+    @staticmethod
+    def _recent(found: dict, horizon: datetime) -> dict[str, str]:
+        """The found keys whose article is within the look-back window."""
+        return {
+            k: v for k, v in found.items()
+            if isinstance(k, str) and (stamp := _iso_time(v)) is not None and stamp >= horizon
+        }
+
+    def _search(self, previous: dict, known: dict[str, str], horizon: datetime) -> tuple[dict, list[str]]:
+        """Walk the search results newest first, down to what the last run saw (or the horizon)."""
+        api_key = require_secret(SEARCH_SECRET)
+        newest = _iso_time(previous.get("newest"))
+        start = max(newest, horizon) if newest else horizon
+        found = dict(known)
+        latest = newest
+        read = without_link = 0
+        page, pages, capped = 1, 1, False
+        while page <= pages:
+            response = self._search_page(api_key, start, page)
+            pages = max(1, _int(response.get("pages")) or 1)
+            results = _list(response.get("results"))
+            if not results:
+                break
+            reached_seen = False
+            for result in results:
+                if read >= self.max_articles:
+                    capped = True
+                    break
+                read += 1
+                result = _dict(result)
+                published = _iso_time(result.get("webPublicationDate"))
+                if published is not None:
+                    latest = max(latest, published) if latest else published
+                    if newest is not None and published < newest:
+                        reached_seen = True  # newest first: the rest was seen by an earlier run
+                        break
+                fields = _dict(result.get("fields"))
+                if not _is_true(fields.get("commentable")):
+                    continue
+                key = discussion_key_of(fields.get("shortUrl"))
+                if key is None:
+                    without_link += 1
+                    continue
+                if published is not None and published < horizon:
+                    continue
+                stamp = published or _iso_time(found.get(key)) or utcnow().replace(microsecond=0)
+                found[key] = stamp.isoformat()
+            if reached_seen or capped:
+                break
+            page += 1
+        warnings = []
+        if capped:
+            warnings.append(
+                f"Guardian search for {self.search!r} matched more than {self.max_articles} articles since "
+                f"{start.date().isoformat()}; only the newest {self.max_articles} were read (raise max_articles to read more)"
+            )
+        if without_link:
+            warnings.append(
+                f"Guardian search for {self.search!r}: {without_link} commentable article(s) had no shortUrl and were skipped"
+            )
+        state = {"query": self.search, "newest": latest.isoformat() if latest else None, "found": found}
+        return state, warnings
+
+    def _search_page(self, api_key: str, start: datetime, page: int) -> dict:
+        """One page of Content API search results: the `response` object."""
+        params = {
+            "q": self.search,
+            "api-key": api_key,
+            "show-fields": "shortUrl,commentable",
+            "page-size": SEARCH_PAGE_SIZE,
+            "page": page,
+            "order-by": "newest",
+            "from-date": start.date().isoformat(),
+        }
+        what = f"Guardian search for {self.search!r}, page {page}"
+        try:
+            payload = self.http.get_json(f"{self.content_base_url}/search", params=params, secrets=[api_key])
+        except HttpStatusError as error:
+            if error.status_code in (401, 403):
                 raise CollectorError(
-                    "Guardian search (the Content API) is not collected yet; "
-                    "list the discussions to follow with discussions = [\"/p/...\"]"
-                )
-            warnings.append("Guardian search is not collected yet; only the listed discussions were read")
-        return self.discussions, warnings
+                    f"{what}: the Content API refused the key in {SEARCH_SECRET} (HTTP {error.status_code}); "
+                    "check that it is a current key from open-platform.theguardian.com"
+                ) from None
+            message = _text(_dict(_dict(error.json()).get("response")).get("message"))
+            if message:
+                raise CollectorError(f"{what}: {error} ({message.replace(api_key, '[redacted]')})") from None
+            raise
+        response = _dict(_dict(payload).get("response"))
+        if not response:
+            raise PayloadError(f"{what}: the answer has no 'response' object")
+        if response.get("status") == "error":
+            message = _text(response.get("message")).replace(api_key, "[redacted]") or "no reason given"
+            raise PayloadError(f"{what}: the API answered with an error: {message}")
+        return response
 
     # -- collecting -------------------------------------------------------
 
     def fetch(self, cursor: dict) -> Iterator[Batch]:
-        keys, warnings = self.discussion_keys()
+        keys, warnings, search_state = self.discussion_keys(cursor)
         state = {k: dict(v) for k, v in _dict(cursor.get("discussions")).items() if isinstance(v, dict)}
+        if search_state is not None:  # forget discussions that searching found but are now too old
+            state = {k: v for k, v in state.items() if k in keys}
 
         def snapshot() -> dict:
-            return {**cursor, "discussions": {k: dict(v) for k, v in state.items()}}
+            saved = {**cursor, "discussions": {k: dict(v) for k, v in state.items()}}
+            if search_state is not None:
+                saved["search"] = search_state
+            return saved
 
+        if search_state is not None:  # what the search found is kept even if a discussion fails next
+            yield Batch(items=[], cursor=snapshot(), warnings=warnings)
+            warnings = []
         for key in keys:
             for batch in self._discussion(key, state, snapshot):
                 if warnings:
@@ -201,7 +387,9 @@ class GuardianCollector:
             done = 1
 
         comments = self._comments(payload, key)
-        post_created = self._post_created(previous, [c.created_at for c in comments if c.created_at])
+        post_created = self._post_created(
+            previous, [c.created_at for c in comments if c.created_at], self.published.get(key)
+        )
         _fill_missing_times(comments, post_created)
         post = self._post(key, discussion, post_created)
         state[key] = self._entry(count, pages, done, threaded, post_created)
@@ -229,8 +417,10 @@ class GuardianCollector:
         }
 
     @staticmethod
-    def _post_created(previous: dict, comment_times: list[datetime]) -> datetime:
-        """The discussion has no date of its own: the earliest comment, kept once known."""
+    def _post_created(previous: dict, comment_times: list[datetime], published: datetime | None = None) -> datetime:
+        """The article's publication time when search found it; else the earliest comment, kept once known."""
+        if published is not None:
+            return published.replace(tzinfo=timezone.utc)
         stored = previous.get("created_at")
         if isinstance(stored, str):
             try:

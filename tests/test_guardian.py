@@ -180,12 +180,6 @@ def test_an_html_error_page_is_a_payload_error(httpserver):
             list(collector.fetch({}))
 
 
-def test_search_alone_is_refused_clearly_until_issue_3():
-    source = SourceConfig(name="g", kind="guardian", options={"search": "kingsmere council"})
-    with pytest.raises(CollectorError, match="Guardian search .* is not collected yet"):
-        list(GuardianCollector(source, http=None).fetch({}))
-
-
 def test_discussion_keys_are_normalised_and_deduplicated():
     source = SourceConfig(name="g", kind="guardian", options={"discussions": ["p/kx7q2", " /p/kx7q2 ", "/p/3b8zd"]})
     collector = GuardianCollector(source, http=None)
