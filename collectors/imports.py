@@ -9,7 +9,8 @@ file again writes nothing. Items go under one source of kind `import`, named
 "Import: <file name>" unless `--source` says otherwise.
 
 Formats, and how far their layout was checked (the column names sit in
-`FORMATS` below; `--map field=Column` overrides any of them for one import):
+`HOOTSUITE_COLUMNS` / `META_COLUMNS` below, several spellings each, matched
+without regard to case; `--map field=Column` overrides any of them for one import):
 
 - `x`: the archive from X's "Download an archive of your data": the zip itself,
   the unzipped folder, or `data/tweets.js` on its own. `tweets.js` (older archives:
@@ -48,6 +49,11 @@ A numeric date that reads both ways (03/04/2025) needs `--dayfirst` (UK) or
 `--monthfirst` (US) unless the format fixes it (Meta: month first); a time without
 an offset is read in `--tz` (default Europe/London, so BST is handled).
 
+CSV files may be UTF-8 (with or without a BOM), Windows-1252 (Excel's plain "CSV",
+with its £ signs) or UTF-16 (Excel's "Unicode Text"), separated by commas,
+semicolons, tabs or pipes: the header line decides. An id that a spreadsheet has
+turned into "1.22158E+17" is not used (the row falls back to a content hash).
+
 Rows that cannot be read (no date, a date that cannot be parsed or reads both
 ways) are skipped and counted with their row numbers (spreadsheet rows: the
 header is row 1); the good rows are kept. Rows older than the source's retention
@@ -61,7 +67,9 @@ import csv
 import hashlib
 import json
 import re
+import warnings
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -258,7 +266,9 @@ def _worded(text: str, order: DateOrder) -> datetime | None:
     if not (_MONTH_WORD.search(text) and _FOUR_DIGIT_YEAR.search(text)):
         return None
     try:
-        return dateparser.parse(text, dayfirst=order != "monthfirst")
+        with warnings.catch_warnings():  # an unknown zone name ("BST") is read as local time, quietly
+            warnings.simplefilter("ignore")
+            return dateparser.parse(text, dayfirst=order != "monthfirst")
     except (ValueError, OverflowError):
         return None
 
@@ -353,53 +363,65 @@ def placement(native: Callable[[str], str], own: str | None, parent: str | None,
 
 
 def sniff_encoding(path: Path) -> str:
-    """utf-8-sig for UTF-8 (with or without a BOM); cp1252 for what Excel saves as 'CSV (Comma delimited)'."""
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    try:
-        with path.open("rb") as handle:
+    """How a CSV is encoded: UTF-16 (Excel's 'Unicode Text') by its BOM, UTF-8 (BOM or not) if it
+    decodes as such, else cp1252, what Excel saves as 'CSV (Comma delimited)' on a UK PC."""
+    with path.open("rb") as handle:
+        if handle.read(2) in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+            return "utf-16"
+        handle.seek(0)
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        try:
             while chunk := handle.read(1 << 20):
                 decoder.decode(chunk)
             decoder.decode(b"", final=True)
-    except UnicodeDecodeError:
-        return "cp1252"
+        except UnicodeDecodeError:
+            return "cp1252"
     return "utf-8-sig"
 
 
-def csv_records(path: Path) -> tuple[list[str], Iterator[tuple[int, dict[str, str]]]]:
-    """The header and (spreadsheet row number, {column: value}) for each non-empty row, streamed."""
-    with path.open("rb") as handle:
-        if handle.read(4) == b"PK\x03\x04":
-            raise ImportInputError(f"{path.name} is a zip or Excel workbook, not a CSV: save it as CSV (UTF-8) first")
-    encoding = sniff_encoding(path)
-    handle = path.open("r", encoding=encoding, errors="replace", newline="")
-    sample = handle.read(64 * 1024)
-    handle.seek(0)
-    try:
-        delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
-    except csv.Error:
-        delimiter = ","
-    reader = csv.reader(handle, delimiter=delimiter)
-    try:
-        header = [h.strip() for h in next(reader)]
-    except StopIteration:
-        handle.close()
-        raise ImportInputError(f"{path.name} is empty") from None
-    except csv.Error as error:
-        handle.close()
-        raise ImportInputError(f"{path.name} is not a readable CSV: {error}") from None
+@dataclass(frozen=True)
+class CsvFile:
+    """A CSV export: its header, read once; rows streamed (as often as needed) with their spreadsheet row number."""
 
-    def rows() -> Iterator[tuple[int, dict[str, str]]]:
+    path: Path
+    encoding: str
+    delimiter: str
+    header: tuple[str, ...]
+
+    @classmethod
+    def open(cls, path: Path) -> CsvFile:
+        with path.open("rb") as handle:
+            if handle.read(4) == b"PK\x03\x04":
+                raise ImportInputError(
+                    f"{path.name} is a zip or Excel workbook, not a CSV: save it as CSV (UTF-8) first"
+                )
+        encoding = sniff_encoding(path)
+        with path.open("r", encoding=encoding, errors="replace", newline="") as handle:
+            first_line = handle.readline()
+            # The header decides the delimiter: the candidate it holds most of (comma when none).
+            delimiter = max(",;\t|", key=lambda d: (first_line.count(d), d == ","))
+            handle.seek(0)
+            try:
+                header = next(csv.reader(handle, delimiter=delimiter), [])
+            except csv.Error as error:
+                raise ImportInputError(f"{path.name} is not a readable CSV: {error}") from None
+        if not any(h.strip() for h in header):
+            raise ImportInputError(f"{path.name} is empty")
+        return cls(path, encoding, delimiter, tuple(h.strip() for h in header))
+
+    def _reader_rows(self) -> Iterator[tuple[int, list[str]]]:
+        with self.path.open("r", encoding=self.encoding, errors="replace", newline="") as handle:
+            yield from enumerate(csv.reader(handle, delimiter=self.delimiter), start=1)
+
+    def rows(self) -> Iterator[tuple[int, dict[str, str]]]:
+        """(row number, {column: value}) for each row that is not blank; the header is row 1."""
         number = 1
         try:
-            for number, values in enumerate(reader, start=2):
-                if any(v.strip() for v in values):
-                    yield number, dict(zip(header, values))
+            for number, values in self._reader_rows():
+                if number > 1 and any(v.strip() for v in values):
+                    yield number, dict(zip(self.header, values))
         except csv.Error as error:
-            raise PayloadError(f"{path.name} row {number + 1} is not readable CSV: {error}") from None
-        finally:
-            handle.close()
-
-    return header, rows()
+            raise PayloadError(f"{self.path.name} row {number + 1} is not readable CSV: {error}") from None
 
 
 def resolve_columns(fmt: Format, header: list[str], overrides: dict[str, str], file_name: str) -> dict[str, str]:
@@ -457,46 +479,56 @@ class XArchive:
     account_id: str | None = None
 
 
-def read_x_archive(path: Path) -> XArchive:
-    """Tweets (every part, in order) and the owner from an archive zip, folder or a tweets.js file."""
-    files: dict[str, bytes] = {}
+def _archive_files(path: Path) -> tuple[list[tuple[str, bytes]], bytes | None]:
+    """(tweet files in part order, account.js) from an archive zip, its unzipped folder or one tweets file.
+
+    Only these files are read: an archive also holds direct messages, which are not ours to import.
+    """
+    def part(name: str) -> int:
+        match = _X_TWEET_FILE.search(name)
+        return int(match.group(1) or 0) if match else -1
+
     if zipfile.is_zipfile(path):
         with zipfile.ZipFile(path) as archive:
-            for name in archive.namelist():
-                if _X_TWEET_FILE.search(name) or name.endswith("data/account.js"):
-                    files[name] = archive.read(name)
-    elif path.is_dir():
-        root = path / "data" if (path / "data").is_dir() else path
-        for candidate in root.glob("*.js"):
-            files[f"data/{candidate.name}"] = candidate.read_bytes()
-    else:
-        files[f"data/{path.name}" if _X_TWEET_FILE.search(f"data/{path.name}") else path.name] = path.read_bytes()
-        sibling = path.parent / "account.js"
-        if sibling.is_file() and path.name != "account.js":
-            files["data/account.js"] = sibling.read_bytes()
-    parts = sorted(
-        (int(m.group(1) or 0), name) for name in files if (m := _X_TWEET_FILE.search(name))
-    )
-    if not parts:
-        if len(files) == 1 and not any(n.endswith("account.js") for n in files):
-            parts = [(0, next(iter(files)))]  # a tweets file under another name
-        else:
-            raise ImportInputError(
-                f"no data/tweets.js in {path.name}: is it the archive from X's 'Download an archive of your data'?"
-            )
+            names = archive.namelist()
+            tweets = sorted((n for n in names if part(n) >= 0), key=part)
+            account = next((n for n in names if n.endswith("data/account.js")), None)
+            return [(PurePosixPath(n).name, archive.read(n)) for n in tweets], account and archive.read(account)
+    if path.is_dir():
+        folder = path / "data" if (path / "data").is_dir() else path
+        tweets = sorted((f for f in folder.iterdir() if part(f"data/{f.name}") >= 0), key=lambda f: part(f"data/{f.name}"))
+        account = folder / "account.js"
+        return [(f.name, f.read_bytes()) for f in tweets], account.read_bytes() if account.is_file() else None
+    sibling = path.parent / "account.js"
+    return [(path.name, path.read_bytes())], sibling.read_bytes() if sibling.is_file() and sibling != path else None
+
+
+def read_x_archive(path: Path) -> XArchive:
+    """Tweets (every part, in order) and the owner from an archive zip, folder or a tweets.js file."""
+    files, account = _archive_files(path)
+    if not files:
+        raise ImportInputError(
+            f"no data/tweets.js in {path.name}: is it the archive from X's 'Download an archive of your data'?"
+        )
     tweets: list[dict] = []
-    for _, name in parts:
-        for entry in _js_array(files[name].decode("utf-8-sig", errors="replace"), name):
+    for name, data in files:
+        for entry in _js_array(data.decode("utf-8-sig", errors="replace"), name):
             tweet = entry.get("tweet", entry) if isinstance(entry, dict) else None
             tweets.append(tweet if isinstance(tweet, dict) else {})
     archive = XArchive(tweets)
-    account = next((files[n] for n in files if n.endswith("account.js")), None)
     if account:
-        entries = _js_array(account.decode("utf-8-sig", errors="replace"), "data/account.js")
+        entries = _js_array(account.decode("utf-8-sig", errors="replace"), "account.js")
         details = entries[0].get("account", {}) if entries and isinstance(entries[0], dict) else {}
         archive.username = details.get("username") or None
         archive.account_id = details.get("accountId") or None
     return archive
+
+
+def tweet_ids(tweet: dict) -> tuple[str | None, str | None]:
+    """(the tweet's id, the id of the tweet it replies to), as strings."""
+    own = str(tweet.get("id_str") or tweet.get("id") or "").strip() or None
+    parent = str(tweet.get("in_reply_to_status_id_str") or tweet.get("in_reply_to_status_id") or "").strip()
+    return own, parent or None
 
 
 # ---------------------------------------------------------------------------
@@ -523,6 +555,12 @@ class Context:
         return parse_when(value, self.order, self.tz)
 
 
+def _basics(row: dict[str, str], ctx: Context) -> tuple[str, str, datetime, str | None]:
+    """What every CSV format has: (text, the date as written, the date read, author)."""
+    written = ctx.cell(row, "created_at")
+    return ctx.cell(row, "text"), written, ctx.when(written), ctx.cell(row, "author") or None
+
+
 def _text_or_skip(text: str) -> str:
     if not text.strip():
         raise SkipRow("without text", bad=False)
@@ -534,12 +572,11 @@ def x_item(tweet: dict, ctx: Context) -> Item:
     text = tweet.get("full_text") or tweet.get("text") or ""
     if text.startswith("RT @") or "retweeted_status" in tweet:
         raise SkipRow("retweet{s}", bad=False)
-    own = str(tweet.get("id_str") or tweet.get("id") or "").strip() or None
+    own, parent = tweet_ids(tweet)
     if own is None:
         raise SkipRow("without an id")
     created = ctx.when(tweet.get("created_at"))
-    parent = str(tweet.get("in_reply_to_status_id_str") or tweet.get("in_reply_to_status_id") or "").strip()
-    item_type, thread, parent_key = placement(lambda i: f"x:{i}", own, parent or None, None, ctx.index, True)
+    item_type, thread, parent_key = placement(lambda i: f"x:{i}", own, parent, None, ctx.index, True)
     owner = ctx.owner or XArchive([])
     lang = tweet.get("lang")
     return Item(
@@ -566,10 +603,7 @@ def hootsuite_item(row: dict[str, str], ctx: Context) -> Item:
     """A message from Hootsuite Inbox: a comment on a post, a reply in a conversation, or a mention."""
     if _PRIVATE.search(ctx.cell(row, "message_type")):
         raise SkipRow("private message{s}", bad=False)
-    text = ctx.cell(row, "text")
-    created_raw = ctx.cell(row, "created_at")
-    created = ctx.when(created_raw)
-    author = ctx.cell(row, "author") or None
+    text, created_raw, created, author = _basics(row, ctx)
     own = usable_id(ctx.cell(row, "id")) or content_id(text, created_raw, author)
     post_url, conversation = ctx.cell(row, "post_url"), ctx.cell(row, "conversation")
     thread = f"post:{_post_id(post_url)}" if post_url else f"conversation:{conversation}" if conversation else None
@@ -584,11 +618,8 @@ def hootsuite_item(row: dict[str, str], ctx: Context) -> Item:
 
 def meta_item(row: dict[str, str], ctx: Context) -> Item:
     """One of the council's own posts from a Meta Business Suite export, with its counts."""
-    own = usable_id(ctx.cell(row, "id"))
-    title, description = ctx.cell(row, "title"), ctx.cell(row, "text")
-    created_raw = ctx.cell(row, "created_at")
-    created = ctx.when(created_raw)
-    author = ctx.cell(row, "author") or None
+    description, created_raw, created, author = _basics(row, ctx)
+    own, title = usable_id(ctx.cell(row, "id")), ctx.cell(row, "title")
     text = description or title
     return Item(
         kind=KIND, native_id=f"meta:{own or content_id(text, created_raw, author)}", item_type="post",
@@ -602,10 +633,7 @@ def meta_item(row: dict[str, str], ctx: Context) -> Item:
 
 def csv_item(row: dict[str, str], ctx: Context) -> Item:
     """A row of any CSV, read through the --map column mapping."""
-    text = ctx.cell(row, "text")
-    created_raw = ctx.cell(row, "created_at")
-    created = ctx.when(created_raw)
-    author = ctx.cell(row, "author") or None
+    text, created_raw, created, author = _basics(row, ctx)
     own = usable_id(ctx.cell(row, "id"))
     native_own = own or content_id(text, created_raw, author)
     structured = "parent" in ctx.columns or "thread" in ctx.columns
@@ -735,25 +763,24 @@ class ImportCollector:
         self._records = self._open()
 
     def _open(self) -> Iterator[tuple[int, dict]]:
-        if self.options.fmt.name == "x":
-            archive = read_x_archive(self.path)
-            self.ctx.owner = archive
-            self.ctx.index = ThreadIndex(
-                (str(t.get("id_str") or ""), str(t.get("in_reply_to_status_id_str") or "")) for t in archive.tweets
-            )
-            return iter(enumerate(archive.tweets, start=1))
-        if self.path.is_dir():
-            raise ImportInputError(f"{self.path} is a folder; --format {self.options.fmt.name} reads one CSV file")
-        header, rows = csv_records(self.path)
-        self.ctx.columns = resolve_columns(self.options.fmt, header, self.options.mapping, self.path.name)
-        if self.options.fmt.name == "csv" and "parent" in self.ctx.columns and "thread" not in self.ctx.columns:
-            self.ctx.index = self._reply_chains()
-        return rows
-
-    def _reply_chains(self) -> ThreadIndex:
-        """A first pass over the id and parent columns, so each reply finds the top of its chain."""
-        _, rows = csv_records(self.path)
-        return ThreadIndex((self.ctx.cell(r, "id"), self.ctx.cell(r, "parent")) for _, r in rows)
+        try:
+            if self.options.fmt.name == "x":
+                archive = read_x_archive(self.path)
+                self.ctx.owner = archive
+                self.ctx.index = ThreadIndex(tweet_ids(t) for t in archive.tweets)
+                return iter(enumerate(archive.tweets, start=1))
+            if self.path.is_dir():
+                raise ImportInputError(
+                    f"{self.path} is a folder; --format {self.options.fmt.name} reads one CSV file"
+                )
+            file = CsvFile.open(self.path)
+            self.ctx.columns = resolve_columns(self.options.fmt, list(file.header), self.options.mapping, self.path.name)
+            if self.options.fmt.name == "csv" and "parent" in self.ctx.columns and "thread" not in self.ctx.columns:
+                # A first pass over the id and parent columns, so each reply finds the top of its chain.
+                self.ctx.index = ThreadIndex((self.ctx.cell(r, "id"), self.ctx.cell(r, "parent")) for _, r in file.rows())
+            return file.rows()
+        except (OSError, zipfile.BadZipFile, zlib.error) as error:
+            raise ImportInputError(f"cannot read {self.path}: {getattr(error, 'strerror', None) or error}") from None
 
     def fetch(self, cursor: dict) -> Iterator[Batch]:
         parse = PARSERS[self.options.fmt.name]

@@ -344,6 +344,36 @@ def test_the_bare_tweets_file_finds_its_account_beside_it(db_path):
     assert {i["author_name"] for i in items(db_path).values()} == {"BrackenfordBC"}
 
 
+def test_the_unzipped_archive_folder_reads_every_part(db_path):
+    folder = FIXTURES / "x-archive"
+    options = ImportOptions.build("x")
+    result = import_file(folder, options, db_path, import_source(folder, options, retention_days=36500))
+    assert (result.read, result.new, result.skips.summary()) == (7, 7, "skipped 1 of 8 tweets: 1 retweet (tweet 5)")
+
+
+def test_a_damaged_archive_is_one_clear_error(tmp_path, db_path):
+    archive = tmp_path / "twitter.zip"
+    with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as zipped:
+        zipped.write(FIXTURES / "x-archive" / "data" / "tweets.js", "data/tweets.js")
+    data = bytearray(archive.read_bytes())
+    data[200:260] = bytes(60)  # inside the compressed tweets.js
+    archive.write_bytes(bytes(data))
+    options = ImportOptions.build("x")
+    with pytest.raises(ImportInputError, match=r"^cannot read .*twitter\.zip"):
+        import_file(archive, options, db_path, import_source(archive, options))
+
+
+def test_excel_unicode_text_is_read(tmp_path, db_path):
+    sample = tmp_path / "comments.txt"
+    sample.write_text("Date\tComment\tName\n20/11/2026 10:00\tThe £5 parking charge is too high\tDee\n",
+                      encoding="utf-16")
+    options = ImportOptions.build("csv", ["text=Comment", "created_at=Date", "author=Name"])
+    result = import_file(sample, options, db_path, import_source(sample, options, retention_days=36500))
+    assert result.new == 1
+    (stored,) = items(db_path).values()
+    assert (stored["text"], stored["author_name"]) == ("The £5 parking charge is too high", "Dee")
+
+
 def test_an_import_never_takes_over_a_collected_source(db_path):
     with connect(db_path) as con:
         store_items(con, SourceConfig("Council news", "rss", {"url": "https://example.org/feed"}),
