@@ -7,10 +7,10 @@ import views
 st.set_page_config(page_title="Council Pulse", layout="wide")
 
 PAGES = [
-    st.Page("pages/overview.py", title="Overview", icon=":material/monitoring:", default=True),
-    st.Page("pages/flagged.py", title="Flagged threads", icon=":material/flag:", url_path="flagged"),
-    st.Page("pages/thread.py", title="Thread", icon=":material/forum:", url_path="thread"),
-    st.Page("pages/export.py", title="Weekly export", icon=":material/download:", url_path="export"),
+    st.Page("app_pages/overview.py", title="Overview", icon=":material/monitoring:", default=True),
+    st.Page("app_pages/flagged.py", title="Flagged threads", icon=":material/flag:", url_path="flagged"),
+    st.Page("app_pages/thread.py", title="Thread", icon=":material/forum:", url_path="thread"),
+    st.Page("app_pages/export.py", title="Weekly export", icon=":material/download:", url_path="export"),
 ]
 
 page = st.navigation(PAGES)

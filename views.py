@@ -69,11 +69,20 @@ NO_DATA = (
 _MARKDOWN_SPECIAL = re.compile(r"""([!"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~])""")
 
 
+# Streamlit's Markdown also turns bare addresses into links after escapes are resolved
+# (GFM autolink literals: http://, https://, www., name@host). An invisible word
+# joiner after the scheme or "www", and after "@", stops that match.
+WORD_JOINER = "\u2060"
+_AUTOLINK_START = re.compile(r"(?i)(https?|ftp|www)(?=[:.])")
+
+
 def escape_markdown(text: object) -> str:
-    """Public text made inert for Markdown-rendering elements: one line, every special character escaped."""
+    """Public text made inert for Markdown-rendering elements: one line, every special character
+    escaped, bare addresses unlinkable. It reads the same; invisible word joiners are added."""
     if text is None or (isinstance(text, float) and text != text):
         return ""
     line = " ".join(str(text).split())
+    line = _AUTOLINK_START.sub(lambda m: m.group(1) + WORD_JOINER, line).replace("@", "@" + WORD_JOINER)
     return _MARKDOWN_SPECIAL.sub(r"\\\1", line)
 
 
@@ -269,7 +278,7 @@ def thread_table(queue: pd.DataFrame, key: str) -> str | None:
 
 
 def open_thread(thread_key: str) -> None:
-    st.switch_page("pages/thread.py", query_params={"thread": thread_key})
+    st.switch_page("app_pages/thread.py", query_params={"thread": thread_key})
 
 
 def class_caption(feedback_class: object, compound: object) -> str:

@@ -69,7 +69,7 @@ POOLS = {"negative": NEGATIVE, "positive": POSITIVE, "neutral": NEUTRAL}
 
 # Stored exactly as written (not through the cleaner): the renderer must show it as text.
 MARKDOWN_ATTACK = "**bold** <img src=http://example.invalid/x.png> [link](http://evil.invalid)"
-MARKDOWN_AUTHOR = "[admin](http://evil.invalid) :red[**staff**]"
+MARKDOWN_AUTHOR = "[admin](http://evil.invalid) :red[**staff**] www.evil.invalid me@evil.invalid"
 
 PILE_ON_POST = "From 1 March general waste will be collected fortnightly. Recycling stays weekly."
 PILE_ON_REASON = "14 of 20 replies negative, 9 authors, within 3 hours"

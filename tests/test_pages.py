@@ -26,9 +26,9 @@ from tests.seed import (
     REDDIT_FLAGGED_REASON,
     REDDIT_FLAGGED_TITLE,
 )
-from views import CLASS_COLOURS, NO_DATA
+from views import CLASS_COLOURS, NO_DATA, WORD_JOINER
 
-PAGES = ["pages/overview.py", "pages/flagged.py", "pages/thread.py", "pages/export.py"]
+PAGES = ["app_pages/overview.py", "app_pages/flagged.py", "app_pages/thread.py", "app_pages/export.py"]
 TIMEOUT_S = 60
 
 
@@ -41,19 +41,12 @@ def test_every_page_in_the_router_is_tested_here():
 
 
 def open_app(page: str | None = None, state: dict | None = None, **query) -> AppTest:
-    """Run app.py, then switch to `page` with these query parameters.
-
-    `state` sets the sidebar filters (by widget key) before each run: AppTest
-    1.67 drops the router's own widgets from its element tree on every run
-    after the first when st.navigation is used, and with them their state, so
-    tests set them through session_state instead of clicking them.
-    """
+    """Run app.py (with `state` preset in session_state), then switch to `page` with these query parameters."""
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT_S)
     _set_state(at, state)
     at.run()
     if page:
         at.switch_page(page)
-        _set_state(at, state)
         at.query_params.update(query)
         at.run()
     assert not at.exception, [e.message for e in at.exception]
@@ -66,8 +59,8 @@ def _set_state(at: AppTest, state: dict | None) -> None:
 
 
 def unescaped(text: str) -> str:
-    """What a Markdown element with backslash escapes displays."""
-    return re.sub(r"\\(.)", r"\1", text)
+    """What a Markdown element with backslash escapes (and invisible word joiners) displays."""
+    return re.sub(r"\\(.)", r"\1", text).replace(WORD_JOINER, "")
 
 
 def markdown_values(at: AppTest) -> list[str]:
@@ -88,15 +81,14 @@ def texts(at: AppTest) -> list[str]:
 
 @pytest.mark.parametrize("page", PAGES)
 def test_page_on_empty_database_says_how_to_get_data(db_path, page):
-    at = open_app(None if page == "pages/overview.py" else page)
+    at = open_app(page)
     assert [unescaped(i.value) for i in at.info] == [NO_DATA]
     assert not at.dataframe
-    if page == "pages/overview.py":  # the router's sidebar is only in AppTest's tree on the first run
-        assert "No items stored yet." in [c.value for c in at.caption]
+    assert [c.value for c in at.sidebar.get("caption")] == ["No items stored yet."]
 
 
 def test_unknown_thread_on_empty_database(db_path):
-    at = open_app("pages/thread.py", thread="reddit:nope")
+    at = open_app("app_pages/thread.py", thread="reddit:nope")
     assert "There is no thread with this key" in at.warning[0].value
     assert texts(at) == ["Key: reddit:nope"]
 
@@ -154,7 +146,8 @@ def test_overview_row_opens_its_thread(seeded_db):
 
 
 def test_overview_source_filter_changes_every_number(seeded_db):
-    at = open_app(state={"filter_sources": ["Reddit r/examplecouncil"]})
+    at = open_app()
+    at.sidebar.multiselect(key="filter_sources").select("Reddit r/examplecouncil").run()
     period = period_ending(seeded_db.now.date(), 30)
     start, end = period.bounds()
     reddit = seeded_db.public_items(start, end, {"Reddit r/examplecouncil"})
@@ -167,7 +160,9 @@ def test_overview_source_filter_changes_every_number(seeded_db):
 
 def test_overview_period_with_nothing_in_it(seeded_db):
     long_ago = seeded_db.now.date() - timedelta(days=400)
-    at = open_app(state={"filter_period": "Custom dates", "filter_dates": (long_ago, long_ago + timedelta(days=6))})
+    at = open_app()
+    at.sidebar.selectbox(key="filter_period").select("Custom dates").run()
+    at.sidebar.date_input(key="filter_dates").set_value((long_ago, long_ago + timedelta(days=6))).run()
     assert unescaped(at.caption[0].value) == f"{Period(long_ago, long_ago + timedelta(days=6)).label()} · all sources"
     assert {m.label: m.value for m in at.metric}["Items"] == "0"
     assert "Nothing was posted in this period" in at.info[0].value
@@ -178,7 +173,7 @@ def test_overview_period_with_nothing_in_it(seeded_db):
 
 
 def test_queue_shows_reasons_in_words(seeded_db):
-    at = open_app("pages/flagged.py")
+    at = open_app("app_pages/flagged.py")
     table = at.dataframe[0].value
     assert list(table.columns) == [
         "Post", "Source", "Why flagged", "Pile-on score", "Replies", "Last reply (UTC)", "Status",
@@ -191,14 +186,15 @@ def test_queue_shows_reasons_in_words(seeded_db):
 
 
 def test_queue_longer_period_brings_in_older_threads(seeded_db):
-    at = open_app("pages/flagged.py", state={"filter_period": "Last 90 days"})
+    at = open_app("app_pages/flagged.py")
+    at.sidebar.selectbox(key="filter_period").select("Last 90 days").run()
     assert at.dataframe[0].value["Why flagged"].tolist() == [
         PILE_ON_REASON, REDDIT_FLAGGED_REASON, GUARDIAN_FLAGGED_REASON,
     ]
 
 
 def test_queue_text_and_status_filters(seeded_db):
-    at = open_app("pages/flagged.py")
+    at = open_app("app_pages/flagged.py")
     at.text_input(key="queue_search").input("PARKING").run()
     assert at.dataframe[0].value["Post"].tolist() == [REDDIT_FLAGGED_TITLE]
     at.text_input(key="queue_search").input("100%_").run()  # taken literally, not as a pattern
@@ -212,7 +208,7 @@ def test_queue_text_and_status_filters(seeded_db):
 
 
 def test_queue_row_opens_the_thread_page(seeded_db):
-    at = open_app("pages/flagged.py")
+    at = open_app("app_pages/flagged.py")
     at.session_state["queue"] = {"selection": {"rows": [0], "columns": [], "cells": []}}
     at.run()
     assert at.query_params == {"thread": seeded_db.pile_on_key}
@@ -223,7 +219,7 @@ def test_queue_row_opens_the_thread_page(seeded_db):
 
 
 def test_thread_shows_post_reason_and_every_reply(seeded_db):
-    at = open_app("pages/thread.py", thread=seeded_db.pile_on_key)
+    at = open_app("app_pages/thread.py", thread=seeded_db.pile_on_key)
     replies = [i for i in seeded_db.items if i.thread_key == seeded_db.pile_on_key and i.key != seeded_db.pile_on_key]
     shown = texts(at)
     assert shown[0] == PILE_ON_POST
@@ -242,14 +238,14 @@ def test_thread_shows_post_reason_and_every_reply(seeded_db):
 
 
 def test_thread_reply_captions_show_author_time_class_and_score(seeded_db):
-    at = open_app("pages/thread.py", thread=seeded_db.pile_on_key)
+    at = open_app("app_pages/thread.py", thread=seeded_db.pile_on_key)
     first = next(c.value for c in at.caption if c.value.startswith("**resident1**"))
     assert ":red[**Negative** \\-0\\.49]" in first
     assert "UTC" in unescaped(first)
 
 
 def test_thread_shows_markdown_and_html_verbatim_as_text(seeded_db):
-    at = open_app("pages/thread.py", thread=seeded_db.attack_thread_key)
+    at = open_app("app_pages/thread.py", thread=seeded_db.attack_thread_key)
     assert MARKDOWN_ATTACK in texts(at)
     rendered = markdown_values(at)
     for dangerous in ("**bold**", "<img", "](http://evil.invalid)", ":red[**staff**]"):
@@ -259,13 +255,13 @@ def test_thread_shows_markdown_and_html_verbatim_as_text(seeded_db):
 
 
 def test_thread_unknown_key_is_a_friendly_message(seeded_db):
-    at = open_app("pages/thread.py", thread="mastodon:does-not-exist")
+    at = open_app("app_pages/thread.py", thread="mastodon:does-not-exist")
     assert "There is no thread with this key" in at.warning[0].value
     assert "Key: mastodon:does-not-exist" in texts(at)
 
 
 def test_thread_without_key_offers_a_selector(seeded_db):
-    at = open_app("pages/thread.py")
+    at = open_app("app_pages/thread.py")
     selector = at.selectbox[0]
     assert selector.options[0].startswith("⚑ ")  # flagged threads first
     assert not at.metric
@@ -279,7 +275,7 @@ def test_thread_without_key_offers_a_selector(seeded_db):
 
 
 def test_export_defaults_to_the_last_complete_week(seeded_db):
-    at = open_app("pages/export.py")
+    at = open_app("app_pages/export.py")
     today = datetime.now().date()
     latest = max(i.created_at for i in seeded_db.items).date()
     week = default_export_week(today, latest)
@@ -291,7 +287,7 @@ def test_export_defaults_to_the_last_complete_week(seeded_db):
 def test_export_counts_the_week_it_will_export(seeded_db):
     from analysis.export import parse_iso_week
 
-    at = open_app("pages/export.py")
+    at = open_app("app_pages/export.py")
     week = at.selectbox(key="export_week").value
     start, end = parse_iso_week(week)
     expected = sum(1 for i in seeded_db.items if start <= i.created_at < end)

@@ -8,7 +8,9 @@ import pandas as pd
 import pytest
 
 from tests.conftest import ROOT
-from views import CLASS_COLOURS, CLASS_LABELS, class_caption, escape_markdown, safe_url, week_label, when
+from views import (
+    CLASS_COLOURS, CLASS_LABELS, WORD_JOINER, class_caption, escape_markdown, safe_url, week_label, when,
+)
 
 HOSTILE = [
     "**bold** _it_ ~~gone~~ `code`",
@@ -21,10 +23,14 @@ HOSTILE = [
     "| a | b |\n|---|---|",
     "&lt;b&gt; &amp; &#60;",
     "back\\slash\\*",
+    "visit www.evil.invalid or HTTPS://evil.invalid/x?a=1, mail me at x.y@evil.invalid",
 ]
+# What GFM's autolink-literal transform links in a text node (after escapes are resolved).
+AUTOLINK = re.compile(r"(?i)(https?://|www\.|[\w.+-]+@[\w-]+\.)")
 
 
 def unescape(text: str) -> str:
+    """The text node Markdown makes of escaped text (word joiners still in)."""
     return re.sub(r"\\(.)", r"\1", text)
 
 
@@ -34,8 +40,9 @@ def test_escape_markdown_leaves_no_markup_unescaped(text):
     # Every ASCII punctuation character is preceded by a backslash that is not itself escaped.
     stripped = re.sub(r"\\[!-/:-@\[-`{-~]", "", escaped)
     assert not re.search(r"[!-/:-@\[-`{-~]", stripped), escaped
-    # And what it displays is the text itself, on one line.
-    assert unescape(escaped) == " ".join(text.split())
+    # Nothing in it can be autolinked, and what it displays is the text itself, on one line.
+    assert not AUTOLINK.search(unescape(escaped))
+    assert unescape(escaped).replace(WORD_JOINER, "") == " ".join(text.split())
 
 
 def test_escape_markdown_keeps_ordinary_text_and_other_scripts():
@@ -76,7 +83,14 @@ def test_every_class_has_one_label_and_one_colour():
     assert class_caption(None, None) == ":gray[**Not scored yet**]"
 
 
-PAGE_FILES = sorted((ROOT / "pages").glob("*.py")) + [ROOT / "app.py"]
+PAGE_FILES = sorted((ROOT / "app_pages").glob("*.py")) + [ROOT / "app.py"]
+
+
+def test_no_pages_directory_beside_app():
+    """Streamlit treats a `pages/` folder next to the main script as the old multipage mode
+    until some session has run st.navigation: a first visit to a deep link (/thread?thread=...)
+    would then run that page alone, without the router, its layout or its filters."""
+    assert not (ROOT / "pages").exists()
 
 
 @pytest.mark.parametrize("path", PAGE_FILES, ids=lambda p: p.name)

@@ -14,6 +14,7 @@ import socket
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -70,21 +71,16 @@ def _wait_healthy(base: str, process: subprocess.Popen, log: Path) -> None:
     pytest.fail(f"streamlit did not become healthy within {STARTUP_S}s:\n{log.read_text(errors='replace')}")
 
 
-@pytest.fixture(scope="module")
-def app_url(tmp_path_factory):
-    if _chromium() is None:
-        if in_ci():
-            pytest.fail("Chromium is not installed: the browser test must run in CI")
-        pytest.skip("Chromium is not installed (install it to run the browser test)")
-    work = tmp_path_factory.mktemp("e2e")
-    seeded = seed_database(work / "pulse.duckdb")
+@contextmanager
+def running_app(db: Path, work: Path):
+    """`streamlit run app.py` on a free port against `db`; yields its base URL."""
     port = _free_port()
-    log = work / "streamlit.log"
-    process = _start_app(seeded.path, port, log)
+    log = work / f"streamlit-{port}.log"
+    process = _start_app(db, port, log)
     base = f"http://127.0.0.1:{port}"
     try:
         _wait_healthy(base, process, log)
-        yield base, seeded
+        yield base
     finally:
         process.terminate()
         try:
@@ -92,6 +88,27 @@ def app_url(tmp_path_factory):
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+def _require_chromium() -> None:
+    if _chromium() is None:
+        if in_ci():
+            pytest.fail("Chromium is not installed: the browser test must run in CI")
+        pytest.skip("Chromium is not installed (install it to run the browser test)")
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory):
+    _require_chromium()
+    work = tmp_path_factory.mktemp("e2e")
+    return seed_database(work / "pulse.duckdb"), work
+
+
+@pytest.fixture(scope="module")
+def app_url(seeded):
+    data, work = seeded
+    with running_app(data.path, work) as base:
+        yield base, data
 
 
 @pytest.fixture(scope="module")
@@ -233,3 +250,17 @@ def test_source_filter_narrows_the_queue(page, app_url):
     page.mouse.click(box["x"] + 18, box["y"] + 35 + 17)
     page.get_by_text(REDDIT_FLAGGED_TITLE).first.wait_for()
     _no_errors(page)
+
+
+def test_a_shared_link_is_the_first_visit_after_a_restart(page, seeded):
+    """The first request to a fresh server is a deep link: it must still go through the router."""
+    data, work = seeded
+    with running_app(data.path, work) as base:
+        page.goto(f"{base}/thread?thread={data.pile_on_key}")
+        page.get_by_text(PILE_ON_REASON).wait_for()
+        _settle(page)
+        nav = page.locator('[data-testid="stSidebarNav"]')
+        assert nav.get_by_text("Flagged threads").count() == 1  # the router's titles, not file names
+        assert nav.get_by_text("app", exact=True).count() == 0
+        assert page.locator('[data-testid="stSidebar"]').get_by_text("Period").count() == 1
+        _no_errors(page)

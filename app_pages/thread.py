@@ -32,7 +32,7 @@ detail = views.read("thread_detail", thread_key)
 if detail is None:
     st.warning("There is no thread with this key in the database. The link may be old, or the thread was deleted.")
     st.text(f"Key: {thread_key}")
-    st.page_link("pages/flagged.py", label="Back to flagged threads", icon=":material/arrow_back:")
+    st.page_link("app_pages/flagged.py", label="Back to flagged threads", icon=":material/arrow_back:")
     st.stop()
 
 views.thread_header(detail)
