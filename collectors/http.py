@@ -18,6 +18,7 @@ import base64
 import json
 import random
 import re
+import socket
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -555,6 +556,11 @@ def _tries(n: int) -> str:
 
 def _transport_words(error: httpx.TransportError) -> str:
     if isinstance(error, httpx.ConnectError):
+        causes = _causes(error)
+        if any(isinstance(c, socket.gaierror) for c in causes):
+            return "could not connect (no such host: the name does not resolve)"
+        if any(isinstance(c, ConnectionRefusedError) for c in causes):
+            return "could not connect (connection refused)"
         return "could not connect"
     if isinstance(error, httpx.RemoteProtocolError):
         return "the server closed the connection unexpectedly"
@@ -563,6 +569,16 @@ def _transport_words(error: httpx.TransportError) -> str:
     if isinstance(error, httpx.ProxyError):
         return "the proxy refused the request"
     return f"network error ({type(error).__name__})"
+
+
+def _causes(error: BaseException) -> list[BaseException]:
+    """The exceptions an error was raised from (httpx wraps the socket's own error)."""
+    found: list[BaseException] = []
+    current = error.__cause__ or error.__context__
+    while current is not None and len(found) < 10:
+        found.append(current)
+        current = current.__cause__ or current.__context__
+    return found
 
 
 def _secret_values(request: httpx.Request, headers, secret_params) -> set[str]:

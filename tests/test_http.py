@@ -332,7 +332,7 @@ def test_connection_refused_is_retried_then_named():
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     with quick_http(jitter=lambda: 0.5) as client:
-        with pytest.raises(FetchError, match=rf"could not connect after 3 tries: GET {HOST}:\d+/feed"):
+        with pytest.raises(FetchError, match=rf"could not connect \(connection refused\) after 3 tries: GET {HOST}:\d+/feed"):
             client.get(f"http://127.0.0.1:{port}/feed")
     assert waits(client) == [1.0, 2.0]
 
