@@ -239,19 +239,23 @@ def volume_chart(series: pd.DataFrame) -> alt.Chart:
     )
 
 
-def thread_table(queue: pd.DataFrame, key: str) -> str | None:
-    """Flagged threads as a sortable table; returns the thread key of the row the user selected."""
+def thread_table(queue: pd.DataFrame, key: str, show_status: bool = True) -> str | None:
+    """Flagged threads as a sortable table; returns the thread key of the row the user selected.
+
+    Column widths add up to what fits beside the sidebar on a 1440-pixel screen.
+    """
     table = pd.DataFrame(
         {
             "Post": queue["post"],
             "Source": queue["source"],
             "Why flagged": queue["reason"],
-            "Pile-on score": queue["pileon_score"],
+            "Pile-on": queue["pileon_score"],
             "Replies": queue["reply_count"],
             "Last reply (UTC)": queue["last_reply_at"],
-            "Status": queue["status"].map(STATUS_LABELS).fillna(queue["status"]),
         }
     )
+    if show_status:
+        table["Status"] = queue["status"].map(STATUS_LABELS).fillna(queue["status"])
     event = st.dataframe(
         table,
         key=key,
@@ -259,16 +263,16 @@ def thread_table(queue: pd.DataFrame, key: str) -> str | None:
         selection_mode="single-row",
         hide_index=True,
         column_config={
-            "Post": st.column_config.TextColumn(width=260),
-            "Source": st.column_config.TextColumn(width=150),
-            "Why flagged": st.column_config.TextColumn(width=320),
-            "Pile-on score": st.column_config.ProgressColumn(
-                min_value=0, max_value=100, format="%.0f", width=100,
-                help="0-100: more negative replies, from more people, faster, rank higher",
+            "Post": st.column_config.TextColumn(width=210 if show_status else 250),
+            "Source": st.column_config.TextColumn(width=115),
+            "Why flagged": st.column_config.TextColumn(width=325),
+            "Pile-on": st.column_config.NumberColumn(
+                format="%.0f", width=75,
+                help="Pile-on score, 0-100: more negative replies, from more people, faster, rank higher",
             ),
-            "Replies": st.column_config.NumberColumn(format="%d", width=65),
-            "Last reply (UTC)": st.column_config.DatetimeColumn(format="D MMM, HH:mm", width=115),
-            "Status": st.column_config.TextColumn(width=100),
+            "Replies": st.column_config.NumberColumn(format="%d", width=60),
+            "Last reply (UTC)": st.column_config.DatetimeColumn(format="D MMM, HH:mm", width=105),
+            "Status": st.column_config.TextColumn(width=95),
         },
     )
     rows = event.selection.rows if event is not None else []
@@ -333,10 +337,10 @@ def thread_header(detail: dict) -> None:
         st.caption(escape_markdown(f"{detail['source']} · replies are shown below"))
     else:
         st.subheader(escape_markdown(detail["title"] or f"Post by {detail['author_name'] or 'unknown author'}"))
-        byline = [detail["source"], detail["author_name"] or "unknown author", when(detail["created_at"])]
+        byline = [detail["source"], detail["author_name"], when(detail["created_at"])]
         council = " · :blue-badge[council]" if detail["is_council"] else ""
-        st.caption(" · ".join(escape_markdown(part) for part in byline) + council)
-        if detail["text"]:
+        st.caption(" · ".join(escape_markdown(part) for part in byline if part) + council)
+        if detail["text"] and detail["text"] != detail["title"]:
             with st.container(border=True):
                 st.text(detail["text"])
         url = safe_url(detail["url"])

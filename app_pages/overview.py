@@ -49,6 +49,6 @@ if urgent.empty:
     st.success("No open flagged threads in this period.")
 else:
     st.caption("The five open threads with the highest pile-on score. Select a row to read the thread.")
-    chosen = views.thread_table(urgent, key="overview_urgent")
+    chosen = views.thread_table(urgent, key="overview_urgent", show_status=False)
     if chosen:
         views.open_thread(chosen)

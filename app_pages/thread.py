@@ -21,9 +21,10 @@ if not thread_key:
     labels = dict(zip(choices["thread_key"], views.choice_labels(choices)))
     picked = st.selectbox(
         "Choose a thread (flagged ones first)", list(labels), index=None, format_func=labels.get,
-        placeholder="Choose a thread",
+        placeholder=f"{len(labels)} threads with replies in this period", width=760,
     )
     if picked is None:
+        st.caption("⚑ marks a flagged thread. The Flagged threads page lists them with the reasons.")
         st.stop()
     st.query_params["thread"] = picked
     thread_key = picked

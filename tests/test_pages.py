@@ -134,7 +134,7 @@ def test_overview_lists_the_most_urgent_threads_first(seeded_db):
     table = at.dataframe[0].value
     assert table["Why flagged"].tolist() == [PILE_ON_REASON, REDDIT_FLAGGED_REASON]
     assert table["Post"].iloc[0] == PILE_ON_POST
-    assert table["Pile-on score"].is_monotonic_decreasing
+    assert table["Pile-on"].is_monotonic_decreasing
 
 
 def test_overview_row_opens_its_thread(seeded_db):
@@ -176,7 +176,7 @@ def test_queue_shows_reasons_in_words(seeded_db):
     at = open_app("app_pages/flagged.py")
     table = at.dataframe[0].value
     assert list(table.columns) == [
-        "Post", "Source", "Why flagged", "Pile-on score", "Replies", "Last reply (UTC)", "Status",
+        "Post", "Source", "Why flagged", "Pile-on", "Replies", "Last reply (UTC)", "Status",
     ]
     assert table["Why flagged"].tolist() == [PILE_ON_REASON, REDDIT_FLAGGED_REASON]
     assert table["Replies"].tolist() == [20, 10]
