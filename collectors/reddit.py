@@ -61,6 +61,7 @@ CLIENT_SECRET = "REDDIT_CLIENT_SECRET"
 PAGE = 100  # the largest Listing page
 MORE_BATCH = 100  # ids per /api/morechildren call
 MAX_EXTRA_CALLS = 50  # morechildren / continue-thread calls per post, at most
+MAX_LISTING_PAGES = 10  # /new goes back 1000 posts at most
 DELETED = {"[deleted]", "[removed]"}
 SUBREDDIT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_]{1,20}$")
 
@@ -224,6 +225,7 @@ class RedditCollector:
         seen = state["seen_utc"]
         newest = seen
         after: str | None = None
+        afters: set[str] = set()
         while True:
             params = {"limit": PAGE, **({"after": after} if after else {})}
             listing = self._get(f"/r/{self.subreddit}/new.json", params)
@@ -249,7 +251,10 @@ class RedditCollector:
                 state["posts"][post.native_id]["created"] = post.created_at.timestamp()
                 newest = max(newest or 0.0, post.created_at.timestamp())
             after = _text(_dict(listing.get("data")).get("after")) or None
-            done = reached_end or not after
+            # Reddit lists at most 1000 posts (10 pages); an `after` seen before would loop
+            done = reached_end or not after or after in afters or len(afters) + 1 >= MAX_LISTING_PAGES
+            if after:
+                afters.add(after)
             if done and newest is not None:
                 state["seen_utc"] = newest
             yield Batch(items=posts, cursor=snapshot())

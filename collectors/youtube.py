@@ -254,10 +254,15 @@ class YouTubeCollector:
         return error
 
     def _paged(self, resource: str, params: dict, what: str, token: str | None = None) -> Iterator[tuple[dict, str | None]]:
-        """(page, nextPageToken) for each page from `token` on."""
+        """(page, nextPageToken) for each page from `token` on; a token sent twice is an error, not a loop."""
+        asked: set[str] = set()
         while True:
+            if token:
+                asked.add(token)
             page = self._get(resource, {**params, **({"pageToken": token} if token else {})}, what)
             token = _text(page.get("nextPageToken")) or None
+            if token in asked:
+                raise PayloadError(f"YouTube {resource} for {what} sent the same nextPageToken twice; stopped")
             yield page, token
             if not token:
                 return
@@ -416,7 +421,7 @@ class YouTubeCollector:
         thread_id = _text(thread.get("id")) or _text(top.get("id"))
         if not thread_id:
             return []
-        top.setdefault("id", thread_id)
+        top = {**top, "id": _text(top.get("id")) or thread_id}
         total = _int(snippet.get("totalReplyCount"))
         included = [_dict(c) for c in _list(_dict(thread.get("replies")).get("comments"))]
         top_item = self._comment(top, video_id, video_key, video_key, video_time, reply_count=total)

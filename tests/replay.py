@@ -223,3 +223,27 @@ class Routes:
         return sum(
             1 for _, p, q in self.requests if p == path and all(q.get(k) == str(v) for k, v in params.items())
         )
+
+
+def garble(node, rng, depth: int = 0, keep_above: int = 2) -> None:
+    """Damage one spot of a JSON payload in place: drop a key or swap a value for a wrong type.
+
+    Nodes less than `keep_above` levels deep are walked through, not damaged,
+    so the payload keeps its outer shape and the damage lands in the detail.
+    """
+    wrong = [None, "", 0, -1, 1.5, True, [], {}, "x", [None], {"kind": "t1"}]
+    if isinstance(node, dict) and node:
+        key = rng.choice(sorted(node))
+        choice = rng.random() if depth >= keep_above else 1.0
+        if choice < 0.35:
+            del node[key]
+        elif choice < 0.7:
+            node[key] = rng.choice(wrong)
+        else:
+            garble(node[key], rng, depth + 1, keep_above)
+    elif isinstance(node, list) and node:
+        index = rng.randrange(len(node))
+        if depth >= keep_above and rng.random() < 0.3:
+            node[index] = rng.choice(wrong)
+        else:
+            garble(node[index], rng, depth + 1, keep_above)

@@ -15,12 +15,15 @@ import json
 from datetime import datetime, timezone
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from werkzeug import Response
 
 from collectors.config import SourceConfig
+from collectors.reddit import RedditCollector, children
 from collectors.runner import collect_all
 from store.db import connect
-from tests.replay import FIXTURES, FakeClock, Routes, load_json, quick_http
+from tests.replay import FIXTURES, FakeClock, Routes, garble, load_json, quick_http
 
 RD = FIXTURES / "reddit"
 CLIENT_ID = "brackenford-pulse-app"
@@ -252,3 +255,20 @@ def test_a_misspelt_subreddit_is_a_clear_configuration_error(httpserver, credent
     bad = SourceConfig(name="Reddit: bad", kind="reddit", options={"subreddit": "not a name!"}, base_url="http://127.0.0.1:9")
     result = run(bad, db_path)
     assert "is not a subreddit name" in result.error
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rnd=st.randoms(use_true_random=False), damage=st.integers(min_value=1, max_value=4))
+def test_messy_comment_trees_are_read_without_crashing(credentials, rnd, damage):
+    """Missing keys and wrong types anywhere in a comment tree: defaults, never an exception."""
+    collector = RedditCollector(SourceConfig(name="r", kind="reddit", options={"subreddit": "brackenford"}), None)
+    post = collector._post(load_json(RD / "new_page1.json")["data"]["children"][0]["data"])
+    answer = load_json(RD / "comments_1h2a01.json")
+    for _ in range(damage):
+        garble(answer, rnd)
+    found, more, threads = {}, [], []
+    collector._walk(children(answer[1]), post, found, more, threads)
+    for item in found.values():
+        assert isinstance(item.raw_text, str) and item.created_at is not None
+        assert item.thread_id == P1 and item.parent_id.startswith("reddit:t")
+    assert all(isinstance(i, str) and i for i in more + threads)

@@ -13,12 +13,14 @@ import json
 from datetime import datetime, timezone
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from collectors.config import SourceConfig
 from collectors.runner import collect_all
-from collectors.youtube import link_replies, next_quota_reset
+from collectors.youtube import YouTubeCollector, link_replies, next_quota_reset
 from store.db import connect
-from tests.replay import FIXTURES, FakeClock, Routes, json_response, quick_http
+from tests.replay import FIXTURES, FakeClock, Routes, garble, json_response, load_json, quick_http
 
 YT = FIXTURES / "youtube"
 KEY = "AIzaSyTEST-brackenford-0123456789abcdef"
@@ -231,6 +233,14 @@ def test_rate_limit_exceeded_is_a_clear_stop(httpserver, youtube_key, db_path):
     assert "rateLimitExceeded" in result.error and "try again in a few minutes" in result.error
 
 
+def test_a_page_token_sent_twice_stops_instead_of_looping(httpserver, routes, youtube_key, db_path):
+    looping = json.loads((YT / "threads_B.json").read_text()) | {"nextPageToken": "CAoQAA"}
+    routes.add(f"{API}/commentThreads", lambda request: json_response(looping), videoId=VIDEO_B)
+    result = run(channel_source(httpserver, video_ids=[VIDEO_B]), db_path)
+    assert "sent the same nextPageToken twice" in result.error
+    assert routes.count(f"{API}/commentThreads", videoId=VIDEO_B) == 2
+
+
 def test_a_missing_key_is_one_clear_line_and_no_request(httpserver, routes, monkeypatch, tmp_path, db_path):
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("YOUTUBE_API_KEY", raising=False)
@@ -295,3 +305,26 @@ def test_link_replies_uses_the_display_text_when_the_original_is_withheld():
 def test_quota_resets_at_midnight_pacific():
     # 28 Nov 2026 12:00 UTC is 04:00 in Los Angeles (PST, UTC-8): the reset is 08:00 UTC on the 29th
     assert next_quota_reset(NOW) == datetime(2026, 11, 29, 8, 0, tzinfo=timezone.utc).timestamp()
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rnd=st.randoms(use_true_random=False), damage=st.integers(min_value=1, max_value=4))
+def test_messy_comments_and_uploads_are_read_without_crashing(youtube_key, rnd, damage):
+    """Missing keys and wrong types in comments, replies and uploads: defaults, never an exception."""
+    collector = YouTubeCollector(SourceConfig(name="y", kind="youtube", options={"channel_id": CHANNEL}), None)
+    replies = load_json(YT / "replies_T1_page1.json")
+    uploads = load_json(YT / "playlist_page1.json")
+    for _ in range(damage):
+        garble(replies, rnd, keep_above=1)
+        garble(uploads, rnd, keep_above=1)
+    comments = [c for c in replies.get("items") or [] if isinstance(c, dict)] if isinstance(replies, dict) else []
+    parents = link_replies(T1, "@BrackenfordResident", comments)
+    assert set(parents.values()) <= {T1} | set(parents)
+    when = datetime(2026, 11, 27, tzinfo=timezone.utc)
+    for comment in comments:
+        item = collector._comment(comment, VIDEO_A, f"youtube:{VIDEO_A}", f"youtube:{T1}", when)
+        assert isinstance(item.raw_text, str) and item.created_at is not None
+    entries = uploads.get("items") if isinstance(uploads, dict) else None
+    for entry in entries if isinstance(entries, list) else []:
+        post = collector._upload_post(entry if isinstance(entry, dict) else {})
+        assert post is None or (post.native_id and post.created_at is not None)
