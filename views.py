@@ -54,6 +54,7 @@ STATUS_LABELS = {
     "closed": "Closed",
 }
 MAX_INDENT = 6  # reply depth beyond this is drawn at this indent
+MAX_REPLIES_SHOWN = 500
 
 NO_DATA = (
     "No items are stored yet. Collect some with `python -m collectors run`, "
@@ -294,22 +295,32 @@ def class_caption(feedback_class: object, compound: object) -> str:
     return f":{colour}[**{escape_markdown(label)}**{score}]"
 
 
-def reply_tree(tree: pd.DataFrame) -> None:
-    """Replies in reading order (analysis.trends.reply_tree), each indented by its depth."""
-    for reply in tree.itertuples(index=False):
+def reply_tree(tree: pd.DataFrame, limit: int | None = None) -> None:
+    """Replies in reading order (analysis.trends.reply_tree), each indented by its depth.
+
+    At most `limit` are drawn, so a viral thread cannot stall the page; the weekly
+    export has every one.
+    """
+    limit = limit or MAX_REPLIES_SHOWN
+    for reply in tree.head(limit).itertuples(index=False):
         indent = min(int(reply.depth) - 1, MAX_INDENT)
         if indent:
             _, column = st.columns([indent, 24 - indent])
         else:
             column = st.container()
         with column.container(border=True):
-            author = escape_markdown(reply.author_name or "unknown author")
+            name = reply.author_name if isinstance(reply.author_name, str) and reply.author_name else "unknown author"
             council = " · :blue-badge[council]" if reply.is_council else ""
             st.caption(
-                f"**{author}**{council} · {escape_markdown(when(reply.created_at))} · "
+                f"**{escape_markdown(name)}**{council} · {escape_markdown(when(reply.created_at))} · "
                 f"{class_caption(reply.feedback_class, reply.compound)}"
             )
             st.text(reply.text or "(no text)")
+    if len(tree) > limit:
+        st.info(
+            f"Showing the first {limit:,} of {len(tree):,} replies. "
+            "The weekly export holds every reply of the week."
+        )
 
 
 def choice_labels(choices: pd.DataFrame) -> list[str]:

@@ -26,7 +26,7 @@ from tests.seed import (
     REDDIT_FLAGGED_REASON,
     REDDIT_FLAGGED_TITLE,
 )
-from views import CLASS_COLOURS, NO_DATA, WORD_JOINER
+from views import CLASS_COLOURS, NO_DATA, WORD_JOINER, utc_today
 
 PAGES = ["app_pages/overview.py", "app_pages/flagged.py", "app_pages/thread.py", "app_pages/export.py"]
 TIMEOUT_S = 60
@@ -237,6 +237,15 @@ def test_thread_shows_post_reason_and_every_reply(seeded_db):
     assert council_at > 1
 
 
+def test_thread_draws_at_most_the_reply_limit(seeded_db, monkeypatch):
+    import views
+
+    monkeypatch.setattr(views, "MAX_REPLIES_SHOWN", 5)
+    at = open_app("app_pages/thread.py", thread=seeded_db.pile_on_key)
+    assert len(texts(at)) == 1 + 5  # the post and five replies
+    assert "Showing the first 5 of 21 replies" in at.info[0].value
+
+
 def test_thread_reply_captions_show_author_time_class_and_score(seeded_db):
     at = open_app("app_pages/thread.py", thread=seeded_db.pile_on_key)
     first = next(c.value for c in at.caption if c.value.startswith("**resident1**"))
@@ -276,7 +285,7 @@ def test_thread_without_key_offers_a_selector(seeded_db):
 
 def test_export_defaults_to_the_last_complete_week(seeded_db):
     at = open_app("app_pages/export.py")
-    today = datetime.now().date()
+    today = utc_today()
     latest = max(i.created_at for i in seeded_db.items).date()
     week = default_export_week(today, latest)
     assert at.selectbox(key="export_week").value == week
