@@ -34,6 +34,10 @@ of the last completed scan (cursor `seen_utc`) or at the look-back window
 for fresh counts (one request per 100 posts) and reads again only the trees
 whose count changed, so replies to older posts still arrive.
 
+A post that can no longer be read (HTTP 403/404) is dropped with a warning;
+a stub Reddit refuses leaves the rest of the tree stored and the tree is read
+again next run. Paging never loops: an `after` seen twice ends it.
+
 Rate limits: `X-Ratelimit-Remaining` / `X-Ratelimit-Reset` (seconds) are read
 on every answer; http.py waits when the budget is spent and the wait is short,
 and otherwise stops the source with RateLimited, the cursor saved so far.
@@ -212,7 +216,13 @@ class RedditCollector:
             count = _int(data.get("num_comments"))
             if entry.get("comments") is not None and count is not None and count == entry.get("comments"):
                 continue
-            yield from self._tree(name, data, entry, snapshot)
+            try:
+                yield from self._tree(name, data, entry, snapshot)
+            except HttpStatusError as error:
+                if error.status_code not in (403, 404):
+                    raise
+                del state["posts"][name]  # removed, or its subreddit went private: nothing more to read
+                yield Batch(items=[], cursor=snapshot(), warnings=[f"Reddit post {name} can no longer be read ({error}); skipped"])
         for name, entry in list(state["posts"].items()):
             created = _epoch(entry.get("created"))
             old = created is not None and created < cutoff
@@ -293,41 +303,50 @@ class RedditCollector:
         threads: list[str] = []
         self._walk(children(answer[1]) if len(answer) > 1 else [], post, found, more, threads)
 
+        complete = self._expand(name, post, found, more, threads)
+        # an incomplete read (a refused stub) is read again next run; a complete one when the count moves
+        entry["comments"] = _int((post_data or data).get("num_comments")) if complete else None
+        if complete and entry["comments"] is None:
+            entry["comments"] = len(found)
+        yield Batch(items=[post, *found.values()], cursor=snapshot())
+
+    def _expand(self, name: str, post: Item, found: dict, more: list, threads: list) -> bool:
+        """Fetch what `more` stubs hold back; False if Reddit refused a stub (the others are still read)."""
+        post_id = name[3:]
         asked: set[str] = set()
         calls = 0
+        complete = True
         while (more or threads) and calls < MAX_EXTRA_CALLS:
             calls += 1
-            if more:
-                batch = [i for i in dict.fromkeys(more) if i not in asked][:MORE_BATCH]
-                more = [i for i in more if i not in batch and i not in asked]
-                if not batch:
-                    continue
-                asked.update(batch)
-                reply = _dict(
-                    self._get(
-                        "/api/morechildren",
-                        {"api_type": "json", "link_id": name, "children": ",".join(batch)},
-                    )
-                )
-                body = _dict(reply.get("json"))
-                if _list(body.get("errors")):
-                    self.warnings.append(f"Reddit morechildren for {name} answered errors: {body.get('errors')}")
-                self._walk([_dict(t) for t in _list(_dict(body.get("data")).get("things"))], post, found, more, threads)
-            else:
-                parent = threads.pop(0)
-                if parent in asked:
-                    continue
-                asked.add(parent)
-                sub = _list(self._get(f"/comments/{post_id}.json", {"comment": parent[3:], "limit": 500}))
-                self._walk(children(sub[1]) if len(sub) > 1 else [], post, found, more, threads)
+            try:
+                if more:
+                    batch = [i for i in dict.fromkeys(more) if i not in asked][:MORE_BATCH]
+                    more[:] = [i for i in more if i not in batch and i not in asked]
+                    if not batch:
+                        continue
+                    asked.update(batch)
+                    params = {"api_type": "json", "link_id": name, "children": ",".join(batch)}
+                    body = _dict(_dict(self._get("/api/morechildren", params)).get("json"))
+                    if _list(body.get("errors")):
+                        self.warnings.append(f"Reddit morechildren for {name} answered errors: {body.get('errors')}")
+                    things = [_dict(t) for t in _list(_dict(body.get("data")).get("things"))]
+                else:
+                    parent = threads.pop(0)
+                    if parent in asked:
+                        continue
+                    asked.add(parent)
+                    sub = _list(self._get(f"/comments/{post_id}.json", {"comment": parent[3:], "limit": 500}))
+                    things = children(sub[1]) if len(sub) > 1 else []
+            except HttpStatusError as error:
+                self.warnings.append(f"Reddit post {name}: some replies could not be read ({error}); tried again next run")
+                complete = False
+                continue
+            self._walk(things, post, found, more, threads)
         if more or threads:
             self.warnings.append(
                 f"Reddit post {name}: stopped after {MAX_EXTRA_CALLS} extra requests; some comments were not read"
             )
-        entry["comments"] = _int((post_data or data).get("num_comments"))
-        if entry["comments"] is None:
-            entry["comments"] = len(found)
-        yield Batch(items=[post, *found.values()], cursor=snapshot())
+        return complete
 
     def _walk(self, things: list[dict], post: Item, found: dict, more: list, threads: list) -> None:
         """Comments in `things` (and their nested replies) into `found`; stubs into more / threads."""

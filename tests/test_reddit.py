@@ -236,6 +236,23 @@ def test_a_429_with_a_distant_reset_stops_and_the_next_run_resumes(httpserver, r
     assert rows_and_keys(db_path) == (14, 14)
 
 
+def test_a_refused_stub_keeps_the_rest_and_a_vanished_post_is_skipped(httpserver, routes, credentials, db_path):
+    routes.add("/api/morechildren", reddit(None, status=403), times=1)
+    routes.add("/comments/1h2a02.json", reddit(None, status=404))
+    first = run(source(httpserver), db_path)
+
+    assert first.error is None
+    assert any("some replies could not be read" in w for w in first.warnings)
+    assert any(w.startswith("Reddit post t3_1h2a02 can no longer be read") for w in first.warnings)
+    stored = items(db_path)
+    assert c("1a003") in stored and c("1a008") in stored and c("1a005") not in stored
+
+    second = run(source(httpserver), db_path)  # the stub answers now; the vanished post is not asked for
+    assert (second.new, second.error) == (3, None)
+    assert {c("1a005"), c("1a006"), c("1a010")} <= set(items(db_path))
+    assert routes.count("/comments/1h2a02.json") == 1
+
+
 def test_a_missing_secret_is_one_clear_line_and_no_request(httpserver, routes, credentials, monkeypatch, db_path):
     monkeypatch.delenv("REDDIT_CLIENT_SECRET")
     result = run(source(httpserver), db_path)
