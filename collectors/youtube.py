@@ -44,7 +44,7 @@ Quota: an answer 403 with `error.errors[].reason` `quotaExceeded` (or
 `dailyLimitExceeded`) stops the source with a clear message (the quota
 resets at midnight Pacific time); `rateLimitExceeded` likewise, to try again
 in a few minutes. `commentsDisabled` / `videoNotFound` skip that video with a
-warning.
+warning; a channel video that is gone is forgotten.
 """
 
 from __future__ import annotations
@@ -136,6 +136,10 @@ def error_reasons(error: HttpStatusError) -> list[str]:
 
 class VideoUnavailable(CollectorError):
     """Comments on one video cannot be read (disabled, private, gone): skip it."""
+
+    def __init__(self, message: str, gone: bool = False):
+        super().__init__(message)
+        self.gone = gone  # the video no longer exists (videoNotFound / 404)
 
 
 # -- reply depth -------------------------------------------------------------
@@ -248,7 +252,8 @@ class YouTubeCollector:
             )
         if reasons & SKIP_REASONS or error.status_code == 404:
             reason = ", ".join(sorted(reasons & SKIP_REASONS)) or f"HTTP {error.status_code}"
-            return VideoUnavailable(f"YouTube cannot show {what} ({reason})")
+            gone = "videoNotFound" in reasons or error.status_code == 404
+            return VideoUnavailable(f"YouTube cannot show {what} ({reason})", gone=gone)
         if reasons:
             return CollectorError(f"{error} ({', '.join(sorted(r for r in reasons if r))})")
         return error
@@ -300,7 +305,8 @@ class YouTubeCollector:
         for video_id, entry in list(state["videos"].items()):  # forget old channel videos, fully read
             published = parse_time(entry.get("published"))
             old = published is not None and published < cutoff
-            if old and entry.get("scanned") and not entry.get("page_token") and video_id not in self.video_ids:
+            listed = video_id in self.video_ids
+            if not listed and (entry.get("gone") or (old and entry.get("scanned") and not entry.get("page_token"))):
                 del state["videos"][video_id]
                 forgotten = True
         if forgotten:
@@ -411,6 +417,7 @@ class YouTubeCollector:
         except VideoUnavailable as error:
             entry["page_token"] = None
             entry["scanned"] = True
+            entry["gone"] = error.gone
             yield Batch(items=[], cursor=snapshot(), warnings=[f"{error}; skipped"])
 
     def _thread(

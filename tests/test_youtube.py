@@ -175,8 +175,17 @@ def test_second_identical_run_writes_nothing_and_a_new_reply_arrives_on_the_next
         videoId=VIDEO_A,
         pageToken="QURTSl9pMWhQOEpTV2ZUbHFhR0hnYkRPR0NDUXg3V1Vr",
     )
+    # and video B has been deleted
+    gone = {"error": {"code": 404, "message": "The video identified by the videoId parameter could not be found.",
+                      "errors": [{"message": "Video not found.", "domain": "youtube.commentThread",
+                                  "reason": "videoNotFound", "location": "videoId", "locationType": "parameter"}]}}
+    routes.add(f"{API}/commentThreads", lambda request: json_response(gone, 404), videoId=VIDEO_B)
     third = run(channel_source(httpserver), db_path)
     assert (third.new, third.error) == (1, None)
+    assert f"YouTube cannot show the comments of video {VIDEO_B} (videoNotFound); skipped" in third.warnings
+    with connect(db_path, read_only=True) as con:
+        cursor = json.loads(con.execute("SELECT cursor FROM sources").fetchall()[0][0])
+    assert VIDEO_B not in cursor["videos"] and VIDEO_C in cursor["videos"]  # gone is forgotten, disabled is not
     stored = items(db_path)
     new = stored[reply(T3, 3)]
     assert new["text"] == "@BrackenfordCouncil Thank you, that's really helpful."
