@@ -222,7 +222,8 @@ class RedditCollector:
                 if error.status_code not in (403, 404):
                     raise
                 del state["posts"][name]  # removed, or its subreddit went private: nothing more to read
-                yield Batch(items=[], cursor=snapshot(), warnings=[f"Reddit post {name} can no longer be read ({error}); skipped"])
+                warning = f"Reddit post {name} can no longer be read ({error}); skipped"
+                yield Batch(items=[], cursor=snapshot(), warnings=[warning])
         for name, entry in list(state["posts"].items()):
             created = _epoch(entry.get("created"))
             old = created is not None and created < cutoff
@@ -338,7 +339,9 @@ class RedditCollector:
                     sub = _list(self._get(f"/comments/{post_id}.json", {"comment": parent[3:], "limit": 500}))
                     things = children(sub[1]) if len(sub) > 1 else []
             except HttpStatusError as error:
-                self.warnings.append(f"Reddit post {name}: some replies could not be read ({error}); tried again next run")
+                self.warnings.append(
+                    f"Reddit post {name}: some replies could not be read ({error}); tried again next run"
+                )
                 complete = False
                 continue
             self._walk(things, post, found, more, threads)

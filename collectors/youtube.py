@@ -258,7 +258,9 @@ class YouTubeCollector:
             return CollectorError(f"{error} ({', '.join(sorted(r for r in reasons if r))})")
         return error
 
-    def _paged(self, resource: str, params: dict, what: str, token: str | None = None) -> Iterator[tuple[dict, str | None]]:
+    def _paged(
+        self, resource: str, params: dict, what: str, token: str | None = None
+    ) -> Iterator[tuple[dict, str | None]]:
         """(page, nextPageToken) for each page from `token` on; a token sent twice is an error, not a loop."""
         asked: set[str] = set()
         while True:
@@ -317,11 +319,12 @@ class YouTubeCollector:
             return state["uploads"]
         page = self._get("channels", {"part": "contentDetails", "id": self.channel_id}, f"channel {self.channel_id}")
         items = _list(page.get("items"))
-        uploads = _text(
-            _dict(_dict(_dict(items[0] if items else {}).get("contentDetails")).get("relatedPlaylists")).get("uploads")
-        )
+        details = _dict(_dict(items[0] if items else {}).get("contentDetails"))
+        uploads = _text(_dict(details.get("relatedPlaylists")).get("uploads"))
         if not uploads:
-            raise CollectorError(f"YouTube has no channel {self.channel_id!r} (or it has no uploads); check channel_id")
+            raise CollectorError(
+                f"YouTube has no channel {self.channel_id!r} (or it has no uploads); check channel_id"
+            )
         state["uploads"] = uploads
         return uploads
 
@@ -475,7 +478,9 @@ class YouTubeCollector:
             is_council=True,
         )
 
-    def _post(self, video_id, snippet, published, *, author_id, author_name, reply_count=None, is_council=False) -> Item:
+    def _post(
+        self, video_id, snippet, published, *, author_id, author_name, reply_count=None, is_council=False
+    ) -> Item:
         title = _text(snippet.get("title")).strip()
         return Item(
             kind=KIND,

@@ -48,7 +48,8 @@ def reddit(fixture, status: int = 200, remaining: float = 596.0, reset: int = 41
             "X-Ratelimit-Reset": str(reset),
             "X-Ratelimit-Used": str(used),
         }
-        body = json.dumps(load_json(fixture)) if fixture else json.dumps({"message": "Too Many Requests", "error": 429})
+        refusal = {"message": "Too Many Requests" if status == 429 else "Error", "error": status}
+        body = json.dumps(load_json(fixture) if fixture else refusal)
         return Response(body, status=status, headers=headers, content_type="application/json; charset=UTF-8")
 
     return handle
@@ -158,7 +159,9 @@ def test_collects_new_posts_and_whole_comment_trees(httpserver, routes, credenti
     council = stored[c("1a002")]
     assert council["is_council"] and not stored[c("1a001")]["is_council"]
     assert stored[P2]["is_council"] and stored[P2]["text"] == stored[P2]["title"]  # a link post: its title
-    assert stored[P1]["url"] == "https://www.reddit.com/r/brackenford/comments/1h2a01/council_confirms_fortnightly_bin_collections_from/"
+    assert stored[P1]["url"] == (
+        "https://www.reddit.com/r/brackenford/comments/1h2a01/council_confirms_fortnightly_bin_collections_from/"
+    )
     assert stored[P1]["reply_count"] == 10 and stored[c("1a001")]["like_count"] == 14
 
     text = everything_stored(db_path)
@@ -269,7 +272,9 @@ def test_refused_credentials_name_the_variables_never_the_secret(httpserver, cre
 
 
 def test_a_misspelt_subreddit_is_a_clear_configuration_error(httpserver, credentials, db_path):
-    bad = SourceConfig(name="Reddit: bad", kind="reddit", options={"subreddit": "not a name!"}, base_url="http://127.0.0.1:9")
+    bad = SourceConfig(
+        name="Reddit: bad", kind="reddit", options={"subreddit": "not a name!"}, base_url="http://127.0.0.1:9"
+    )
     result = run(bad, db_path)
     assert "is not a subreddit name" in result.error
 
