@@ -261,7 +261,8 @@ def test_a_missing_key_is_one_clear_line_and_no_request(httpserver, routes, monk
 
 def test_a_rejected_key_names_the_variable_and_never_shows_the_key(httpserver, youtube_key, db_path):
     said = "API key not valid. Please pass a valid API key."
-    body = {"error": {"code": 400, "message": said, "errors": [{"message": said, "domain": "global", "reason": "badRequest"}]}}
+    errors = [{"message": said, "domain": "global", "reason": "badRequest"}]
+    body = {"error": {"code": 400, "message": said, "errors": errors}}
     Routes().add(f"{API}/channels", lambda request: json_response(body, 400)).install(httpserver)
     result = run(channel_source(httpserver), db_path)
     assert "YOUTUBE_API_KEY" in result.error and KEY not in result.error
