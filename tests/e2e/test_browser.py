@@ -22,7 +22,9 @@ import httpx
 import pytest
 
 from tests.conftest import ROOT, in_ci
-from tests.seed import COUNCIL_REPLY, MARKDOWN_ATTACK, PILE_ON_REASON, REDDIT_FLAGGED_TITLE, seed_database
+from tests.seed import (
+    COUNCIL_REPLY, MARKDOWN_ATTACK, PILE_ON_REASON, REDDIT_FLAGGED_REASON, REDDIT_FLAGGED_TITLE, seed_database,
+)
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -264,3 +266,20 @@ def test_a_shared_link_is_the_first_visit_after_a_restart(page, seeded):
         assert nav.get_by_text("app", exact=True).count() == 0
         assert page.locator('[data-testid="stSidebar"]').get_by_text("Period").count() == 1
         _no_errors(page)
+
+
+def test_sorted_queue_still_opens_the_row_clicked(page, app_url):
+    """Selection must follow the row the user sees after sorting, not the row's old position."""
+    base, seeded = app_url
+    page.goto(f"{base}/flagged")
+    page.get_by_text("Click a column header to sort").wait_for()
+    _settle(page)
+    box = page.locator('[data-testid="stDataFrame"]').first.bounding_box()
+    # The Pile-on header is drawn on a canvas: its centre, measured on the screenshot, is 780 px in.
+    page.mouse.click(box["x"] + 780, box["y"] + 17)  # ascending: the Reddit thread (53) first
+    page.wait_for_timeout(300)  # the grid re-sorts in the browser without a rerun; nothing to wait for
+    page.mouse.click(box["x"] + 18, box["y"] + 35 + 17)
+    page.wait_for_function("location.pathname.endsWith('/thread')")
+    page.locator('[data-testid="stAlert"]', has_text=REDDIT_FLAGGED_REASON).wait_for()
+    assert _query(page) == ("/thread", {"thread": [seeded.reddit_flagged_key]})
+    _no_errors(page)
