@@ -20,9 +20,8 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from analysis.trends import CLASSES, DEFAULT_DAYS, PRESETS, Period, default_end, period_ending
+from analysis.trends import DEFAULT_DAYS, PRESETS, Period, default_end, period_ending
 from store import queries
-from store.queries import OPEN_STATUSES, TRIAGE_STATUSES  # noqa: F401  (pages use them through views)
 from store.db import DatabaseBusy, connect, db_path
 
 CACHE_TTL_S = 30

@@ -3,6 +3,7 @@
 import streamlit as st
 
 import views
+from store.queries import OPEN_STATUSES, TRIAGE_STATUSES
 
 st.title("Flagged threads")
 filters = views.current_filters()
@@ -15,7 +16,7 @@ if views.read("item_date_range")[1] is None:
 search, status = st.columns([2, 3])
 text = search.text_input("Search posts and reasons", key="queue_search", placeholder="e.g. bins")
 statuses = status.multiselect(
-    "Status", views.TRIAGE_STATUSES, default=list(views.OPEN_STATUSES),
+    "Status", TRIAGE_STATUSES, default=list(OPEN_STATUSES),
     format_func=views.STATUS_LABELS.get, key="queue_status", placeholder="Any status",
 )
 

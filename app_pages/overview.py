@@ -4,6 +4,7 @@ import streamlit as st
 
 import views
 from analysis.trends import count_delta, daily_series, format_share, points_delta, share
+from store.queries import OPEN_STATUSES
 
 st.title("Overview")
 filters = views.current_filters()
@@ -44,7 +45,7 @@ else:
     st.altair_chart(views.volume_chart(series), width="stretch")
 
 st.subheader("Most urgent flagged threads")
-urgent = views.read("flagged_queue", *filters.bounds(), filters.ids, views.OPEN_STATUSES, None, 5)
+urgent = views.read("flagged_queue", *filters.bounds(), filters.ids, OPEN_STATUSES, None, 5)
 if urgent.empty:
     st.success("No open flagged threads in this period.")
 else:
