@@ -156,7 +156,7 @@ CUSTOM = "Custom dates"
 
 def sidebar_filters() -> Filters:
     """Draw the period and source filters in the sidebar; remembered for the pages of this run."""
-    earliest, latest = read("item_date_range")
+    _, latest = read("item_date_range")
     sources = read("source_list")
     today = utc_today()
     with st.sidebar:
@@ -192,7 +192,7 @@ def sidebar_filters() -> Filters:
 def current_filters() -> Filters:
     """The sidebar's filters (app.py draws them before any page runs)."""
     filters = st.session_state.get(_FILTERS_KEY)
-    if filters is None:  # a page run on its own, outside app.py
+    if filters is None:  # defensive: a page run without the router
         filters = sidebar_filters()
     return filters
 
