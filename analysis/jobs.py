@@ -3,11 +3,18 @@
 The functions elsewhere in analysis/ are pure; these are the few that read and
 write the database, always through store/, in batches, each batch one
 transaction.
+
+Scoring streams: the keys to score are read once, then each batch's texts are
+read, scored and saved on short-lived connections, so memory stays flat however
+many items wait and a dashboard can open the file between batches. With
+`workers` > 1 the scoring (the costly part) runs in that many processes while
+this one keeps reading and writing: there is still exactly one writer.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -16,10 +23,14 @@ import pandas as pd
 from analysis.scoring import score_items
 from analysis.threads import FlagRules, summarise_threads
 from store.db import connect, transaction
-from store.items import replies_for_threads, save_scores, thread_keys_of, unscored, all_items_for_rescore
+from store.items import (
+    all_item_keys, items_by_keys, replies_for_threads, save_scores, thread_keys_of, unscored_keys,
+)
 from store.threads import save_thread_summaries
 
-BATCH_SIZE = 2_000
+BATCH_SIZE = 2_000  # texts per call of score_items (and per job for a worker)
+ROUND_SIZE = 20_000  # items read, and scores written, per connection
+THREAD_BATCH = 2_000  # threads re-flagged per read, so memory stays flat on big stores
 
 # progress(done, total)
 Progress = Callable[[int, int], None]
@@ -29,49 +40,111 @@ def _now() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
-def _score_and_save(db, items: pd.DataFrame, progress: Progress | None, total: int, done: int) -> set[str]:
+def _chunks(keys: list[str], size: int) -> Iterator[list[str]]:
+    for start in range(0, len(keys), size):
+        yield keys[start : start + size]
+
+
+def _read(db, keys: list[str]) -> pd.DataFrame:
+    with connect(db, read_only=True) as con:
+        return items_by_keys(con, keys)
+
+
+def _save(db, scores: pd.DataFrame, touched: set[str]) -> None:
+    with connect(db) as con, transaction(con):
+        save_scores(con, scores, _now())
+        touched.update(thread_keys_of(con, scores["item_key"].tolist()))
+
+
+def _warm_up() -> None:
+    """Load the models once per worker process, before its first batch."""
+    score_items(pd.DataFrame({"key": ["warm-up"], "text": ["warm up"], "title": [None], "item_type": ["comment"]}))
+
+
+def _score_keys(db, keys: list[str], progress: Progress | None, workers: int) -> set[str]:
+    """Score the items with these keys; returns the threads they touch.
+
+    Texts are read and scores written ROUND_SIZE items at a time (each round is
+    one connection to read and one transaction to write: opening, committing and
+    checkpointing cost far more than the rows), and scored BATCH_SIZE at a time.
+    """
     touched: set[str] = set()
-    for start in range(0, len(items), BATCH_SIZE):
-        batch = items.iloc[start : start + BATCH_SIZE]
-        scores = score_items(batch)
-        with connect(db) as con, transaction(con):
-            save_scores(con, scores, _now())
-            touched.update(thread_keys_of(con, batch["key"].tolist()))
-        done += len(batch)
+    total, done = len(keys), 0
+
+    def batches(items: pd.DataFrame) -> Iterator[pd.DataFrame]:
+        for start in range(0, len(items), BATCH_SIZE):
+            yield items.iloc[start : start + BATCH_SIZE]
+
+    def save(parts: list[pd.DataFrame], size: int) -> None:
+        nonlocal done
+        if parts:
+            _save(db, pd.concat(parts, ignore_index=True), touched)
+        done += size
         if progress:
             progress(done, total)
+
+    if workers <= 1:
+        for chunk in _chunks(keys, ROUND_SIZE):
+            save([score_items(batch) for batch in batches(_read(db, chunk))], len(chunk))
+        return touched
+
+    # The workers score one round while this process reads the next and writes the last.
+    with ProcessPoolExecutor(max_workers=workers, initializer=_warm_up) as pool:
+        previous: tuple[list[Future], int] | None = None
+        for chunk in _chunks(keys, ROUND_SIZE):
+            futures = [pool.submit(score_items, batch) for batch in batches(_read(db, chunk))]
+            if previous:
+                save([f.result() for f in previous[0]], previous[1])
+            previous = (futures, len(chunk))
+        if previous:
+            save([f.result() for f in previous[0]], previous[1])
     return touched
 
 
-def score_pending(db: Path | str | None, progress: Progress | None = None, rules: FlagRules | None = None) -> int:
-    """Score every unscored item, then re-flag the threads they belong to."""
+def score_pending(
+    db: Path | str | None,
+    progress: Progress | None = None,
+    rules: FlagRules | None = None,
+    workers: int = 1,
+) -> int:
+    """Score every unscored item, then re-flag the threads they belong to.
+
+    `workers` > 1 scores batches in that many processes (one per core is right);
+    the database is still written by this process alone.
+    """
     with connect(db, read_only=True) as con:
-        pending = unscored(con)
-    if pending.empty:
+        keys = unscored_keys(con)
+    if not keys:
         return 0
-    touched = _score_and_save(db, pending, progress, len(pending), 0)
+    touched = _score_keys(db, keys, progress, workers)
     refresh_threads(db, sorted(touched), rules)
-    return len(pending)
+    return len(keys)
 
 
-def rescore_all(db: Path | str | None, progress: Progress | None = None, rules: FlagRules | None = None) -> int:
+def rescore_all(
+    db: Path | str | None,
+    progress: Progress | None = None,
+    rules: FlagRules | None = None,
+    workers: int = 1,
+) -> int:
     """Score every stored item again with the shipped models; corrections are kept apart and still win."""
     with connect(db, read_only=True) as con:
-        items = all_items_for_rescore(con)
-    if items.empty:
+        keys = all_item_keys(con)
+    if not keys:
         return 0
-    touched = _score_and_save(db, items, progress, len(items), 0)
+    touched = _score_keys(db, keys, progress, workers)
     refresh_threads(db, sorted(touched), rules)
-    return len(items)
+    return len(keys)
 
 
 def refresh_threads(db: Path | str | None, thread_keys: list[str], rules: FlagRules | None = None) -> int:
-    """Recompute the flag and counts of these threads."""
-    if not thread_keys:
-        return 0
-    with connect(db, read_only=True) as con:
-        replies = replies_for_threads(con, thread_keys)
-    summaries = summarise_threads(replies, rules)
-    with connect(db) as con, transaction(con):
-        save_thread_summaries(con, summaries, _now())
-    return len(summaries)
+    """Recompute the flag and counts of these threads, THREAD_BATCH threads at a time."""
+    count = 0
+    for chunk in _chunks(thread_keys, THREAD_BATCH):
+        with connect(db, read_only=True) as con:
+            replies = replies_for_threads(con, chunk)
+        summaries = summarise_threads(replies, rules)
+        with connect(db) as con, transaction(con):
+            save_thread_summaries(con, summaries, _now())
+        count += len(summaries)
+    return count

@@ -94,6 +94,31 @@ def unscored(con: duckdb.DuckDBPyConnection, limit: int | None = None) -> pd.Dat
     return con.execute(sql, params).df()
 
 
+def unscored_keys(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Keys of the items with no score yet, in key order (texts are read a batch at a time)."""
+    rows = con.execute(
+        """SELECT i.key FROM items i ANTI JOIN scores s ON s.item_key = i.key
+           WHERE i.deleted_at IS NULL ORDER BY i.key"""
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def all_item_keys(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Keys of every stored item that is not deleted, in key order."""
+    rows = con.execute("SELECT key FROM items WHERE deleted_at IS NULL ORDER BY key").fetchall()
+    return [r[0] for r in rows]
+
+
+def items_by_keys(con: duckdb.DuckDBPyConnection, keys: list[str]) -> pd.DataFrame:
+    """key, text, title, item_type of these items (deleted ones left out), in key order."""
+    return con.execute(
+        """SELECT key, text, title, item_type FROM items
+           WHERE key IN (SELECT unnest(?::VARCHAR[])) AND deleted_at IS NULL
+           ORDER BY key""",
+        [keys],
+    ).df()
+
+
 def all_items_for_rescore(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return con.execute(
         "SELECT key, text, title, item_type FROM items WHERE deleted_at IS NULL ORDER BY key"

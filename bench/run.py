@@ -1,0 +1,403 @@
+"""The scale benchmark of issue 6: `python bench/run.py --items N`.
+
+Measures, on the same synthetic items (bench/generate.py, same seed):
+
+1. bare: analysis.scoring.score_items alone on the clean texts, in jobs' batches (the floor);
+2. pipeline: raw items through the real runner (collectors.runner.collect_source:
+   item_row, items_frame, upsert_items, one transaction per page) into a fresh
+   DuckDB file, then analysis.jobs.score_pending (scores and thread flags);
+3. the same pipeline with score_pending(workers=2);
+4. the store.queries calls each dashboard page makes on one load (sidebar
+   included), each on its own short read-only connection as views.read opens them,
+   with realistic filters (the last 30 days; all sources, and one source); median
+   over repeats;
+5. every page rendered by streamlit.testing.v1.AppTest on the bench database
+   (PULSE_DB), with the st.cache_data cache cleared first (a cold load); median;
+6. peak RSS of the pipeline's process (2) (getrusage ru_maxrss), and of the
+   two-worker run's processes;
+7. a second collection run over the unchanged sources (plus score_pending):
+   items rescored and its time against the first run's.
+
+Each of 1, 2, 3 and 7 runs in a fresh child process of this one, so its memory
+and imports are its own; items are made by the synthetic source while the clock
+runs, and the time spent making them (which stands for the network) is taken off.
+Wall-clock times are quoted, with CPU times and the load average beside them:
+the machine may be shared. The last line printed is one line of JSON.
+
+    python bench/run.py --items 100000 [--seed 7] [--repeats 7] [--skip workers,pages] [--rerun-all]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+OUT = ROOT / "bench" / "out"
+STEPS = ("bare", "pipeline", "workers", "queries", "pages", "rerun")
+
+
+def loadavg() -> float:
+    return float(Path("/proc/loadavg").read_text().split()[0])
+
+
+def peak_mb(who: int = resource.RUSAGE_SELF) -> float:
+    return resource.getrusage(who).ru_maxrss / 1024  # KiB on Linux
+
+
+def cpu_s() -> float:
+    self_, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return self_.ru_utime + self_.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+# --- Child processes: one measured job each, printing one JSON line -------------------
+
+
+def child_bare(items: int, seed: int) -> dict:
+    """score_items on every clean text, BATCH_SIZE at a time; making the texts is not timed."""
+    import pandas as pd
+
+    from analysis.jobs import BATCH_SIZE, _warm_up
+    from analysis.scoring import score_items
+    from bench.generate import texts
+
+    _warm_up()
+    wall = cpu = 0.0
+    scored = 0
+    rows: list[tuple] = []
+
+    def score(rows: list[tuple]) -> None:
+        nonlocal wall, cpu, scored
+        frame = pd.DataFrame(rows, columns=["key", "text", "title"])
+        frame["item_type"] = "comment"
+        began, began_cpu = time.perf_counter(), time.process_time()
+        out = score_items(frame)
+        wall += time.perf_counter() - began
+        cpu += time.process_time() - began_cpu
+        scored += len(out)
+
+    for row in texts(items, seed):
+        rows.append(row)
+        if len(rows) == BATCH_SIZE:
+            score(rows)
+            rows = []
+    if rows:
+        score(rows)
+    return {"seconds": wall, "cpu_s": cpu, "scored": scored}
+
+
+def _collect(db: str, items: int, seed: int, rerun: str) -> dict:
+    from bench.generate import SyntheticCollector, sources_for
+    from collectors.runner import collect_source
+
+    making = sent = 0.0
+    new = updated = 0
+    for source, maker in sources_for(items, seed):
+        collector = SyntheticCollector(maker, rerun=rerun)
+        result = collect_source(source, db, None, collector=collector)
+        if result.error:
+            raise RuntimeError(f"{source.name}: {result.error}")
+        making += collector.making_s
+        sent += collector.sent
+        new += result.new
+        updated += result.updated
+    return {"making_s": making, "sent": int(sent), "new": new, "updated": updated}
+
+
+def child_pipeline(db: str, items: int, seed: int, workers: int, rerun: str = "lookback") -> dict:
+    """Collect every synthetic source into `db` through the real runner, then score_pending."""
+    from analysis.jobs import score_pending
+    from store.db import connect
+
+    before = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime())
+    began, began_cpu = time.perf_counter(), cpu_s()
+    collected = _collect(db, items, seed, rerun)
+    ingest = time.perf_counter() - began
+    scored = score_pending(db, workers=workers)
+    total = time.perf_counter() - began
+    with connect(db, read_only=True) as con:
+        stored, scores, threads, flagged = con.execute(
+            """SELECT (SELECT count(*) FROM items), (SELECT count(*) FROM scores),
+                      (SELECT count(*) FROM threads), (SELECT count(*) FILTER (WHERE flagged) FROM threads)"""
+        ).fetchall()[0]
+        rescored = con.execute("SELECT count(*) FROM scores WHERE scored_at >= ?::TIMESTAMP", [before]).fetchall()[0][0]
+    return {
+        "seconds": total - collected["making_s"],
+        "ingest_s": ingest - collected["making_s"],
+        "score_s": total - ingest,
+        "cpu_s": cpu_s() - began_cpu,
+        **collected,
+        "scored": scored,
+        "rows_scored_now": int(rescored),
+        "items": int(stored), "scores": int(scores), "threads": int(threads), "flagged": int(flagged),
+        "peak_rss_mb": peak_mb(),
+        "worker_peak_rss_mb": peak_mb(resource.RUSAGE_CHILDREN),
+    }
+
+
+def run_child(*args: str) -> dict:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    load_before = loadavg()
+    done = subprocess.run(
+        [sys.executable, str(Path(__file__).resolve()), *args],
+        cwd=ROOT, env=env, capture_output=True, text=True,
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"bench child {args} failed:\n{done.stderr[-4000:]}")
+    figures = json.loads(done.stdout.strip().splitlines()[-1])
+    figures["load"] = [load_before, loadavg()]
+    return figures
+
+
+# --- Queries, as each page makes them ------------------------------------------------
+
+
+def page_loads(con) -> dict[str, list[tuple]]:
+    """Per page: the (query, args) that one load makes, for each realistic filter set."""
+    from analysis.trends import default_end, period_ending
+    from store import queries
+    from store.queries import OPEN_STATUSES
+    from analysis.export import parse_iso_week
+    from analysis.trends import default_export_week
+
+    earliest, latest = queries.item_date_range(con)
+    today = latest  # the bench data ends "now"
+    period = period_ending(default_end(latest, today, 30), 30)
+    now, before = period.bounds(), period.previous().bounds()
+    sources = queries.source_list(con)
+    one = [int(sources[sources["kind"] == "facebook"]["id"].iloc[0])]
+    biggest = con.execute(
+        """SELECT thread_key FROM threads WHERE flagged AND last_reply_at >= ?
+           ORDER BY reply_count DESC, thread_key LIMIT 1""",
+        [now[0]],
+    ).fetchall()
+    thread = biggest[0][0] if biggest else con.execute(
+        "SELECT thread_key FROM threads ORDER BY reply_count DESC LIMIT 1").fetchall()[0][0]
+    week_start, week_end = parse_iso_week(default_export_week(today, latest))
+    sidebar = [("item_date_range", ()), ("source_list", ()), ("is_demo", ())]
+    loads: dict[str, list] = {}
+    for label, ids in (("all sources", None), ("one source", one)):
+        loads.setdefault("overview", []).append((label, sidebar + [
+            ("item_date_range", ()),
+            ("period_summary", (*now, ids)), ("period_summary", (*before, ids)),
+            ("daily_counts", (*now, ids)),
+            ("flagged_queue", (*now, ids, OPEN_STATUSES, None, 5)),
+        ]))
+        loads.setdefault("flagged", []).append((label, sidebar + [
+            ("item_date_range", ()), ("flagged_queue", (*now, ids, tuple(OPEN_STATUSES), None)),
+        ]))
+        loads["flagged"].append((label + ", search 'bins'", sidebar + [
+            ("item_date_range", ()), ("flagged_queue", (*now, ids, tuple(OPEN_STATUSES), "bins")),
+        ]))
+        loads.setdefault("thread_picker", []).append((label, sidebar + [("thread_choices", (*now, ids))]))
+    loads["thread"] = [("largest flagged thread", sidebar + [
+        ("thread_detail", (thread,)), ("thread_replies", (thread,)),
+    ])]
+    loads["export"] = [("default week", sidebar + [
+        ("item_date_range", ()), ("count_items_between", (week_start, week_end)),
+    ])]
+    return loads, thread
+
+
+def bench_queries(db: str, repeats: int) -> tuple[dict, dict, str]:
+    """Median ms of one page load's queries (worst filter set per page), and per query."""
+    from store import queries
+    from store.db import connect
+
+    with connect(db, read_only=True) as con:
+        loads, thread = page_loads(con)
+    per_page: dict[str, float] = {}
+    per_query: dict[str, list[float]] = {}
+    for page, variants in loads.items():
+        worst = 0.0
+        for label, calls in variants:
+            totals = []
+            for _ in range(repeats):
+                total = 0.0
+                for name, args in calls:
+                    began = time.perf_counter()
+                    with connect(db, read_only=True) as con:
+                        getattr(queries, name)(con, *args)
+                    took = (time.perf_counter() - began) * 1000
+                    total += took
+                    per_query.setdefault(name, []).append(took)
+                totals.append(total)
+            median = statistics.median(totals)
+            print(f"  queries {page:14s} {label:32s} median {median:8.1f} ms (min {min(totals):.1f})")
+            worst = max(worst, median)
+        per_page[page] = round(worst, 1)
+    medians = {name: round(statistics.median(t), 1) for name, t in per_query.items()}
+    return per_page, medians, thread
+
+
+# --- Pages through AppTest -------------------------------------------------------------
+
+
+def bench_pages(db: str, thread: str, repeats: int) -> dict:
+    os.environ["PULSE_DB"] = db
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    pages = {
+        "overview": (None, {}),
+        "flagged": ("pages/flagged.py", {}),
+        "thread": ("pages/thread.py", {"thread": thread}),
+        "thread_picker": ("pages/thread.py", {}),
+        "export": ("pages/export.py", {}),
+    }
+    figures = {}
+    for name, (page, query) in pages.items():
+        times = []
+        for _ in range(repeats):
+            at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
+            st.cache_data.clear()
+            began = time.perf_counter()
+            at.run()
+            took = time.perf_counter() - began
+            if page:
+                at.switch_page(page)
+                at.query_params.update(query)
+                st.cache_data.clear()
+                began = time.perf_counter()
+                at.run()
+                took = time.perf_counter() - began
+            if at.exception:
+                raise SystemExit(f"page {name} raised: {[e.message for e in at.exception]}")
+            times.append(took)
+        figures[name] = round(statistics.median(times), 2)
+        print(f"  page    {name:14s} median {figures[name]:6.2f} s (min {min(times):.2f}, cold cache)")
+    return figures
+
+
+# --- The run ---------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--items", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--repeats", type=int, default=7, help="repeats of each query load (pages: a third)")
+    parser.add_argument("--skip", default="", help=f"comma-separated steps to leave out: {','.join(STEPS)}")
+    parser.add_argument("--rerun-all", action="store_true",
+                        help="also time a rerun where every source sends every item again (no cursor)")
+    parser.add_argument("--keep", action="store_true", help="keep the bench databases in bench/out/")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--db", help=argparse.SUPPRESS)
+    parser.add_argument("--workers", type=int, default=1, help=argparse.SUPPRESS)
+    parser.add_argument("--rerun", default="lookback", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+
+    if args.child == "bare":
+        print(json.dumps(child_bare(args.items, args.seed)))
+        return 0
+    if args.child == "pipeline":
+        print(json.dumps(child_pipeline(args.db, args.items, args.seed, args.workers, args.rerun)))
+        return 0
+
+    skip = {s.strip() for s in args.skip.split(",") if s.strip()}
+    unknown = skip - set(STEPS)
+    if unknown:
+        parser.error(f"unknown step(s) to skip: {', '.join(sorted(unknown))}")
+    n = args.items
+    OUT.mkdir(parents=True, exist_ok=True)
+    db = str(OUT / f"bench-{n}.duckdb")
+    print(f"bench: {n:,} items, seed {args.seed}, {os.cpu_count()} CPUs, load average {loadavg():.1f}")
+    result: dict = {"items": n}
+    began_all = time.perf_counter()
+
+    bare = None
+    if "bare" not in skip:
+        bare = run_child("--child", "bare", "--items", str(n), "--seed", str(args.seed))
+        print(f"1 bare scoring: {bare['scored']:,} texts in {bare['seconds']:.1f} s "
+              f"({bare['scored'] / bare['seconds']:,.0f}/s; CPU {bare['cpu_s']:.1f} s; load {bare['load']})")
+
+    one = None
+    if "pipeline" not in skip or not Path(db).exists():
+        for path in (db, db + ".wal"):
+            Path(path).unlink(missing_ok=True)
+        one = run_child("--child", "pipeline", "--db", db, "--items", str(n), "--seed", str(args.seed),
+                        "--workers", "1")
+        print(f"2 pipeline, 1 process: {one['items']:,} items, {one['scored']:,} scored, {one['threads']:,} threads "
+              f"({one['flagged']:,} flagged) in {one['seconds']:.1f} s = ingest {one['ingest_s']:.1f} s + "
+              f"score {one['score_s']:.1f} s ({one['items'] / one['seconds']:,.0f}/s; CPU {one['cpu_s']:.1f} s; "
+              f"making the items took {one['making_s']:.1f} s more; load {one['load']})")
+        print(f"6 peak RSS of ingesting and scoring {n:,} items: {one['peak_rss_mb']:.0f} MB")
+        result["peak_rss_mb"] = round(one["peak_rss_mb"])
+        if bare:
+            result["pipeline_vs_bare"] = round(bare["seconds"] / one["seconds"], 3)
+            print(f"  pipeline throughput / bare: {result['pipeline_vs_bare']:.1%} wall, "
+                  f"{bare['cpu_s'] / one['cpu_s']:.1%} CPU")
+
+    if "workers" not in skip:
+        db2 = str(OUT / f"bench-{n}-w2.duckdb")
+        for path in (db2, db2 + ".wal"):
+            Path(path).unlink(missing_ok=True)
+        two = run_child("--child", "pipeline", "--db", db2, "--items", str(n), "--seed", str(args.seed),
+                        "--workers", "2")
+        print(f"3 pipeline, 2 workers: {two['seconds']:.1f} s = ingest {two['ingest_s']:.1f} s + "
+              f"score {two['score_s']:.1f} s; peak RSS parent {two['peak_rss_mb']:.0f} MB, "
+              f"largest worker {two['worker_peak_rss_mb']:.0f} MB; load {two['load']}")
+        if one:
+            result["two_workers_speedup"] = round(one["seconds"] / two["seconds"], 3)
+            print(f"  speed-up over 1 process: {result['two_workers_speedup']:.2f}x "
+                  f"(scoring part alone {one['score_s'] / two['score_s']:.2f}x)")
+        if not args.keep:
+            for path in (db2, db2 + ".wal"):
+                Path(path).unlink(missing_ok=True)
+
+    thread = None
+    if "queries" not in skip:
+        load = loadavg()
+        per_page, per_query, thread = bench_queries(db, args.repeats)
+        print(f"4 queries per page load, median ms (worst filter set): {per_page}; load {load:.1f}")
+        print(f"  per query, median ms: {per_query}")
+        result["query_ms_p50"] = per_page
+
+    if "pages" not in skip:
+        if thread is None:
+            from store.db import connect
+            with connect(db, read_only=True) as con:
+                thread = page_loads(con)[1]
+        load = loadavg()
+        result["page_render_s"] = bench_pages(db, thread, max(3, args.repeats // 3))
+        print(f"5 pages by AppTest, median s (cold cache): {result['page_render_s']}; load {load:.1f}")
+
+    if "rerun" not in skip:
+        again = run_child("--child", "pipeline", "--db", db, "--items", str(n), "--seed", str(args.seed),
+                          "--rerun", "lookback")
+        first = one["seconds"] if one else None
+        print(f"7 second run over unchanged sources: {again['sent']:,} items re-read, {again['new']} new, "
+              f"{again['updated']} updated, {again['scored']} scored, in {again['seconds']:.2f} s "
+              f"(ingest {again['ingest_s']:.2f} s, score_pending {again['score_s']:.2f} s; load {again['load']})")
+        result["rescored_on_rerun"] = max(again["scored"], again["rows_scored_now"])
+        if first:
+            result["rerun_vs_first"] = round(again["seconds"] / first, 4)
+            print(f"  vs the first run: {result['rerun_vs_first']:.2%}")
+        if args.rerun_all:
+            full = run_child("--child", "pipeline", "--db", db, "--items", str(n), "--seed", str(args.seed),
+                             "--rerun", "all")
+            print(f"  every item sent again (a source with no cursor): {full['sent']:,} re-read, {full['new']} new, "
+                  f"{full['scored']} scored, in {full['seconds']:.1f} s"
+                  + (f" = {full['seconds'] / first:.1%} of the first run" if first else ""))
+            result["rerun_all_vs_first"] = round(full["seconds"] / first, 4) if first else None
+            result["rescored_on_rerun"] += max(full["scored"], full["rows_scored_now"])
+
+    print(f"bench took {time.perf_counter() - began_all:.0f} s; load average now {loadavg():.1f}")
+    order = ["items", "pipeline_vs_bare", "two_workers_speedup", "query_ms_p50", "page_render_s",
+             "peak_rss_mb", "rerun_vs_first", "rescored_on_rerun"]
+    print(json.dumps({k: result[k] for k in order if k in result} | {k: v for k, v in result.items() if k not in order}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
