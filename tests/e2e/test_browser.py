@@ -246,11 +246,11 @@ def test_source_filter_narrows_the_queue(page, app_url):
     _settle(page)
     _no_errors(page)
     _shot(page, "flagged-reddit-only")
-    assert REDDIT_FLAGGED_TITLE  # the remaining row is the Reddit thread: checked on the thread page
     grid = page.locator('[data-testid="stDataFrame"]').first
     box = grid.bounding_box()
-    page.mouse.click(box["x"] + 18, box["y"] + 35 + 17)
-    page.get_by_text(REDDIT_FLAGGED_TITLE).first.wait_for()
+    page.mouse.click(box["x"] + 18, box["y"] + 35 + 17)  # the one row left is the Reddit thread
+    page.wait_for_function("location.pathname.endsWith('/thread')")
+    page.locator('[data-testid="stHeading"]', has_text=REDDIT_FLAGGED_TITLE).wait_for()
     _no_errors(page)
 
 
