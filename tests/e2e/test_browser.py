@@ -277,7 +277,12 @@ def test_sorted_queue_still_opens_the_row_clicked(page, app_url):
     box = page.locator('[data-testid="stDataFrame"]').first.bounding_box()
     # The Pile-on header is drawn on a canvas: its centre, measured on the screenshot, is 780 px in.
     page.mouse.click(box["x"] + 780, box["y"] + 17)  # ascending: the Reddit thread (53) first
-    page.wait_for_timeout(300)  # the grid re-sorts in the browser without a rerun; nothing to wait for
+    # The grid re-sorts in the browser; its hidden accessible copy shows the new first row.
+    page.wait_for_function(
+        """reason => (document.querySelector('[data-testid="glide-cell-3-0"]')?.textContent || '')
+                    .startsWith(reason.slice(0, 20))""",
+        arg=REDDIT_FLAGGED_REASON,
+    )
     page.mouse.click(box["x"] + 18, box["y"] + 35 + 17)
     page.wait_for_function("location.pathname.endsWith('/thread')")
     page.locator('[data-testid="stAlert"]', has_text=REDDIT_FLAGGED_REASON).wait_for()
