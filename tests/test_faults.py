@@ -241,6 +241,16 @@ KINDS = {
 }
 
 
+SEARCH_KEY = "gu-fault-matrix-key-31337"
+SEARCH = "Faulty guardian search"
+
+
+def search_source(root: str) -> SourceConfig:
+    """A Guardian source that only searches (the Content API is the first request, with the key in the query)."""
+    return SourceConfig(name=SEARCH, kind="guardian", options={"search": "kingsmere council", "content_base_url": root},
+                        base_url=root)
+
+
 def test_the_matrix_covers_every_registered_kind():
     assert set(KINDS) == set(COLLECTORS)
 
@@ -292,7 +302,8 @@ def secrets(monkeypatch, tmp_path):
             monkeypatch.setenv(variable, value)
             values[variable] = value
     assert len(set(values.values())) == len(values)  # no two kinds disagree (Facebook and Instagram share one)
-    return set(values.values())
+    monkeypatch.setenv("GUARDIAN_API_KEY", SEARCH_KEY)
+    return {*values.values(), SEARCH_KEY}
 
 
 def client(now: float) -> HttpClient:
@@ -367,7 +378,7 @@ def test_a_fault_is_recorded_on_each_kinds_source_and_the_healthy_source_complet
     fault: str, faults, secrets, feed_server, db
 ):
     healthy = SourceConfig(name=HEALTHY_FEED, kind="rss", options={"url": feed_server.url_for("/news.xml")})
-    faulty = [kind.source(faults.root(fault)) for kind in KINDS.values()]
+    faulty = [kind.source(faults.root(fault)) for kind in KINDS.values()] + [search_source(faults.root(fault))]
     half = len(faulty) // 2
     with client(test_youtube.NOW) as http:  # the healthy feed runs between faulty sources
         results = collect_all([*faulty[:half], healthy, *faulty[half:]], db, http)
@@ -380,15 +391,14 @@ def test_a_fault_is_recorded_on_each_kinds_source_and_the_healthy_source_complet
     assert stored_count(db, HEALTHY_FEED) == 4
 
     wrong = {}
-    for kind in KINDS.values():
-        name = kind.source("").name
+    for name in [kind.source("").name for kind in KINDS.values()] + [SEARCH]:
         said = problems_in_words(by_name[name].error, fault, secrets)
         if state[name]["last_error"] != by_name[name].error or state[name]["last_ok_at"] is not None:
             said.append("not recorded on the source as the run's error")
         if stored_count(db, name):
             said.append("stored items")
         if said:
-            wrong[kind.name] = said
+            wrong[name] = said
     assert not wrong, json.dumps(wrong, indent=1)
     everything = db.read_bytes()
     assert not [s for s in secrets if s.encode() in everything]
