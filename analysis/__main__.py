@@ -1,4 +1,5 @@
-"""`python -m analysis`: score any CSV, rescore the store, write the weekly export."""
+"""`python -m analysis`: score any CSV, rescore the store, write the weekly report and the
+officers' corrections, send alerts."""
 
 from __future__ import annotations
 
@@ -8,9 +9,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.export import WeekError, build_weekly_items, last_complete_week, write_bytes_atomically
+from analysis.export import WeekError, last_complete_week, parse_iso_week, write_bytes_atomically
 from analysis.jobs import rescore_all
 from analysis.progress import TerminalProgress
+from analysis.report import build_corrections_csv, build_weekly_report
 from analysis.scoring import SCORE_COLUMNS, score_texts
 from store.db import DatabaseBusy, db_path
 from store.governance import cli_actor
@@ -32,15 +34,25 @@ def build_parser() -> argparse.ArgumentParser:
     rescore = commands.add_parser("rescore", help="rescore stored items with the shipped models")
     rescore.add_argument("--db", help="database file (default: $PULSE_DB or data/pulse.duckdb)")
 
-    export = commands.add_parser("export", help="the weekly CSV for an ISO week")
+    export = commands.add_parser("export", help="the weekly items CSV and summary CSV for an ISO week")
     when = export.add_mutually_exclusive_group(required=True)
     when.add_argument("--week", help="ISO week, e.g. 2026-W47 (Monday to Sunday, Europe/London)")
     when.add_argument("--last-week", action="store_true", help="the last complete week (for a scheduler)")
-    export.add_argument("-o", "--output", metavar="FILE", help="default: pulse-items-WEEK.csv")
+    export.add_argument("-o", "--output", metavar="FILE", help="items CSV (default: pulse-items-WEEK.csv)")
+    export.add_argument(
+        "--summary-output", metavar="FILE",
+        help="summary CSV (default: the items file's name with -summary added, e.g. pulse-items-WEEK-summary.csv)",
+    )
     export.add_argument("--db", help="database file (default: $PULSE_DB or data/pulse.duckdb)")
     export.add_argument(
         "--real-authors", action="store_true", help="show author names instead of pseudonyms"
     )
+
+    corrections = commands.add_parser(
+        "export-corrections", help="officers' label corrections as training data (text and label columns)"
+    )
+    corrections.add_argument("-o", "--output", metavar="FILE", help="default: pulse-corrections.csv")
+    corrections.add_argument("--db", help="database file (default: $PULSE_DB or data/pulse.duckdb)")
     return parser
 
 
@@ -79,19 +91,50 @@ def command_rescore(args: argparse.Namespace) -> int:
     return 0
 
 
-def command_export(args: argparse.Namespace) -> int:
-    week = last_complete_week() if args.last_week else args.week
-    db = db_path(args.db)
+def _existing_db(path: str | None) -> Path:
+    db = db_path(path)
     if not db.exists():
         raise UsageError(f"no database at {db}: run `python -m collectors run` first")
-    data, rows = build_weekly_items(db, week, pseudonymise=not args.real_authors, actor=cli_actor())
-    output = Path(args.output or f"pulse-items-{week.upper()}.csv")
-    write_bytes_atomically(output, data)
-    print(f"wrote {rows} items for {week.upper()} -> {output}")
+    return db
+
+
+def summary_path(items_path: Path) -> Path:
+    """pulse-items-2026-W47.csv -> pulse-items-2026-W47-summary.csv, beside it."""
+    return items_path.with_name(f"{items_path.stem}-summary{items_path.suffix or '.csv'}")
+
+
+def command_export(args: argparse.Namespace) -> int:
+    week = (last_complete_week() if args.last_week else args.week).strip().upper()
+    parse_iso_week(week)  # a bad week is one line before anything is read
+    db = _existing_db(args.db)
+    output = Path(args.output or f"pulse-items-{week}.csv")
+    summary_output = Path(args.summary_output) if args.summary_output else summary_path(output)
+    if summary_output.resolve() == output.resolve():
+        raise UsageError("the items and summary files must be different files")
+    report = build_weekly_report(db, week, pseudonymise=not args.real_authors, actor=cli_actor())
+    (items, item_rows), (summary, summary_rows) = report["items"], report["summary"]
+    write_bytes_atomically(output, items)
+    write_bytes_atomically(summary_output, summary)
+    print(f"wrote {item_rows} items for {week} -> {output}")
+    print(f"wrote {summary_rows} summary rows for {week} -> {summary_output}")
     return 0
 
 
-COMMANDS = {"score": command_score, "rescore": command_rescore, "export": command_export}
+def command_export_corrections(args: argparse.Namespace) -> int:
+    db = _existing_db(args.db)
+    data, rows = build_corrections_csv(db, actor=cli_actor())
+    output = Path(args.output or "pulse-corrections.csv")
+    write_bytes_atomically(output, data)
+    print(f"wrote {rows} corrected items -> {output}")
+    return 0
+
+
+COMMANDS = {
+    "score": command_score,
+    "rescore": command_rescore,
+    "export": command_export,
+    "export-corrections": command_export_corrections,
+}
 
 
 def main(argv: list[str] | None = None) -> int:

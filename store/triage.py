@@ -342,3 +342,30 @@ def thread_status(con: duckdb.DuckDBPyConnection, thread_key: str) -> dict | Non
     if row is None:
         return None
     return {"status": row[0], "assignee": row[1], "silenced": bool(row[2])}
+
+
+def flag_events_between(con: duckdb.DuckDBPyConnection, start: datetime, end: datetime) -> pd.DataFrame:
+    """Flagged threads opened (first flagged) and closed (status set to closed) in [start, end).
+
+    One row per event: event ('opened' | 'closed'), at, thread_key, source, and the
+    service area of the thread's root post (null when unknown). A thread closed,
+    reopened and closed again in the period counts each time it was closed.
+    """
+    return con.execute(
+        """WITH events AS (
+               SELECT 'opened' AS event, flagged_at AS at, thread_key FROM threads
+               WHERE flagged_at >= ? AND flagged_at < ?
+               UNION ALL
+               SELECT 'closed', acted_at, thread_key FROM actions
+               WHERE action = 'status' AND value = 'closed' AND acted_at >= ? AND acted_at < ?
+           )
+           SELECT e.event, e.at, e.thread_key, coalesce(s_.name, '(unknown source)') AS source,
+                  sc.service_area
+           FROM events e
+           LEFT JOIN threads t ON t.thread_key = e.thread_key
+           LEFT JOIN items r ON r.key = e.thread_key
+           LEFT JOIN sources s_ ON s_.id = coalesce(r.source_id, t.source_id)
+           LEFT JOIN scores sc ON sc.item_key = e.thread_key
+           ORDER BY e.at, e.thread_key, e.event""",
+        [start, end, start, end],
+    ).df()
