@@ -54,13 +54,13 @@ import copy
 import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
-from typing import Any
 from urllib.parse import urlsplit
 
 from collectors.config import SourceConfig
 from collectors.errors import CollectorError, PayloadError
 from collectors.http import HttpStatusError, header_rate_limit, where
 from collectors.items import Batch, Item
+from collectors.payload import as_dict, as_int, as_list, as_text, parse_iso_time
 
 KIND = "bluesky"
 DEFAULT_BASE_URL = "https://public.api.bsky.app"
@@ -80,46 +80,17 @@ class FeedRefused(CollectorError):
     """The AppView would not list the actor's posts (HTTP 400: unknown actor, blocked, bad cursor)."""
 
 
-def _dict(value: Any) -> dict:
-    return value if isinstance(value, dict) else {}
-
-
-def _list(value: Any) -> list:
-    return value if isinstance(value, list) else []
-
-
-def _text(value: Any) -> str:
-    return value if isinstance(value, str) else ""
-
-
-def _int(value: Any) -> int | None:
-    if isinstance(value, bool):
-        return None
-    return value if isinstance(value, int) else None
-
-
-def parse_time(value: Any) -> datetime | None:
-    """An atproto datetime (ISO 8601, e.g. 2026-11-28T09:15:00.000Z) as aware UTC, or None."""
-    if not isinstance(value, str) or not value.strip():
-        return None
-    try:
-        stamp = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return stamp.astimezone(timezone.utc) if stamp.tzinfo else stamp.replace(tzinfo=timezone.utc)
-
-
 def post_time(post: dict) -> datetime | None:
     """The earlier of the record's createdAt and the AppView's indexedAt (Bluesky's sortAt)."""
     stamps = [
-        t for t in (parse_time(_dict(post.get("record")).get("createdAt")), parse_time(post.get("indexedAt"))) if t
+        t for t in (parse_iso_time(as_dict(post.get("record")).get("createdAt")), parse_iso_time(post.get("indexedAt"))) if t
     ]
     return min(stamps) if stamps else None
 
 
 def node_kind(node: dict) -> str:
     """"post", "notFound", "blocked" or "unknown" for a thread union member."""
-    kind = _text(node.get("$type"))
+    kind = as_text(node.get("$type"))
     if kind == NOT_FOUND or node.get("notFound") is True:
         return "notFound"
     if kind == BLOCKED or node.get("blocked") is True:
@@ -134,7 +105,7 @@ def web_url(uri: str, author: dict) -> str | None:
     parts = uri.removeprefix("at://").split("/")
     if len(parts) != 3 or parts[1] != "app.bsky.feed.post":
         return None
-    return f"https://bsky.app/profile/{_text(author.get('did')) or parts[0]}/post/{parts[2]}"
+    return f"https://bsky.app/profile/{as_text(author.get('did')) or parts[0]}/post/{parts[2]}"
 
 
 class BlueskyCollector:
@@ -170,9 +141,9 @@ class BlueskyCollector:
         return data
 
     def _explain(self, error: HttpStatusError, path: str) -> CollectorError:
-        body = _dict(error.json())
-        name = _text(body.get("error")).strip()[:80]
-        said = _text(body.get("message")).strip()[:200]
+        body = as_dict(error.json())
+        name = as_text(body.get("error")).strip()[:80]
+        said = as_text(body.get("message")).strip()[:200]
         words = ": ".join(w for w in (name, said) if w)
         if error.status_code in (401, 403):
             return CollectorError(
@@ -199,10 +170,10 @@ class BlueskyCollector:
         cutoff = self.now() - timedelta(days=self.source.lookback_days)
         state["recent"] = {
             uri: stamp
-            for uri, stamp in _dict(state.get("recent")).items()
-            if (parse_time(stamp) or EPOCH) >= cutoff  # unreadable stamps are dropped
+            for uri, stamp in as_dict(state.get("recent")).items()
+            if (parse_iso_time(stamp) or EPOCH) >= cutoff  # unreadable stamps are dropped
         }
-        pending = _text(_dict(state.get("sweep")).get("cursor"))
+        pending = as_text(as_dict(state.get("sweep")).get("cursor"))
         stop_at_seen = True
         if pending:
             try:
@@ -223,14 +194,14 @@ class BlueskyCollector:
             if page_cursor:
                 params["cursor"] = page_cursor
             data = self._get(AUTHOR_FEED, params)
-            feed = _list(data.get("feed"))
+            feed = as_list(data.get("feed"))
             items: list[Item] = []
             done = False
             for entry in feed:
-                entry = _dict(entry)
-                post = _dict(entry.get("post"))
-                uri = _text(post.get("uri"))
-                if not uri or entry.get("reason") or _dict(post.get("record")).get("reply"):
+                entry = as_dict(entry)
+                post = as_dict(entry.get("post"))
+                uri = as_text(post.get("uri"))
+                if not uri or entry.get("reason") or as_dict(post.get("record")).get("reply"):
                     continue  # a repost or pin (someone else's text, or a copy), or a reply
                 created = post_time(post)
                 if uri in seen or (created is not None and created < cutoff):
@@ -240,7 +211,7 @@ class BlueskyCollector:
                 if item is not None:
                     items.append(item)
                     state["recent"][uri] = item.created_at.isoformat()
-            page_cursor = _text(data.get("cursor")) or None
+            page_cursor = as_text(data.get("cursor")) or None
             if done or not feed or not page_cursor:
                 state.pop("sweep", None)
                 yield Batch(items=items, cursor=copy.deepcopy(state))
@@ -253,14 +224,14 @@ class BlueskyCollector:
     def _threads(self, state: dict) -> Iterator[Batch]:
         """Re-read the thread of every post still in the look-back window, newest first
         (the likeliest to have new replies, should the rate limit stop the run)."""
-        for uri in sorted(state["recent"], key=lambda u: parse_time(state["recent"][u]) or self.now(), reverse=True):
+        for uri in sorted(state["recent"], key=lambda u: parse_iso_time(state["recent"][u]) or self.now(), reverse=True):
             try:
                 data = self._get(POST_THREAD, {"uri": uri, "depth": THREAD_DEPTH, "parentHeight": 0})
             except HttpStatusError as error:
-                if _dict(error.json()).get("error") != "NotFound":
+                if as_dict(error.json()).get("error") != "NotFound":
                     raise
                 data = {}  # the post was deleted: the AppView answers 400 NotFound
-            thread = _dict(data.get("thread"))
+            thread = as_dict(data.get("thread"))
             if node_kind(thread) != "post":  # deleted, or hidden: no replies will come any more
                 state["recent"].pop(uri, None)
                 yield Batch(items=[], cursor=copy.deepcopy(state))
@@ -270,28 +241,28 @@ class BlueskyCollector:
     # -- mapping -----------------------------------------------------------
 
     def _item(self, post: dict, item_type: str, fallback_time: datetime | None = None) -> Item | None:
-        uri = _text(post.get("uri"))
+        uri = as_text(post.get("uri"))
         created = post_time(post) or fallback_time
         if not uri or created is None:
             return None
-        record = _dict(post.get("record"))
-        author = _dict(post.get("author"))
-        did = _text(author.get("did")) or None
-        handle = _text(author.get("handle")).strip()
+        record = as_dict(post.get("record"))
+        author = as_dict(post.get("author"))
+        did = as_text(author.get("did")) or None
+        handle = as_text(author.get("handle")).strip()
         handle = handle if handle and handle != "handle.invalid" else None
-        langs = [lang for lang in _list(record.get("langs")) if isinstance(lang, str) and lang.strip()]
+        langs = [lang for lang in as_list(record.get("langs")) if isinstance(lang, str) and lang.strip()]
         return Item(
             kind=KIND,
             native_id=uri,
             item_type=item_type,
             created_at=created,
-            raw_text=_text(record.get("text")),
+            raw_text=as_text(record.get("text")),
             author_id=handle or did,
-            author_name=_text(author.get("displayName")).strip() or handle or did,
+            author_name=as_text(author.get("displayName")).strip() or handle or did,
             url=web_url(uri, author),
             lang=langs[0].strip().lower() if langs else None,
-            like_count=_int(post.get("likeCount")),
-            reply_count=_int(post.get("replyCount")),
+            like_count=as_int(post.get("likeCount")),
+            reply_count=as_int(post.get("replyCount")),
         )
 
     def post_item(self, post: dict) -> Item | None:
@@ -302,25 +273,25 @@ class BlueskyCollector:
 
     def thread_items(self, thread: dict) -> list[Item]:
         """The root post (its counts refreshed) and every reply beneath it."""
-        root = _dict(thread.get("post"))
+        root = as_dict(thread.get("post"))
         root_item = self.post_item(root)
         if root_item is None:
             return []
-        council_did = _text(_dict(root.get("author")).get("did"))
+        council_did = as_text(as_dict(root.get("author")).get("did"))
         items = [root_item]
-        stack = [(child, root_item) for child in reversed(_list(thread.get("replies")))]
+        stack = [(child, root_item) for child in reversed(as_list(thread.get("replies")))]
         while stack:
             node, parent = stack.pop()
-            node = _dict(node)
+            node = as_dict(node)
             if node_kind(node) != "post":
                 continue  # notFoundPost / blockedPost: no text to keep, nothing sent beneath
-            post = _dict(node.get("post"))
+            post = as_dict(node.get("post"))
             reply = self._item(post, "comment", fallback_time=parent.created_at)
             if reply is None or reply.key in (root_item.key, parent.key):
                 continue
             reply.thread_id = root_item.key
             reply.parent_id = parent.key
-            reply.is_council = bool(council_did) and _text(_dict(post.get("author")).get("did")) == council_did
+            reply.is_council = bool(council_did) and as_text(as_dict(post.get("author")).get("did")) == council_did
             items.append(reply)
-            stack.extend((child, reply) for child in reversed(_list(node.get("replies"))))
+            stack.extend((child, reply) for child in reversed(as_list(node.get("replies"))))
         return items

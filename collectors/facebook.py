@@ -45,14 +45,11 @@ from collectors.graph import (
     DEFAULT_BASE_URL,
     GraphClient,
     GraphError,
-    as_dict,
-    as_int,
-    as_text,
     fallback_time,
     graph_token,
-    parse_time,
     thread_batches,
 )
+from collectors.payload import as_dict, as_int, as_optional_text, parse_iso_time
 from collectors.items import Batch, Item, item_key
 
 KIND = "facebook"
@@ -170,11 +167,11 @@ class FacebookCollector:
 
     def _author(self, raw: dict) -> tuple[str | None, str | None]:
         author = as_dict(raw.get("from"))
-        return as_text(author.get("id")), as_text(author.get("name"))
+        return as_optional_text(author.get("id")), as_optional_text(author.get("name"))
 
     def _post(self, raw, now: float) -> Item | None:
         raw = as_dict(raw)
-        post_id = as_text(raw.get("id"))
+        post_id = as_optional_text(raw.get("id"))
         if post_id is None:
             return None
         author_id, author_name = self._author(raw)
@@ -182,11 +179,11 @@ class FacebookCollector:
             kind=KIND,
             native_id=post_id,
             item_type="post",
-            created_at=parse_time(raw.get("created_time")) or fallback_time(now),
+            created_at=parse_iso_time(raw.get("created_time")) or fallback_time(now),
             raw_text=str(raw.get("message") or ""),
             author_id=author_id,
             author_name=author_name,
-            url=as_text(raw.get("permalink_url")),
+            url=as_optional_text(raw.get("permalink_url")),
             like_count=as_int(as_dict(as_dict(raw.get("reactions")).get("summary")).get("total_count")),
             reply_count=as_int(as_dict(as_dict(raw.get("comments")).get("summary")).get("total_count")),
             is_council=author_id == self.page_id,
@@ -194,24 +191,24 @@ class FacebookCollector:
 
     def _comment(self, raw, post_id: str, now: float) -> Item | None:
         raw = as_dict(raw)
-        comment_id = as_text(raw.get("id"))
+        comment_id = as_optional_text(raw.get("id"))
         if comment_id is None:
             return None
         post_key = item_key(KIND, post_id)
-        parent = as_text(as_dict(raw.get("parent")).get("id"))
+        parent = as_optional_text(as_dict(raw.get("parent")).get("id"))
         parent_key = item_key(KIND, parent) if parent and parent not in (post_id, comment_id) else post_key
         author_id, author_name = self._author(raw)
         return Item(
             kind=KIND,
             native_id=comment_id,
             item_type="comment",
-            created_at=parse_time(raw.get("created_time")) or fallback_time(now),
+            created_at=parse_iso_time(raw.get("created_time")) or fallback_time(now),
             raw_text=str(raw.get("message") or ""),
             thread_id=post_key,
             parent_id=parent_key,
             author_id=author_id,
             author_name=author_name,
-            url=as_text(raw.get("permalink_url")),
+            url=as_optional_text(raw.get("permalink_url")),
             like_count=as_int(raw.get("like_count")),
             reply_count=as_int(raw.get("comment_count")),
             is_council=author_id == self.page_id,

@@ -40,6 +40,7 @@ from collectors.config import MissingSecret, require_secret
 from collectors.errors import CollectorError, FetchError, PayloadError, RateLimited
 from collectors.http import SECRET_PARAMS, HttpStatusError, RateLimitInfo, where
 from collectors.items import Batch, Item
+from collectors.payload import as_dict, as_int, as_list
 
 DEFAULT_BASE_URL = "https://graph.facebook.com/v21.0"
 TOKEN_VARIABLE = "FACEBOOK_PAGE_TOKEN"
@@ -72,53 +73,9 @@ def graph_token() -> str:
         raise CollectorError(str(missing)) from None
 
 
-def parse_time(value: Any) -> datetime | None:
-    """A Graph time ("2026-11-20T09:15:02+0000") as an aware UTC datetime, or None."""
-    if not isinstance(value, str) or not value.strip():
-        return None
-    text = value.strip()
-    for parse in (
-        lambda t: datetime.strptime(t, "%Y-%m-%dT%H:%M:%S%z"),
-        lambda t: datetime.fromisoformat(t.replace("Z", "+00:00")),
-    ):
-        try:
-            stamp = parse(text)
-        except ValueError:
-            continue
-        if stamp.tzinfo is None:
-            stamp = stamp.replace(tzinfo=timezone.utc)
-        return stamp.astimezone(timezone.utc)
-    return None
-
-
 def fallback_time(now: float) -> datetime:
     """The time for an item the platform sent undated: when it was first seen."""
     return datetime.fromtimestamp(now, timezone.utc)
-
-
-def as_int(value: Any) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value.strip())
-    return None
-
-
-def as_dict(value: Any) -> dict:
-    return value if isinstance(value, dict) else {}
-
-
-def as_list(value: Any) -> list:
-    return value if isinstance(value, list) else []
-
-
-def as_text(value: Any) -> str | None:
-    if value is None:
-        return None
-    text = str(value)
-    return text if text.strip() else None
 
 
 # -- rate limits -------------------------------------------------------------

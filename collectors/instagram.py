@@ -43,16 +43,13 @@ from collectors.graph import (
     DEFAULT_BASE_URL,
     GraphClient,
     GraphError,
-    as_dict,
-    as_int,
-    as_list,
-    as_text,
     fallback_time,
     graph_token,
     next_query,
-    parse_time,
+
     thread_batches,
 )
+from collectors.payload import as_dict, as_int, as_list, as_optional_text, parse_iso_time
 from collectors.items import Batch, Item, item_key
 
 KIND = "instagram"
@@ -171,18 +168,18 @@ class InstagramCollector:
 
     def _media(self, raw, now: float) -> Item | None:
         raw = as_dict(raw)
-        media_id = as_text(raw.get("id"))
+        media_id = as_optional_text(raw.get("id"))
         if media_id is None:
             return None
         return Item(
             kind=KIND,
             native_id=media_id,
             item_type="post",
-            created_at=parse_time(raw.get("timestamp")) or fallback_time(now),
+            created_at=parse_iso_time(raw.get("timestamp")) or fallback_time(now),
             raw_text=str(raw.get("caption") or ""),
             author_id=self.user_id,
-            author_name=as_text(raw.get("username")),
-            url=as_text(raw.get("permalink")),
+            author_name=as_optional_text(raw.get("username")),
+            url=as_optional_text(raw.get("permalink")),
             like_count=as_int(raw.get("like_count")),
             reply_count=as_int(raw.get("comments_count")),
             is_council=True,
@@ -190,20 +187,20 @@ class InstagramCollector:
 
     def _comment(self, raw, media_id: str, parent_id: str | None, owner: str, now: float) -> Item | None:
         raw = as_dict(raw)
-        comment_id = as_text(raw.get("id"))
+        comment_id = as_optional_text(raw.get("id"))
         if comment_id is None:
             return None
         media_key = item_key(KIND, media_id)
         author = as_dict(raw.get("from"))
-        author_id = as_text(author.get("id"))
-        author_name = as_text(raw.get("username")) or as_text(author.get("username"))
-        parent = parent_id or as_text(raw.get("parent_id"))
+        author_id = as_optional_text(author.get("id"))
+        author_name = as_optional_text(raw.get("username")) or as_optional_text(author.get("username"))
+        parent = parent_id or as_optional_text(raw.get("parent_id"))
         mine = author_id == self.user_id or bool(owner and author_name and author_name.lower() == owner)
         return Item(
             kind=KIND,
             native_id=comment_id,
             item_type="comment",
-            created_at=parse_time(raw.get("timestamp")) or fallback_time(now),
+            created_at=parse_iso_time(raw.get("timestamp")) or fallback_time(now),
             raw_text=str(raw.get("text") or ""),
             thread_id=media_key,
             parent_id=item_key(KIND, parent) if parent and parent != comment_id else media_key,

@@ -63,6 +63,7 @@ from collectors.config import SourceConfig, read_secret
 from collectors.errors import CollectorError, PayloadError
 from collectors.http import HttpStatusError, decode_json, header_rate_limit, where
 from collectors.items import Batch, Item, item_key
+from collectors.payload import as_dict, as_int, as_list, as_text, parse_iso_time
 
 KIND = "mastodon"
 TOKEN_VARIABLE = "MASTODON_TOKEN"
@@ -74,28 +75,6 @@ RATE_LIMIT = header_rate_limit("X-RateLimit-Remaining", "X-RateLimit-Reset", res
 
 
 # -- small readers that never raise on odd input ---------------------------
-
-
-def _dict(value: Any) -> dict:
-    return value if isinstance(value, dict) else {}
-
-
-def _list(value: Any) -> list:
-    return value if isinstance(value, list) else []
-
-
-def _text(value: Any) -> str:
-    return value if isinstance(value, str) else ""
-
-
-def _int(value: Any) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value.strip())
-    return None
 
 
 def _id(value: Any) -> str | None:
@@ -117,17 +96,6 @@ def is_newer(candidate: str, than: str | None) -> bool:
     return than is None or id_order(candidate) > id_order(than)
 
 
-def parse_time(value: Any) -> datetime | None:
-    """An ISO 8601 time (Mastodon's `created_at`) as an aware UTC datetime, or None."""
-    if not isinstance(value, str) or not value.strip():
-        return None
-    try:
-        stamp = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return stamp if stamp.tzinfo else stamp.replace(tzinfo=timezone.utc)
-
-
 def parse_link_header(value: str | None) -> dict[str, str]:
     """RFC 8288 `Link` header -> {rel: url}, e.g. {"next": ..., "prev": ...}."""
     links: dict[str, str] = {}
@@ -145,8 +113,8 @@ def parse_link_header(value: str | None) -> dict[str, str]:
 
 def status_text(status: dict) -> str:
     """The status as the server wrote it (HTML), content warning first."""
-    content = _text(status.get("content"))
-    spoiler = _text(status.get("spoiler_text")).strip()
+    content = as_text(status.get("content"))
+    spoiler = as_text(status.get("spoiler_text")).strip()
     if spoiler:
         return f"<p>{html.escape(spoiler)}</p>{content}"
     return content
@@ -198,7 +166,7 @@ class MastodonCollector:
         return decode_json(result), result.headers
 
     def _refused(self, error: HttpStatusError) -> CollectorError:
-        said = _text(_dict(error.json()).get("error")).strip()[:200]
+        said = as_text(as_dict(error.json()).get("error")).strip()[:200]
         if self.token:
             said = said.replace(self.token, "[redacted]")
         said = f" (the server said: {said})" if said else ""
@@ -233,8 +201,8 @@ class MastodonCollector:
         cutoff = self.now() - timedelta(days=self.source.lookback_days)
         state["recent"] = {
             sid: stamp
-            for sid, stamp in _dict(state.get("recent")).items()
-            if (parse_time(stamp) or EPOCH) >= cutoff  # unreadable stamps are dropped
+            for sid, stamp in as_dict(state.get("recent")).items()
+            if (parse_iso_time(stamp) or EPOCH) >= cutoff  # unreadable stamps are dropped
         }
 
         if "newest_id" not in state:
@@ -252,7 +220,7 @@ class MastodonCollector:
                     f"(HTTP {error.status_code}); check account and base_url in sources.toml"
                 ) from None
             raise
-        account_id = _id(_dict(account).get("id"))
+        account_id = _id(as_dict(account).get("id"))
         if account_id is None:
             raise PayloadError(f"{where(self.base_url + '/api/v1/accounts/lookup')}: the answer has no account id")
         return account_id
@@ -273,7 +241,7 @@ class MastodonCollector:
         run cut short resumes below the last saved page; newest_id is only set
         once the window is covered, so the forward pass never skips a gap.
         """
-        progress = _dict(state.get("backfill"))
+        progress = as_dict(state.get("backfill"))
         top = _id(progress.get("top"))
         below = _id(progress.get("max_id"))
         base = {"limit": PAGE_LIMIT, "exclude_replies": "true", "exclude_reblogs": "true"}
@@ -288,7 +256,7 @@ class MastodonCollector:
                 sid = _id(status.get("id"))
                 if is_newer(sid, top):
                     top = sid
-                created = parse_time(status.get("created_at"))
+                created = parse_iso_time(status.get("created_at"))
                 if created is not None and created < cutoff:
                     reached_window_start = True
                     continue
@@ -326,7 +294,7 @@ class MastodonCollector:
                 sid = _id(status.get("id"))
                 if is_newer(sid, newest):
                     newest = sid
-                item = self._post(status, state, track=(parse_time(status.get("created_at")) or cutoff) >= cutoff)
+                item = self._post(status, state, track=(parse_iso_time(status.get("created_at")) or cutoff) >= cutoff)
                 if item is not None:
                     items.append(item)
             state["newest_id"] = newest
@@ -349,23 +317,23 @@ class MastodonCollector:
                 state["recent"].pop(sid, None)  # deleted: no replies will come any more
                 yield Batch(items=[], cursor=copy.deepcopy(state))
                 continue
-            descendants = _list(_dict(context).get("descendants"))
+            descendants = as_list(as_dict(context).get("descendants"))
             warnings = []
             if not self.token and len(descendants) >= ANONYMOUS_DESCENDANTS_LIMIT:
                 warnings.append(
                     f"post {sid} has more replies than {self.host} shows without signing in "
                     f"(it sent {len(descendants)}); set {TOKEN_VARIABLE} to collect them all"
                 )
-            root_time = parse_time(state["recent"].get(sid)) or self.now()
+            root_time = parse_iso_time(state["recent"].get(sid)) or self.now()
             items = self.thread_items(sid, descendants, root_time)
             yield Batch(items=items, cursor=copy.deepcopy(state), warnings=warnings)
 
     # -- mapping -----------------------------------------------------------
 
     def _author(self, status: dict) -> tuple[str | None, str | None, bool]:
-        account = _dict(status.get("account"))
-        acct = _text(account.get("acct")).strip() or _text(account.get("username")).strip() or None
-        name = _text(account.get("display_name")).strip() or _text(account.get("username")).strip() or acct
+        account = as_dict(status.get("account"))
+        acct = as_text(account.get("acct")).strip() or as_text(account.get("username")).strip() or None
+        name = as_text(account.get("display_name")).strip() or as_text(account.get("username")).strip() or acct
         return acct, name, _id(account.get("id")) == self.account_id
 
     def _post(self, status: dict, state: dict, track: bool = True) -> Item | None:
@@ -373,9 +341,9 @@ class MastodonCollector:
         if status.get("reblog") or _id(status.get("in_reply_to_id")):
             return None
         acct, name, own = self._author(status)
-        if _dict(status.get("account")) and not own:
+        if as_dict(status.get("account")) and not own:
             return None  # someone else's status in our list: not the council's post
-        created = parse_time(status.get("created_at"))
+        created = parse_iso_time(status.get("created_at"))
         if created is None:
             return None  # no time, no place on any chart; Mastodon always sends one
         sid = _id(status.get("id"))
@@ -389,10 +357,10 @@ class MastodonCollector:
             raw_text=status_text(status),
             author_id=acct or self.account,
             author_name=name or self.account,
-            url=_text(status.get("url")) or _text(status.get("uri")) or None,
-            lang=_text(status.get("language")) or None,
-            like_count=_int(status.get("favourites_count")),
-            reply_count=_int(status.get("replies_count")),
+            url=as_text(status.get("url")) or as_text(status.get("uri")) or None,
+            lang=as_text(status.get("language")) or None,
+            like_count=as_int(status.get("favourites_count")),
+            reply_count=as_int(status.get("replies_count")),
             is_council=True,
         )
 
@@ -401,7 +369,7 @@ class MastodonCollector:
         root_key = item_key(KIND, root_id)
         by_id: dict[str, dict] = {}
         for status in descendants:
-            status = _dict(status)
+            status = as_dict(status)
             sid = _id(status.get("id"))
             if sid and sid != root_id and not status.get("reblog"):
                 by_id[sid] = status
@@ -415,16 +383,16 @@ class MastodonCollector:
                     kind=KIND,
                     native_id=sid,
                     item_type="comment",
-                    created_at=parse_time(status.get("created_at")) or root_time,
+                    created_at=parse_iso_time(status.get("created_at")) or root_time,
                     raw_text=status_text(status),
                     thread_id=root_key,
                     parent_id=parent_key,
                     author_id=acct,
                     author_name=name,
-                    url=_text(status.get("url")) or _text(status.get("uri")) or None,
-                    lang=_text(status.get("language")) or None,
-                    like_count=_int(status.get("favourites_count")),
-                    reply_count=_int(status.get("replies_count")),
+                    url=as_text(status.get("url")) or as_text(status.get("uri")) or None,
+                    lang=as_text(status.get("language")) or None,
+                    like_count=as_int(status.get("favourites_count")),
+                    reply_count=as_int(status.get("replies_count")),
                     is_council=own,
                 )
             )

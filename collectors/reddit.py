@@ -55,6 +55,7 @@ from collectors.config import MissingSecret, SourceConfig, require_secret
 from collectors.errors import CollectorError, PayloadError
 from collectors.http import HttpStatusError, header_rate_limit
 from collectors.items import Batch, Item, item_key
+from collectors.payload import as_dict, as_int, as_list, as_text
 
 KIND = "reddit"
 DEFAULT_BASE_URL = "https://oauth.reddit.com"
@@ -72,28 +73,6 @@ SUBREDDIT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_]{1,20}$")
 RATE_LIMIT = header_rate_limit("X-Ratelimit-Remaining", "X-Ratelimit-Reset", reset_style="seconds")
 
 
-def _dict(value: Any) -> dict:
-    return value if isinstance(value, dict) else {}
-
-
-def _list(value: Any) -> list:
-    return value if isinstance(value, list) else []
-
-
-def _text(value: Any) -> str:
-    return value if isinstance(value, str) else ""
-
-
-def _int(value: Any) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return None
-
-
 def _epoch(value: Any) -> float | None:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
@@ -106,7 +85,7 @@ def _when(epoch: float) -> datetime:
 
 def subreddit_name(value: Any) -> str:
     """`walsall` from `walsall`, `r/walsall` or `/r/walsall/`."""
-    name = _text(value).strip().strip("/")
+    name = as_text(value).strip().strip("/")
     if name.lower().startswith("r/"):
         name = name[2:]
     return name
@@ -114,7 +93,7 @@ def subreddit_name(value: Any) -> str:
 
 def children(listing: Any) -> list[dict]:
     """The things in a Listing (`replies` is "" when a comment has none)."""
-    return [_dict(c) for c in _list(_dict(_dict(listing).get("data")).get("children"))]
+    return [as_dict(c) for c in as_list(as_dict(as_dict(listing).get("data")).get("children"))]
 
 
 class RedditCollector:
@@ -131,7 +110,7 @@ class RedditCollector:
                 f"source {source.name!r}: subreddit {source.options.get('subreddit')!r} is not a subreddit name"
             )
         self.base_url = (source.base_url or DEFAULT_BASE_URL).rstrip("/")
-        self.auth_url = (_text(source.options.get("auth_url")) or DEFAULT_AUTH_URL).rstrip("/")
+        self.auth_url = (as_text(source.options.get("auth_url")) or DEFAULT_AUTH_URL).rstrip("/")
         try:
             self._client = (require_secret(CLIENT_ID), require_secret(CLIENT_SECRET))
         except MissingSecret as error:
@@ -158,9 +137,9 @@ class RedditCollector:
                     f"check {CLIENT_ID} and {CLIENT_SECRET}, and that the app is approved for the API"
                 ) from None
             raise
-        token = _text(_dict(answer).get("access_token"))
+        token = as_text(as_dict(answer).get("access_token"))
         if not token:
-            reason = _text(_dict(answer).get("error")) or "no access_token in the answer"
+            reason = as_text(as_dict(answer).get("error")) or "no access_token in the answer"
             raise CollectorError(f"Reddit did not grant a token ({reason}): check {CLIENT_ID} and {CLIENT_SECRET}")
         return token
 
@@ -196,7 +175,7 @@ class RedditCollector:
         cutoff = (now - timedelta(days=self.source.lookback_days)).timestamp()
         state = {
             "seen_utc": _epoch(cursor.get("seen_utc")),
-            "posts": {k: dict(v) for k, v in _dict(cursor.get("posts")).items() if isinstance(v, dict)},
+            "posts": {k: dict(v) for k, v in as_dict(cursor.get("posts")).items() if isinstance(v, dict)},
         }
 
         def snapshot() -> dict:
@@ -213,7 +192,7 @@ class RedditCollector:
             data = fresh.get(name)
             if data is None:
                 continue  # gone from Reddit (or not returned): nothing to read
-            count = _int(data.get("num_comments"))
+            count = as_int(data.get("num_comments"))
             if entry.get("comments") is not None and count is not None and count == entry.get("comments"):
                 continue
             try:
@@ -240,12 +219,12 @@ class RedditCollector:
         while True:
             params = {"limit": PAGE, **({"after": after} if after else {})}
             listing = self._get(f"/r/{self.subreddit}/new.json", params)
-            if _dict(listing).get("kind") != "Listing":
+            if as_dict(listing).get("kind") != "Listing":
                 raise PayloadError(f"Reddit r/{self.subreddit}/new: expected a Listing")
             posts: list[Item] = []
             reached_end = False
             for thing in children(listing):
-                data = _dict(thing.get("data"))
+                data = as_dict(thing.get("data"))
                 if thing.get("kind") != "t3" or not self._name(data, "t3"):
                     continue
                 created = _epoch(data.get("created_utc"))
@@ -261,7 +240,7 @@ class RedditCollector:
                 state["posts"].setdefault(post.native_id, {"comments": None})
                 state["posts"][post.native_id]["created"] = post.created_at.timestamp()
                 newest = max(newest or 0.0, post.created_at.timestamp())
-            after = _text(_dict(listing.get("data")).get("after")) or None
+            after = as_text(as_dict(listing.get("data")).get("after")) or None
             # Reddit lists at most 1000 posts (10 pages); an `after` seen before would loop
             done = reached_end or not after or after in afters or len(afters) + 1 >= MAX_LISTING_PAGES
             if after:
@@ -285,7 +264,7 @@ class RedditCollector:
             listing = self._get("/api/info", {"id": ",".join(chunk)})
             posts = []
             for thing in children(listing):
-                data = _dict(thing.get("data"))
+                data = as_dict(thing.get("data"))
                 name = self._name(data, "t3")
                 if thing.get("kind") == "t3" and name in chunk:
                     fresh[name] = data
@@ -295,9 +274,9 @@ class RedditCollector:
     def _tree(self, name: str, data: dict, entry: dict, snapshot) -> Iterator[Batch]:
         """One post's whole comment tree: nested Listings, then `more` stubs, as one Batch."""
         post_id = name[3:]
-        answer = _list(self._get(f"/comments/{post_id}.json", {"limit": 500}))
+        answer = as_list(self._get(f"/comments/{post_id}.json", {"limit": 500}))
         post_things = children(answer[0]) if answer else []
-        post_data = _dict(post_things[0].get("data")) if post_things else {}
+        post_data = as_dict(post_things[0].get("data")) if post_things else {}
         post = self._post(post_data or data, entry.get("created"))
         found: dict[str, Item] = {}
         more: list[str] = []
@@ -306,7 +285,7 @@ class RedditCollector:
 
         complete = self._expand(name, post, found, more, threads)
         # an incomplete read (a refused stub) is read again next run; a complete one when the count moves
-        entry["comments"] = _int((post_data or data).get("num_comments")) if complete else None
+        entry["comments"] = as_int((post_data or data).get("num_comments")) if complete else None
         if complete and entry["comments"] is None:
             entry["comments"] = len(found)
         yield Batch(items=[post, *found.values()], cursor=snapshot())
@@ -327,16 +306,16 @@ class RedditCollector:
                         continue
                     asked.update(batch)
                     params = {"api_type": "json", "link_id": name, "children": ",".join(batch)}
-                    body = _dict(_dict(self._get("/api/morechildren", params)).get("json"))
-                    if _list(body.get("errors")):
+                    body = as_dict(as_dict(self._get("/api/morechildren", params)).get("json"))
+                    if as_list(body.get("errors")):
                         self.warnings.append(f"Reddit morechildren for {name} answered errors: {body.get('errors')}")
-                    things = [_dict(t) for t in _list(_dict(body.get("data")).get("things"))]
+                    things = [as_dict(t) for t in as_list(as_dict(body.get("data")).get("things"))]
                 else:
                     parent = threads.pop(0)
                     if parent in asked:
                         continue
                     asked.add(parent)
-                    sub = _list(self._get(f"/comments/{post_id}.json", {"comment": parent[3:], "limit": 500}))
+                    sub = as_list(self._get(f"/comments/{post_id}.json", {"comment": parent[3:], "limit": 500}))
                     things = children(sub[1]) if len(sub) > 1 else []
             except HttpStatusError as error:
                 self.warnings.append(
@@ -356,12 +335,12 @@ class RedditCollector:
         stack = list(reversed(things))
         while stack:
             thing = stack.pop()
-            data = _dict(thing.get("data"))
+            data = as_dict(thing.get("data"))
             if thing.get("kind") == "more":
-                ids = [i for i in _list(data.get("children")) if isinstance(i, str) and i]
+                ids = [i for i in as_list(data.get("children")) if isinstance(i, str) and i]
                 if ids:
                     more.extend(ids)
-                elif _text(data.get("parent_id")).startswith("t1_"):
+                elif as_text(data.get("parent_id")).startswith("t1_"):
                     threads.append(data["parent_id"])  # "continue this thread"
                 continue
             if thing.get("kind") != "t1":
@@ -376,19 +355,19 @@ class RedditCollector:
 
     @staticmethod
     def _name(data: dict, prefix: str) -> str:
-        name = _text(data.get("name"))
-        if not name and _text(data.get("id")):
+        name = as_text(data.get("name"))
+        if not name and as_text(data.get("id")):
             name = f"{prefix}_{data['id']}"
         return name if name.startswith(prefix + "_") else ""
 
     def _post(self, data: dict, known_created: float | None = None) -> Item:
         name = self._name(data, "t3")
         created = _epoch(data.get("created_utc")) or _epoch(known_created) or self.clock()
-        selftext = _text(data.get("selftext"))
-        title = _text(data.get("title")).strip()
+        selftext = as_text(data.get("selftext"))
+        title = as_text(data.get("title")).strip()
         deleted = selftext.strip() in DELETED
-        author = _text(data.get("author"))
-        permalink = _text(data.get("permalink"))
+        author = as_text(data.get("author"))
+        permalink = as_text(data.get("permalink"))
         return Item(
             kind=KIND,
             native_id=name,
@@ -396,11 +375,11 @@ class RedditCollector:
             created_at=_when(created),
             raw_text="" if deleted else (selftext or title),
             title=title or None,
-            author_id=_text(data.get("author_fullname")) or None,
+            author_id=as_text(data.get("author_fullname")) or None,
             author_name=author if author and author not in DELETED else None,
-            url=f"{SITE}{permalink}" if permalink.startswith("/") else (_text(data.get("url")) or None),
-            like_count=_int(data.get("score")),
-            reply_count=_int(data.get("num_comments")),
+            url=f"{SITE}{permalink}" if permalink.startswith("/") else (as_text(data.get("url")) or None),
+            like_count=as_int(data.get("score")),
+            reply_count=as_int(data.get("num_comments")),
             is_council=self.source.is_council(author),
             deleted=deleted,
         )
@@ -409,14 +388,14 @@ class RedditCollector:
         name = self._name(data, "t1")
         if not name:
             return None
-        parent = _text(data.get("parent_id"))
+        parent = as_text(data.get("parent_id"))
         parent_key = item_key(KIND, parent) if parent.startswith(("t1_", "t3_")) else post.key
         parent_item = found.get(parent_key)
         created = _epoch(data.get("created_utc"))
-        body = _text(data.get("body"))
+        body = as_text(data.get("body"))
         deleted = body.strip() in DELETED
-        author = _text(data.get("author"))
-        permalink = _text(data.get("permalink"))
+        author = as_text(data.get("author"))
+        permalink = as_text(data.get("permalink"))
         return Item(
             kind=KIND,
             native_id=name,
@@ -425,10 +404,10 @@ class RedditCollector:
             raw_text="" if deleted else body,
             thread_id=post.key,
             parent_id=parent_key,
-            author_id=_text(data.get("author_fullname")) or None,
+            author_id=as_text(data.get("author_fullname")) or None,
             author_name=author if author and author not in DELETED else None,
             url=f"{SITE}{permalink}" if permalink.startswith("/") else None,
-            like_count=_int(data.get("score")),
+            like_count=as_int(data.get("score")),
             is_council=self.source.is_council(author),
             deleted=deleted,
         )

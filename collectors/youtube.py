@@ -52,13 +52,13 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
-from typing import Any
 
 from analysis.clean import clean_text
 from collectors.config import MissingSecret, SourceConfig, require_secret
 from collectors.errors import CollectorError, PayloadError, RateLimited
 from collectors.http import HttpStatusError
 from collectors.items import Batch, Item, item_key
+from collectors.payload import as_dict, as_int, as_list, as_text, parse_iso_time
 
 KIND = "youtube"
 DEFAULT_BASE_URL = "https://www.googleapis.com/youtube/v3"
@@ -82,39 +82,6 @@ except Exception:  # no tz database: the reset time is then only said in words
 # -- payload helpers ---------------------------------------------------------
 
 
-def _dict(value: Any) -> dict:
-    return value if isinstance(value, dict) else {}
-
-
-def _list(value: Any) -> list:
-    return value if isinstance(value, list) else []
-
-
-def _text(value: Any) -> str:
-    return value if isinstance(value, str) else ""
-
-
-def _int(value: Any) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value.strip())
-    return None
-
-
-def parse_time(value: Any) -> datetime | None:
-    """An RFC 3339 time as YouTube writes it (`2026-11-20T09:15:02Z`, fractions allowed)."""
-    if not isinstance(value, str) or not value.strip():
-        return None
-    try:
-        stamp = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return stamp if stamp.tzinfo else stamp.replace(tzinfo=timezone.utc)
-
-
 def _iso(stamp: datetime) -> str:
     return stamp.astimezone(timezone.utc).isoformat()
 
@@ -130,8 +97,8 @@ def next_quota_reset(now: float) -> float | None:
 
 def error_reasons(error: HttpStatusError) -> list[str]:
     """The `reason` of each entry in a Google API error body (`error.errors[]`)."""
-    body = _dict(error.json())
-    return [_text(_dict(e).get("reason")) for e in _list(_dict(body.get("error")).get("errors"))]
+    body = as_dict(error.json())
+    return [as_text(as_dict(e).get("reason")) for e in as_list(as_dict(body.get("error")).get("errors"))]
 
 
 class VideoUnavailable(CollectorError):
@@ -173,18 +140,18 @@ def link_replies(top_id: str, top_author: str, replies: list[dict]) -> dict[str,
     replied before, leaves it under the top-level comment.
     """
     ordered = sorted(
-        (r for r in replies if _text(_dict(r).get("id"))),
-        key=lambda r: (_text(_dict(r.get("snippet")).get("publishedAt")), _text(r.get("id"))),
+        (r for r in replies if as_text(as_dict(r).get("id"))),
+        key=lambda r: (as_text(as_dict(r.get("snippet")).get("publishedAt")), as_text(r.get("id"))),
     )
     latest_by_author: dict[str, str] = {}
     parents: dict[str, str] = {}
     top_handle = _handle(top_author)
     for reply in ordered:
-        snippet = _dict(reply.get("snippet"))
-        text = _text(snippet.get("textOriginal")) or clean_text(_text(snippet.get("textDisplay")))
+        snippet = as_dict(reply.get("snippet"))
+        text = as_text(snippet.get("textOriginal")) or clean_text(as_text(snippet.get("textDisplay")))
         named = _mention_of(text, [h for h in latest_by_author if h != top_handle])
         parents[reply["id"]] = latest_by_author[named] if named else top_id
-        author = _handle(_text(snippet.get("authorDisplayName")))
+        author = _handle(as_text(snippet.get("authorDisplayName")))
         if author:
             latest_by_author[author] = reply["id"]
     return parents
@@ -202,7 +169,7 @@ class YouTubeCollector:
         self.source = source
         self.http = http
         self.base_url = (source.base_url or DEFAULT_BASE_URL).rstrip("/")
-        self.channel_id = _text(source.options.get("channel_id")).strip() or None
+        self.channel_id = as_text(source.options.get("channel_id")).strip() or None
         raw = source.options.get("video_ids") or []
         if isinstance(raw, str):
             raw = [raw]
@@ -267,7 +234,7 @@ class YouTubeCollector:
             if token:
                 asked.add(token)
             page = self._get(resource, {**params, **({"pageToken": token} if token else {})}, what)
-            token = _text(page.get("nextPageToken")) or None
+            token = as_text(page.get("nextPageToken")) or None
             if token in asked:
                 raise PayloadError(f"YouTube {resource} for {what} sent the same nextPageToken twice; stopped")
             yield page, token
@@ -282,7 +249,7 @@ class YouTubeCollector:
         state = {
             "uploads": cursor.get("uploads"),
             "uploads_seen_at": cursor.get("uploads_seen_at"),
-            "videos": {k: dict(v) for k, v in _dict(cursor.get("videos")).items() if isinstance(v, dict)},
+            "videos": {k: dict(v) for k, v in as_dict(cursor.get("videos")).items() if isinstance(v, dict)},
         }
 
         def snapshot() -> dict:
@@ -298,14 +265,14 @@ class YouTubeCollector:
 
         for video_id in list(state["videos"]):
             entry = state["videos"][video_id]
-            published = parse_time(entry.get("published"))
+            published = parse_iso_time(entry.get("published"))
             inside = published is None or published >= cutoff
             if entry.get("page_token") or not entry.get("scanned") or inside:
                 yield from self._video_comments(video_id, entry, snapshot)
 
         forgotten = False
         for video_id, entry in list(state["videos"].items()):  # forget old channel videos, fully read
-            published = parse_time(entry.get("published"))
+            published = parse_iso_time(entry.get("published"))
             old = published is not None and published < cutoff
             listed = video_id in self.video_ids
             if not listed and (entry.get("gone") or (old and entry.get("scanned") and not entry.get("page_token"))):
@@ -318,9 +285,9 @@ class YouTubeCollector:
         if state.get("uploads"):
             return state["uploads"]
         page = self._get("channels", {"part": "contentDetails", "id": self.channel_id}, f"channel {self.channel_id}")
-        items = _list(page.get("items"))
-        details = _dict(_dict(items[0] if items else {}).get("contentDetails"))
-        uploads = _text(_dict(details.get("relatedPlaylists")).get("uploads"))
+        items = as_list(page.get("items"))
+        details = as_dict(as_dict(items[0] if items else {}).get("contentDetails"))
+        uploads = as_text(as_dict(details.get("relatedPlaylists")).get("uploads"))
         if not uploads:
             raise CollectorError(
                 f"YouTube has no channel {self.channel_id!r} (or it has no uploads); check channel_id"
@@ -334,14 +301,14 @@ class YouTubeCollector:
             playlist = self._uploads_playlist(state)
         except VideoUnavailable as error:
             raise CollectorError(f"{error}: check channel_id") from None
-        seen_at = parse_time(state.get("uploads_seen_at"))
+        seen_at = parse_iso_time(state.get("uploads_seen_at"))
         newest: datetime | None = seen_at
         params = {"part": "snippet,contentDetails", "playlistId": playlist, "maxResults": PLAYLIST_PAGE}
         for page, token in self._paged("playlistItems", params, f"the uploads of channel {self.channel_id}"):
             posts: list[Item] = []
             reached_end = False
-            for entry in _list(page.get("items")):
-                post = self._upload_post(_dict(entry))
+            for entry in as_list(page.get("items")):
+                post = self._upload_post(as_dict(entry))
                 if post is None:
                     continue
                 published = post.created_at
@@ -365,14 +332,14 @@ class YouTubeCollector:
             chunk = self.video_ids[start : start + PLAYLIST_PAGE]
             page = self._get("videos", {"part": "snippet,statistics", "id": ",".join(chunk)}, "the listed videos")
             posts = []
-            for video in _list(page.get("items")):
-                video = _dict(video)
-                video_id = _text(video.get("id"))
+            for video in as_list(page.get("items")):
+                video = as_dict(video)
+                video_id = as_text(video.get("id"))
                 if not video_id:
                     continue
-                snippet = _dict(video.get("snippet"))
+                snippet = as_dict(video.get("snippet"))
                 entry = state["videos"].setdefault(video_id, {})
-                published = parse_time(snippet.get("publishedAt")) or parse_time(entry.get("published"))
+                published = parse_iso_time(snippet.get("publishedAt")) or parse_iso_time(entry.get("published"))
                 if published is None:
                     published = datetime.fromtimestamp(self.clock(), timezone.utc).replace(microsecond=0)
                 entry["published"] = _iso(published)
@@ -381,9 +348,9 @@ class YouTubeCollector:
                         video_id,
                         snippet,
                         published,
-                        author_id=_text(snippet.get("channelId")) or None,
-                        author_name=_text(snippet.get("channelTitle")) or None,
-                        reply_count=_int(_dict(video.get("statistics")).get("commentCount")),
+                        author_id=as_text(snippet.get("channelId")) or None,
+                        author_name=as_text(snippet.get("channelTitle")) or None,
+                        reply_count=as_int(as_dict(video.get("statistics")).get("commentCount")),
                     )
                 )
             missing = [v for v in chunk if v not in {p.native_id for p in posts}]
@@ -395,8 +362,8 @@ class YouTubeCollector:
     def _video_comments(self, video_id: str, entry: dict, snapshot) -> Iterator[Batch]:
         """Every comment thread of one video, a page per Batch; resumes at a saved pageToken."""
         video_key = item_key(KIND, video_id)
-        video_time = parse_time(entry.get("published")) or datetime.fromtimestamp(0, timezone.utc)
-        counts = _dict(entry.get("replies"))
+        video_time = parse_iso_time(entry.get("published")) or datetime.fromtimestamp(0, timezone.utc)
+        counts = as_dict(entry.get("replies"))
         rescan = bool(entry.get("scanned"))
         params = {
             "part": "snippet,replies",
@@ -410,8 +377,8 @@ class YouTubeCollector:
                 "commentThreads", params, f"the comments of video {video_id}", entry.get("page_token")
             ):
                 items: list[Item] = []
-                for thread in _list(page.get("items")):
-                    items.extend(self._thread(_dict(thread), video_id, video_key, video_time, counts, rescan))
+                for thread in as_list(page.get("items")):
+                    items.extend(self._thread(as_dict(thread), video_id, video_key, video_time, counts, rescan))
                 entry["replies"] = dict(counts)
                 entry["page_token"] = token
                 if not token:
@@ -426,14 +393,14 @@ class YouTubeCollector:
     def _thread(
         self, thread: dict, video_id: str, video_key: str, video_time: datetime, counts: dict, rescan: bool
     ) -> list[Item]:
-        snippet = _dict(thread.get("snippet"))
-        top = _dict(snippet.get("topLevelComment"))
-        thread_id = _text(thread.get("id")) or _text(top.get("id"))
+        snippet = as_dict(thread.get("snippet"))
+        top = as_dict(snippet.get("topLevelComment"))
+        thread_id = as_text(thread.get("id")) or as_text(top.get("id"))
         if not thread_id:
             return []
-        top = {**top, "id": _text(top.get("id")) or thread_id}
-        total = _int(snippet.get("totalReplyCount"))
-        included = [_dict(c) for c in _list(_dict(thread.get("replies")).get("comments"))]
+        top = {**top, "id": as_text(top.get("id")) or thread_id}
+        total = as_int(snippet.get("totalReplyCount"))
+        included = [as_dict(c) for c in as_list(as_dict(thread.get("replies")).get("comments"))]
         top_item = self._comment(top, video_id, video_key, video_key, video_time, reply_count=total)
         if total is None or total <= len(included):
             replies = included
@@ -442,11 +409,11 @@ class YouTubeCollector:
         else:
             replies = self._all_replies(thread_id)
             counts[thread_id] = total
-        author = _text(_dict(top.get("snippet")).get("authorDisplayName"))
+        author = as_text(as_dict(top.get("snippet")).get("authorDisplayName"))
         parents = link_replies(thread_id, author, replies)
         items = [top_item]
         for reply in replies:
-            reply_id = _text(reply.get("id"))
+            reply_id = as_text(reply.get("id"))
             if not reply_id:
                 continue
             parent_key = item_key(KIND, parents.get(reply_id, thread_id))
@@ -457,37 +424,37 @@ class YouTubeCollector:
         params = {"part": "snippet", "parentId": thread_id, "maxResults": COMMENT_PAGE, "textFormat": "html"}
         replies: list[dict] = []
         for page, _ in self._paged("comments", params, f"the replies to comment {thread_id}"):
-            replies.extend(_dict(c) for c in _list(page.get("items")))
+            replies.extend(as_dict(c) for c in as_list(page.get("items")))
         return replies
 
     # -- mapping ----------------------------------------------------------
 
     def _upload_post(self, entry: dict) -> Item | None:
-        snippet = _dict(entry.get("snippet"))
-        details = _dict(entry.get("contentDetails"))
-        video_id = _text(details.get("videoId")) or _text(_dict(snippet.get("resourceId")).get("videoId"))
-        published = parse_time(details.get("videoPublishedAt")) or parse_time(snippet.get("publishedAt"))
+        snippet = as_dict(entry.get("snippet"))
+        details = as_dict(entry.get("contentDetails"))
+        video_id = as_text(details.get("videoId")) or as_text(as_dict(snippet.get("resourceId")).get("videoId"))
+        published = parse_iso_time(details.get("videoPublishedAt")) or parse_iso_time(snippet.get("publishedAt"))
         if not video_id or published is None:
             return None
         return self._post(
             video_id,
             snippet,
             published,
-            author_id=_text(snippet.get("videoOwnerChannelId")) or _text(snippet.get("channelId")) or self.channel_id,
-            author_name=_text(snippet.get("videoOwnerChannelTitle")) or _text(snippet.get("channelTitle")) or None,
+            author_id=as_text(snippet.get("videoOwnerChannelId")) or as_text(snippet.get("channelId")) or self.channel_id,
+            author_name=as_text(snippet.get("videoOwnerChannelTitle")) or as_text(snippet.get("channelTitle")) or None,
             is_council=True,
         )
 
     def _post(
         self, video_id, snippet, published, *, author_id, author_name, reply_count=None, is_council=False
     ) -> Item:
-        title = _text(snippet.get("title")).strip()
+        title = as_text(snippet.get("title")).strip()
         return Item(
             kind=KIND,
             native_id=video_id,
             item_type="post",
             created_at=published,
-            raw_text=_text(snippet.get("description")) or title,
+            raw_text=as_text(snippet.get("description")) or title,
             title=title or None,
             author_id=author_id,
             author_name=author_name,
@@ -499,21 +466,21 @@ class YouTubeCollector:
     def _comment(
         self, comment: dict, video_id: str, video_key: str, parent_key: str, fallback: datetime, reply_count=None
     ) -> Item:
-        snippet = _dict(comment.get("snippet"))
-        comment_id = _text(comment.get("id"))
-        author_id = _text(_dict(snippet.get("authorChannelId")).get("value")) or None
+        snippet = as_dict(comment.get("snippet"))
+        comment_id = as_text(comment.get("id"))
+        author_id = as_text(as_dict(snippet.get("authorChannelId")).get("value")) or None
         return Item(
             kind=KIND,
             native_id=comment_id,
             item_type="comment",
-            created_at=parse_time(snippet.get("publishedAt")) or fallback,
-            raw_text=_text(snippet.get("textDisplay")) or _text(snippet.get("textOriginal")),
+            created_at=parse_iso_time(snippet.get("publishedAt")) or fallback,
+            raw_text=as_text(snippet.get("textDisplay")) or as_text(snippet.get("textOriginal")),
             thread_id=video_key,
             parent_id=parent_key,
             author_id=author_id,
-            author_name=_text(snippet.get("authorDisplayName")) or None,
+            author_name=as_text(snippet.get("authorDisplayName")) or None,
             url=f"{WATCH_URL}?v={video_id}&lc={comment_id}",
-            like_count=_int(snippet.get("likeCount")),
+            like_count=as_int(snippet.get("likeCount")),
             reply_count=reply_count,
             is_council=self.channel_id is not None and author_id == self.channel_id,
         )

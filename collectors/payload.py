@@ -1,0 +1,61 @@
+"""Reading platform payloads without trusting them: each reader returns a default, never raises.
+
+Platforms omit fields, send numbers as strings, or send null where a list belongs;
+collectors read every field through these so odd input is a default, not a crash.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+
+def as_dict(value: Any) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def as_list(value: Any) -> list:
+    return value if isinstance(value, list) else []
+
+
+def as_text(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def as_optional_text(value: Any) -> str | None:
+    """A value as text (ids may come as numbers), or None when it is missing or blank."""
+    if value is None:
+        return None
+    text = str(value)
+    return text if text.strip() else None
+
+
+def as_int(value: Any) -> int | None:
+    """Whole numbers as platforms send them: 3, 3.0 or "3"; anything else is None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    return None
+
+
+def parse_iso_time(value: Any) -> datetime | None:
+    """An ISO 8601 / RFC 3339 time ("2026-11-20T09:15:02Z", "+0000" offsets, fractions)
+    as an aware UTC datetime; a time without an offset is taken as UTC; else None."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    text = value.strip()
+    try:
+        stamp = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        try:
+            stamp = datetime.strptime(text, "%Y-%m-%dT%H:%M:%S%z")
+        except ValueError:
+            return None
+    if stamp.tzinfo is None:
+        return stamp.replace(tzinfo=timezone.utc)
+    return stamp.astimezone(timezone.utc)
