@@ -112,6 +112,22 @@ MIGRATIONS: list[list[str]] = [
             value VARCHAR
         )""",
     ],
+    # 2: alerts: every attempt to send one (analysis.alerts); a (alert_key, channel) with
+    # an ok row is never sent again, a failed one is tried again on the next run
+    [
+        """CREATE SEQUENCE IF NOT EXISTS alert_ids START 1""",
+        """CREATE TABLE alerts_sent (
+            id BIGINT PRIMARY KEY DEFAULT nextval('alert_ids'),
+            alert_key VARCHAR NOT NULL,
+            kind VARCHAR NOT NULL,
+            channel VARCHAR NOT NULL,
+            subject VARCHAR NOT NULL,
+            attempted_at TIMESTAMP NOT NULL,
+            ok BOOLEAN NOT NULL,
+            error VARCHAR
+        )""",
+        "CREATE INDEX alerts_sent_key ON alerts_sent (alert_key, channel)",
+    ],
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
