@@ -11,6 +11,7 @@ PAGES = [
     st.Page("app_pages/flagged.py", title="Flagged threads", icon=":material/flag:", url_path="flagged"),
     st.Page("app_pages/thread.py", title="Thread", icon=":material/forum:", url_path="thread"),
     st.Page("app_pages/export.py", title="Weekly export", icon=":material/download:", url_path="export"),
+    st.Page("app_pages/sources.py", title="Sources", icon=":material/rss_feed:", url_path="sources"),
 ]
 
 page = st.navigation(PAGES)

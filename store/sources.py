@@ -6,6 +6,7 @@ import json
 from datetime import datetime
 
 import duckdb
+import pandas as pd
 
 from store.db import fetch_one
 
@@ -75,3 +76,31 @@ def finish_run(
         con.execute(
             "UPDATE sources SET last_ok_at = ?, last_error = ? WHERE id = ?", [at, text, source_id]
         )
+
+
+def source_health(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every stored source with its health, for the Sources page.
+
+    Columns: id, name, kind, last_run_at, last_ok_at, last_error, items (stored,
+    not deleted), and the latest run's run_started_at, run_finished_at (None
+    while running, or when the run was stopped), fetched, new, updated, errors.
+    """
+    return con.execute(
+        """
+        WITH latest AS (
+            SELECT source_id, started_at, finished_at, fetched, new, updated, errors
+            FROM runs
+            QUALIFY row_number() OVER (PARTITION BY source_id ORDER BY started_at DESC, id DESC) = 1
+        ), counts AS (
+            SELECT source_id, count(*) AS items FROM items WHERE deleted_at IS NULL GROUP BY source_id
+        )
+        SELECT s.id, s.name, s.kind, s.last_run_at, s.last_ok_at, s.last_error,
+               coalesce(c.items, 0) AS items,
+               r.started_at AS run_started_at, r.finished_at AS run_finished_at,
+               r.fetched, r.new, r.updated, r.errors
+        FROM sources s
+        LEFT JOIN counts c ON c.source_id = s.id
+        LEFT JOIN latest r ON r.source_id = s.id
+        ORDER BY lower(s.name), s.id
+        """
+    ).df()

@@ -36,8 +36,13 @@ def registered_pages() -> list[str]:
     return re.findall(r'st\.Page\(\s*"([^"]+)"', (ROOT / "app.py").read_text())
 
 
+# Pages with their own AppTest file (they need a sources file or a server, not only a database).
+TESTED_ELSEWHERE = {"app_pages/sources.py": "tests/test_sources_page.py"}
+
+
 def test_every_page_in_the_router_is_tested_here():
-    assert sorted(registered_pages()) == sorted(PAGES)
+    assert sorted(registered_pages()) == sorted(PAGES + list(TESTED_ELSEWHERE))
+    assert all((ROOT / test).exists() for test in TESTED_ELSEWHERE.values())
 
 
 def open_app(page: str | None = None, state: dict | None = None, **query) -> AppTest:

@@ -1,0 +1,253 @@
+"""Sources: every configured channel and its health; officers collect now, add a source, switch one off."""
+
+import pandas as pd
+import streamlit as st
+
+import views
+from collectors import control
+from collectors.config import INT_KEYS, KIND_KEYS, LIST_KEYS, ConfigError, config_path, entry_from_form, load_sources
+from store.db import DatabaseBusy, connect, db_path
+from store.sources import source_health
+
+FLASH_TOP, FLASH_ADD = "sources_flash", "sources_add_flash"
+ADD_KEYS = ("add_name", "add_base_url", "add_council_accounts")
+
+
+def acting_officer() -> str | None:
+    """THE one check for this page's officer-only actions: the officer's name for the audit log,
+    or None when the person may only look. (Until the app has sign-in and roles, everyone
+    using the dashboard acts as 'dashboard'.)"""
+    return "dashboard"
+
+
+def flash(slot: str, level: str, text: str) -> None:
+    st.session_state[slot] = (level, text)
+
+
+def show_flash(slot: str) -> None:
+    """A message left by a button's callback; its text may quote names and server output."""
+    level, text = st.session_state.pop(slot, (None, None))
+    if level:
+        getattr(st, level)(views.escape_markdown(text))
+
+
+def configured_sources():
+    """(sources, problem): the sources in the file, or why they cannot be read."""
+    path = config_path()
+    if not path.exists():
+        return [], f"There is no {path} yet: add a source below to create it."
+    try:
+        return load_sources(path), None
+    except ConfigError as error:
+        return [], f"{path} cannot be used: {error}"
+
+
+def collect(names: list[str] | None) -> None:
+    officer = acting_officer()
+    if not officer:
+        return flash(FLASH_TOP, "error", "Only officers can collect.")
+    sources, problem = configured_sources()
+    if problem:
+        return flash(FLASH_TOP, "error", problem)
+    chosen = [s for s in sources if s.enabled and (names is None or s.name in names)]
+    if not chosen:
+        return flash(FLASH_TOP, "warning", "No switched-on source to collect.")
+    try:
+        control.start_collection(chosen, db_path(), officer)
+    except control.CollectionBusy as error:
+        flash(FLASH_TOP, "warning", f"Not started: {error}.")
+
+
+def switch(name: str, enabled: bool) -> None:
+    officer = acting_officer()
+    if not officer:
+        return flash(FLASH_TOP, "error", "Only officers can switch sources on or off.")
+    try:
+        saved = control.switch_configured_source(name, enabled, db_path(), officer)
+    except (ConfigError, DatabaseBusy, OSError) as error:
+        return flash(FLASH_TOP, "error", f"Nothing was saved: {error}")
+    flash(FLASH_TOP, "success", f"{name} switched {'on' if enabled else 'off'} in {saved.path}." + rewritten_note(saved))
+
+
+def add() -> None:
+    officer = acting_officer()
+    if not officer:
+        return flash(FLASH_ADD, "error", "Only officers can add sources.")
+    state = st.session_state
+    kind = state["add_kind"]
+    required, optional = KIND_KEYS[kind]
+    fields = {key: state.get(f"add_{kind}_{key}") for key in (*required, *optional)}
+    fields |= {
+        "base_url": state.get("add_base_url"),
+        "council_accounts": state.get("add_council_accounts"),
+        "retention_days": state.get("add_retention_days"),
+        "enabled": None if state.get("add_enabled", True) else False,
+    }
+    try:
+        entry = entry_from_form(state.get("add_name") or "", kind, fields)
+        saved = control.add_configured_source(entry, db_path(), officer)
+    except (ConfigError, DatabaseBusy, OSError) as error:
+        return flash(FLASH_ADD, "error", f"Not added, nothing was written: {error}")
+    for key in (*ADD_KEYS, *(f"add_{kind}_{k}" for k in (*required, *optional))):
+        state[key] = ""
+    flash(FLASH_ADD, "success", f"Added {entry['name']} to {saved.path}." + rewritten_note(saved))
+
+
+def rewritten_note(saved) -> str:
+    if saved.rewritten:
+        return " The file had to be written out again: only the comments at its top were kept."
+    return ""
+
+
+def health_table(sources, health: pd.DataFrame, running: set[str]) -> pd.DataFrame:
+    """One row per configured source (file order), then sources only in the store (imports, removed)."""
+    stored = {row["name"]: row for row in health.to_dict("records")}
+    rows = [(s.name, s.kind, "on" if s.enabled else "off", stored.pop(s.name, {})) for s in sources]
+    rows += [
+        (name, row["kind"], "import (stored only)" if row["kind"] == "import" else "not in the file", row)
+        for name, row in stored.items()
+    ]
+
+    def last_error(name: str, row: dict) -> str:
+        if name in running:
+            return "collecting now"
+        stopped = pd.notna(row.get("run_started_at")) and pd.isna(row.get("run_finished_at"))
+        if stopped:
+            return "The last run stopped before it finished; the next one carries on from where it stopped."
+        error = row.get("last_error")
+        return error if isinstance(error, str) else ""
+
+    def column(key: str, kind: str) -> pd.Series:
+        values = [r[3].get(key) for r in rows]
+        return pd.to_datetime(pd.Series(values, dtype=object)) if kind == "time" else pd.Series(values, dtype="Int64")
+
+    return pd.DataFrame(
+        {
+            "Source": [r[0] for r in rows],
+            "Kind": [r[1] for r in rows],
+            "Collecting": [r[2] for r in rows],
+            "Last run": column("last_run_at", "time"),
+            "Last success": column("last_ok_at", "time"),
+            "Items": [int(r[3].get("items") or 0) for r in rows],
+            "Fetched": column("fetched", "count"),
+            "New": column("new", "count"),
+            "Updated": column("updated", "count"),
+            "Errors": column("errors", "count"),
+            "Last error": [last_error(r[0], r[3]) for r in rows],
+        }
+    )
+
+
+def read_health() -> pd.DataFrame | None:
+    try:
+        with connect(db_path(), read_only=True) as con:
+            return source_health(con)
+    except DatabaseBusy:
+        return None
+
+
+# --- The page --------------------------------------------------------------------------
+
+st.title("Sources")
+st.caption(views.escape_markdown(f"Channels from {config_path()} · stored in {db_path()} · times in UTC"))
+officer = acting_officer()
+sources, problem = configured_sources()
+if problem:
+    (st.info if not config_path().exists() else st.error)(views.escape_markdown(problem))
+show_flash(FLASH_TOP)
+
+job = control.latest()
+running = set(job.names) if job is not None and job.running else set()
+if running:
+
+    @st.fragment(run_every="1s")
+    def collection_progress() -> None:
+        current = control.latest()
+        if current is None or not current.running:
+            st.rerun(scope="app")
+        with st.status("Collecting…", state="running", expanded=True):
+            st.progress(current.fraction(), text=views.escape_markdown(current.progress_text()))
+            st.caption(views.escape_markdown(f"Started {views.when(current.started_at)} by {current.requested_by}"))
+
+    collection_progress()
+elif job is not None:
+    (st.warning if job.failed else st.success)(
+        views.escape_markdown(f"Last collection from the dashboard, {views.when(job.finished_at)}: {job.outcome()}")
+    )
+
+collectable = [s for s in sources if s.enabled]
+if officer:
+    st.button(
+        "Collect now: all switched-on sources", key="collect_all", type="primary", icon=":material/sync:",
+        on_click=collect, args=(None,), disabled=bool(running) or not collectable,
+        help="Runs every switched-on source's collector here, then scores what is new.",
+    )
+else:
+    st.info("Only officers can collect, add or switch off sources.")
+
+health = read_health()
+if health is None:
+    st.warning("The database is busy (a collection is writing to it): health is not shown. Reload in a few seconds.")
+    health = pd.DataFrame(columns=["name", "kind"])
+table = health_table(sources, health, running)
+if table.empty:
+    st.info("No sources are configured or stored yet.")
+else:
+    st.dataframe(
+        table,
+        hide_index=True,
+        column_config={
+            "Last run": st.column_config.DatetimeColumn(format="D MMM YYYY, HH:mm"),
+            "Last success": st.column_config.DatetimeColumn(format="D MMM YYYY, HH:mm"),
+            "Items": st.column_config.NumberColumn(format="%d", help="Items stored from this source"),
+            "Fetched": st.column_config.NumberColumn(format="%d", help="Fetched by the last run"),
+            "New": st.column_config.NumberColumn(format="%d", help="New items in the last run"),
+            "Updated": st.column_config.NumberColumn(format="%d", help="Changed items in the last run"),
+            "Errors": st.column_config.NumberColumn(format="%d", help="Errors and warnings in the last run"),
+            "Last error": st.column_config.TextColumn(width="large"),
+        },
+    )
+
+if officer and sources:
+    st.subheader("Each source")
+    for source in sources:
+        with st.container(border=True):
+            name, kind, now, onoff = st.columns([6, 2, 2, 2], vertical_alignment="center")
+            name.text(source.name)
+            kind.caption(f"{source.kind} · {'on' if source.enabled else 'off'}")
+            now.button(
+                "Collect now", key=f"collect_{source.name}", icon=":material/sync:",
+                on_click=collect, args=([source.name],), disabled=bool(running) or not source.enabled,
+                help=None if source.enabled else "Switched off: switch it on to collect it.",
+            )
+            onoff.button(
+                "Switch off" if source.enabled else "Switch on", key=f"switch_{source.name}",
+                on_click=switch, args=(source.name, not source.enabled),
+            )
+
+if officer and not (problem and config_path().exists()):
+    st.subheader("Add a source")
+    st.caption(views.escape_markdown(
+        f"Saving writes {config_path()} after checking the new source. The new source is added at the end "
+        "of the file and switching a source on or off changes only its enabled line, so the file's comments "
+        "stay; if its layout does not allow that, it is written out again and only the comments at its top are kept."
+    ))
+    kind = st.selectbox("Kind", list(KIND_KEYS), key="add_kind")
+    required, optional = KIND_KEYS[kind]
+    with st.form("add_source", border=True):
+        st.text_input("Name (unique; shown on every page)", key="add_name")
+        if len(required) > 1:
+            st.caption(views.escape_markdown(f"Give at least one of: {', '.join(required)}."))
+        for key in (*required, *optional):
+            label = f"{key}{' (one per line)' if key in LIST_KEYS else ''}{'' if key in required else ' (optional)'}"
+            widget = st.text_area if key in LIST_KEYS else st.text_input
+            widget(label + (" (a whole number)" if key in INT_KEYS else ""), key=f"add_{kind}_{key}")
+        st.text_input(
+            "base_url" + (" (required: the instance, e.g. https://mastodon.social)" if kind == "mastodon" else " (optional)"),
+            key="add_base_url",
+        )
+        st.text_area("council_accounts (optional, one per line)", key="add_council_accounts")
+        st.number_input("retention_days", min_value=1, value=365, step=1, key="add_retention_days")
+        st.checkbox("Collect it (switched on)", value=True, key="add_enabled")
+        st.form_submit_button("Add source", type="primary", on_click=add)
+    show_flash(FLASH_ADD)

@@ -1,0 +1,183 @@
+"""Running collectors from the dashboard, and changing sources.toml from it, with audit rows.
+
+A collection started from the Sources page runs in a background thread of the
+app process: the real collectors (collectors.runner.collect_source) over one
+HttpClient, then the real scoring (analysis.jobs.score_pending). The page only
+reads its progress, so the run goes on if the person who started it opens
+another page, and every session sees the same run. One run at a time per
+process: a second request while one runs is refused with CollectionBusy. The
+runner and the scorer open short-lived connections per batch, so other sessions
+keep reading the database while it runs.
+
+Officer actions (collect, add a source, switch one on or off) go into the
+append-only `actions` log with who did them.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from analysis.jobs import score_pending
+from collectors.config import SavedConfig, SourceConfig, add_source, set_enabled
+from collectors.http import HttpClient
+from collectors.runner import SourceResult, collect_source
+from store.db import connect, transaction
+from store.governance import record_action
+
+ACTION_COLLECT = "collect"
+ACTION_ADD_SOURCE = "source_add"
+ACTION_SWITCH_SOURCE = "source_switch"
+
+
+class CollectionBusy(RuntimeError):
+    """A collection is already running in this process."""
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+@dataclass
+class Collection:
+    """One run over some sources; its fields are updated by the worker thread as it goes."""
+
+    names: tuple[str, ...]
+    requested_by: str
+    started_at: datetime
+    phase: str = "collecting"  # collecting | scoring | finished
+    current: str | None = None  # the source being collected
+    current_items: int = 0  # items fetched so far from it
+    scored: int = 0
+    to_score: int = 0
+    results: list[SourceResult] = field(default_factory=list)
+    error: str | None = None  # a failure of the run itself (a source's own failure is in its result)
+    finished_at: datetime | None = None
+    _done: threading.Event = field(default_factory=threading.Event, repr=False)
+
+    @property
+    def running(self) -> bool:
+        return not self._done.is_set()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Block until the run has finished; False if it is still running after `timeout` seconds."""
+        return self._done.wait(timeout)
+
+    def fraction(self) -> float:
+        """Progress from 0 to 1: collecting is the first 90%, scoring the rest."""
+        if not self.running:
+            return 1.0
+        total = max(len(self.names), 1)
+        if self.phase == "collecting":
+            return 0.9 * len(self.results) / total
+        return 0.9 + (0.1 * self.scored / self.to_score if self.to_score else 0.0)
+
+    def progress_text(self) -> str:
+        """Where the run is, in words (source names are the user's: render as plain text)."""
+        if not self.running:
+            return self.outcome()
+        if self.phase == "collecting":
+            step = f"Collecting source {len(self.results) + 1} of {len(self.names)}"
+            if self.current:
+                step += f": {self.current}"
+                if self.current_items:
+                    step += f" ({self.current_items:,} items so far)"
+            return step
+        if self.to_score:
+            return f"Scoring new items: {self.scored:,} of {self.to_score:,}"
+        return "Scoring new items"
+
+    def outcome(self) -> str:
+        fetched = sum(r.fetched for r in self.results)
+        new = sum(r.new for r in self.results)
+        failed = [r.name for r in self.results if r.error]
+        text = (
+            f"Collected {len(self.results)} of {len(self.names)} source(s): "
+            f"{fetched:,} items fetched, {new:,} new; scored {self.scored:,}"
+        )
+        if failed:
+            text += f". Failed: {', '.join(failed)} (see Last error)"
+        if self.error:
+            text += f". The run stopped: {self.error}"
+        return text
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.error) or any(r.error for r in self.results)
+
+
+_lock = threading.Lock()
+_latest: Collection | None = None
+
+HttpFactory = Callable[[], HttpClient]
+
+
+def latest() -> Collection | None:
+    """The run in progress, else the last one this process ran (None before any)."""
+    return _latest
+
+
+def start_collection(
+    sources: list[SourceConfig],
+    db: Path | str,
+    requested_by: str,
+    http_factory: HttpFactory | None = None,
+) -> Collection:
+    """Collect these sources, then score what is new, in a background thread; returns at once."""
+    global _latest
+    with _lock:
+        if _latest is not None and _latest.running:
+            raise CollectionBusy(
+                f"a collection started by {_latest.requested_by} at {_latest.started_at:%H:%M} UTC is still running"
+            )
+        job = Collection(names=tuple(s.name for s in sources), requested_by=requested_by, started_at=_now())
+        _latest = job
+    thread = threading.Thread(
+        target=_run, args=(job, list(sources), db, http_factory or HttpClient), name="pulse-collect", daemon=True
+    )
+    thread.start()
+    return job
+
+
+def _run(job: Collection, sources: list[SourceConfig], db: Path | str, http_factory: HttpFactory) -> None:
+    def collecting(name: str, items: int) -> None:
+        job.current_items = items
+
+    def scoring(done: int, total: int) -> None:
+        job.scored, job.to_score = done, total
+
+    try:
+        _audit(db, job.requested_by, ACTION_COLLECT, ", ".join(job.names) or "(none)")
+        with http_factory() as http:
+            for source in sources:
+                job.current, job.current_items = source.name, 0
+                job.results.append(collect_source(source, db, http, progress=collecting))
+        job.phase, job.current = "scoring", None
+        job.scored = score_pending(db, progress=scoring)
+    except Exception as error:  # a run that cannot go on (database busy, disk full) says why
+        job.error = str(error) or type(error).__name__
+    finally:
+        job.phase, job.finished_at = "finished", _now()
+        job._done.set()
+
+
+def _audit(db: Path | str, actor: str, action: str, value: str, note: str | None = None) -> None:
+    with connect(db) as con, transaction(con):
+        record_action(con, actor, action, value, _now(), note=note)
+
+
+def add_configured_source(entry: dict, db: Path | str, actor: str, path: Path | None = None) -> SavedConfig:
+    """Validate and append a source to sources.toml (collectors.config.add_source), then log who did it."""
+    saved = add_source(entry, path)
+    _audit(db, actor, ACTION_ADD_SOURCE, entry.get("name", ""), note=str(saved.path))
+    return saved
+
+
+def switch_configured_source(name: str, enabled: bool, db: Path | str, actor: str, path: Path | None = None) -> SavedConfig:
+    """Switch a source on or off in sources.toml (collectors.config.set_enabled), then log who did it."""
+    saved = set_enabled(name, enabled, path)
+    _audit(db, actor, ACTION_SWITCH_SOURCE, name, note="on" if enabled else "off")
+    return saved

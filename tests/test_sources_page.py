@@ -1,0 +1,313 @@
+"""The Sources page through AppTest: health from the store, adding and switching sources, Collect now.
+
+The page reads its sources file from PULSE_CONFIG (a temporary file here) and
+its database from PULSE_DB. "Collect now" runs the real collectors against the
+demo's replay server (demo/server.py) on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import tomllib
+from datetime import datetime, timedelta
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from collectors import control
+from collectors.config import load_sources, toml_table
+from demo.server import ReplayServer
+from store.db import connect, transaction
+from store.sources import add_to_run, finish_run, start_run, sync_source
+from tests.conftest import ROOT
+from tests.seed import GUARDIAN, MASTODON, REDDIT, RSS
+
+PAGE = "app_pages/sources.py"
+TIMEOUT_S = 60
+COLLECT_WAIT_S = 120  # a safety net for a hung run, not a measurement
+
+HEADER = "# Our channels.\n# Keep this comment.\n\n"
+REDDIT_ERROR = "HTTP 503 from oauth.reddit.com: <b>Service</b> **unavailable** [retry](http://evil.invalid)"
+
+
+def write_config(path, *sources, header: str = HEADER) -> None:
+    path.write_text(header + "\n".join(toml_table(s.as_dict()) for s in sources), encoding="utf-8")
+
+
+@pytest.fixture
+def config(tmp_path, monkeypatch):
+    path = tmp_path / "sources.toml"
+    monkeypatch.setenv("PULSE_CONFIG", str(path))
+    return path
+
+
+def open_page() -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT_S)
+    at.run()
+    at.switch_page(PAGE)
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def table(at: AppTest):
+    frame = at.dataframe[0].value
+    return frame.set_index("Source")
+
+
+def messages(at: AppTest, kind: str) -> list[str]:
+    from tests.test_pages import unescaped
+
+    return [unescaped(e.value) for e in at.get(kind)]
+
+
+# --- Reading -----------------------------------------------------------------------------
+
+
+def test_empty_database_lists_every_configured_source(db_path, config):
+    write_config(config, RSS, dataclasses.replace(MASTODON, enabled=False))
+    at = open_page()
+    rows = table(at)
+    assert list(rows.index) == [RSS.name, MASTODON.name]  # file order
+    assert list(rows["Kind"]) == ["rss", "mastodon"]
+    assert list(rows["Collecting"]) == ["on", "off"]
+    assert list(rows["Items"]) == [0, 0]
+    assert rows["Last run"].isna().all() and rows["Fetched"].isna().all()
+    assert list(rows["Last error"]) == ["", ""]
+    assert at.button(key="collect_all").disabled is False
+    assert at.button(key=f"collect_{RSS.name}").disabled is False
+    assert at.button(key=f"collect_{MASTODON.name}").disabled is True  # switched off
+    assert at.button(key=f"switch_{MASTODON.name}").label == "Switch on"
+
+
+def record_run(path, source, *, fetched, new, updated, error=None, warnings=(), finished=True, at=None):
+    at = at or datetime(2026, 11, 28, 9, 30)
+    with connect(path) as con, transaction(con):
+        source_id = sync_source(con, source.name, source.kind, source.as_dict())
+        run = start_run(con, source_id, at)
+        add_to_run(con, run, fetched, new, updated)
+        if finished:
+            finish_run(con, run, source_id, at + timedelta(minutes=1), error, list(warnings))
+
+
+def test_seeded_database_shows_counts_runs_and_errors_in_words(seeded_db, config):
+    write_config(config, RSS, MASTODON, REDDIT, GUARDIAN)
+    record_run(seeded_db.path, RSS, fetched=12, new=3, updated=1, at=datetime(2026, 11, 27, 8, 0))
+    record_run(seeded_db.path, RSS, fetched=5, new=2, updated=0, at=datetime(2026, 11, 28, 8, 0))
+    record_run(seeded_db.path, REDDIT, fetched=40, new=40, updated=0, at=datetime(2026, 11, 26, 8, 0))
+    record_run(seeded_db.path, REDDIT, fetched=0, new=0, updated=0, error=REDDIT_ERROR)
+    record_run(seeded_db.path, GUARDIAN, fetched=7, new=7, updated=0, finished=False)
+    with connect(seeded_db.path) as con, transaction(con):
+        sync_source(con, "Import: tweets.js", "import", {"name": "Import: tweets.js", "kind": "import"})
+
+    at = open_page()
+    rows = table(at)
+    for source in (RSS, MASTODON, REDDIT, GUARDIAN):
+        expected = sum(1 for item in seeded_db.items if item.source == source.name)
+        assert expected > 0 and rows.loc[source.name, "Items"] == expected, source.name
+    # The latest run's numbers, not the sum of every run.
+    assert tuple(rows.loc[RSS.name, ["Fetched", "New", "Updated", "Errors"]]) == (5, 2, 0, 0)
+    assert rows.loc[RSS.name, "Last run"] == datetime(2026, 11, 28, 8, 0)
+    assert rows.loc[RSS.name, "Last success"] == datetime(2026, 11, 28, 8, 1)
+    assert rows.loc[RSS.name, "Last error"] == ""
+    # A failed run: the error verbatim (as plain text in a table cell), the last success kept.
+    assert rows.loc[REDDIT.name, "Last error"] == REDDIT_ERROR
+    assert rows.loc[REDDIT.name, "Errors"] == 1
+    assert rows.loc[REDDIT.name, "Last success"] == datetime(2026, 11, 26, 8, 1)
+    assert "stopped before it finished" in rows.loc[GUARDIAN.name, "Last error"]
+    assert pd.isna(rows.loc[MASTODON.name, "Last run"])
+    # Stored only: listed, never collectable or switchable from here.
+    assert rows.loc["Import: tweets.js", "Collecting"] == "import (stored only)"
+    keys = {b.key for b in at.button}
+    assert "collect_Import: tweets.js" not in keys and "switch_Import: tweets.js" not in keys
+    # The error is never rendered as Markdown anywhere on the page.
+    assert not any("evil.invalid" in m for m in messages(at, "markdown") + messages(at, "error"))
+
+
+def test_unreadable_file_is_one_error_and_no_form(db_path, config):
+    config.write_text('[[sources]]\nname = "x"\nkind = "carrier-pigeon"\n', encoding="utf-8")
+    at = open_page()
+    assert any("unknown kind 'carrier-pigeon'" in m for m in messages(at, "error"))
+    assert not any(b.label == "Add source" for b in at.button)
+
+
+# --- Writing sources.toml ------------------------------------------------------------------
+
+
+def fill_form(at: AppTest, kind: str, name: str, **fields) -> None:
+    at.selectbox(key="add_kind").set_value(kind).run()
+    at.text_input(key="add_name").input(name)
+    for key, value in fields.items():
+        widget_key = key if key.startswith("add_") else f"add_{kind}_{key}"
+        element = next((w for w in [*at.text_input, *at.text_area] if w.key == widget_key), None)
+        if element is None:
+            at.number_input(key=widget_key).set_value(value)
+        else:
+            element.input(value)
+
+
+def click_add(at: AppTest) -> AppTest:
+    next(b for b in at.button if b.label == "Add source").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def test_adding_a_valid_source_appends_it_and_keeps_the_comments(db_path, config):
+    write_config(config, RSS)
+    before = config.read_text()
+    at = open_page()
+    fill_form(
+        at, "guardian", 'Guardian "search" \\ test',
+        discussions="/p/aaa11\n/p/bbb22", add_council_accounts="BrackenfordCouncil",
+        add_retention_days=90,
+    )
+    click_add(at)
+
+    text = config.read_text()
+    assert text.startswith(before)  # appended: comments and the other entry untouched
+    added = load_sources(config)[-1]
+    assert added.name == 'Guardian "search" \\ test'
+    assert added.options == {"discussions": ["/p/aaa11", "/p/bbb22"]}
+    assert (added.council_accounts, added.retention_days, added.enabled) == (("BrackenfordCouncil",), 90, True)
+    assert any(added.name in m and "Added" in m for m in messages(at, "success"))
+    assert added.name in list(table(at).index)
+    assert at.text_input(key="add_name").value == ""  # ready for the next one
+    with connect(db_path, read_only=True) as con:
+        assert con.execute("SELECT actor, action, value FROM actions").fetchall() == [
+            ("dashboard", control.ACTION_ADD_SOURCE, added.name)
+        ]
+
+
+@pytest.mark.parametrize(
+    "kind, name, fields, error",
+    [
+        ("mastodon", "Council on Mastodon", {"account": "council"}, "mastodon needs base_url"),
+        ("youtube", "Council videos", {}, "kind youtube needs channel_id or video_ids"),
+        ("rss", RSS.name, {"url": "http://example.invalid/feed"}, f"two sources are named {RSS.name!r}"),
+        ("rss", "   ", {"url": "http://example.invalid/feed"}, "has no name"),
+        ("guardian", "Guardian capped", {"search": "council", "max_articles": "lots"}, "max_articles must be a whole number"),
+    ],
+)
+def test_an_invalid_source_shows_the_error_and_writes_nothing(db_path, config, kind, name, fields, error):
+    write_config(config, RSS)
+    before = config.read_bytes()
+    at = open_page()
+    fill_form(at, kind, name, **fields)
+    click_add(at)
+    assert config.read_bytes() == before
+    shown = messages(at, "error")
+    assert len(shown) == 1 and error in shown[0] and "nothing was written" in shown[0]
+    assert at.text_input(key="add_name").value == name  # kept, to be corrected
+    assert list(config.parent.glob(".sources.toml.*")) == []  # no temporary file left behind
+
+
+def test_adding_to_a_missing_file_creates_it(db_path, config):
+    at = open_page()
+    assert any("There is no" in m for m in messages(at, "info"))
+    fill_form(at, "bluesky", "Council on Bluesky", actor="council.bsky.social")
+    click_add(at)
+    assert [s.name for s in load_sources(config)] == ["Council on Bluesky"]
+
+
+def test_switching_a_source_off_and_on_changes_only_its_enabled_line(db_path, config):
+    write_config(config, RSS, REDDIT)
+    at = open_page()
+    at.button(key=f"switch_{REDDIT.name}").click().run()
+    assert tomllib.loads(config.read_text())["sources"][1]["enabled"] is False
+    assert config.read_text().startswith(HEADER)
+    assert [s.enabled for s in load_sources(config)] == [True, False]
+    assert list(table(at)["Collecting"]) == ["on", "off"]
+    assert at.button(key=f"collect_{REDDIT.name}").disabled is True
+
+    at.button(key=f"switch_{REDDIT.name}").click().run()
+    assert [s.enabled for s in load_sources(config)] == [True, True]
+    assert any("switched on" in m for m in messages(at, "success"))
+    with connect(db_path, read_only=True) as con:
+        logged = con.execute("SELECT action, value, note FROM actions ORDER BY id").fetchall()
+    assert logged == [(control.ACTION_SWITCH_SOURCE, REDDIT.name, "off"), (control.ACTION_SWITCH_SOURCE, REDDIT.name, "on")]
+
+
+# --- Collect now ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def replay():
+    with ReplayServer() as server:
+        yield server
+
+
+def demo_sources(base: str, broken: str):
+    from collectors.config import SourceConfig
+
+    news = SourceConfig("Council news", "rss", {"url": f"{base}/www.brackenford.gov.uk/news/rss"})
+    gone = SourceConfig(broken, "rss", {"url": f"{base}/nowhere/rss"})
+    return news, gone
+
+
+def wait_for_collection() -> None:
+    job = control.latest()
+    assert job is not None and job.wait(COLLECT_WAIT_S), "the collection did not finish"
+
+
+def test_collect_now_runs_the_real_collector_for_that_source_only(db_path, config, replay):
+    news, gone = demo_sources(replay.base_url, "Dead feed")
+    write_config(config, news, gone)
+    at = open_page()
+    at.button(key=f"collect_{news.name}").click().run()
+    assert not at.exception
+    wait_for_collection()
+    at.run()
+
+    rows = table(at)
+    assert rows.loc[news.name, "Items"] == 21  # demo/payloads/council-news.xml holds 21 items
+    assert tuple(rows.loc[news.name, ["Fetched", "New", "Errors"]]) == (21, 21, 0)
+    assert pd.notna(rows.loc[news.name, "Last run"]) and pd.notna(rows.loc[news.name, "Last success"])
+    assert pd.isna(rows.loc[gone.name, "Last run"])  # not asked for
+    assert any("Collected 1 of 1 source(s): 21 items fetched, 21 new; scored 21" in m for m in messages(at, "success"))
+    with connect(db_path, read_only=True) as con:
+        unscored = con.execute("SELECT count(*) FROM items LEFT JOIN scores ON item_key = key WHERE item_key IS NULL").fetchall()
+    assert unscored == [(0,)]
+
+
+def test_collect_all_records_a_failing_source_in_words_and_goes_on(db_path, config, replay):
+    news, gone = demo_sources(replay.base_url, "Dead feed")
+    write_config(config, gone, news)
+    at = open_page()
+    at.button(key="collect_all").click().run()
+    wait_for_collection()
+    at.run()
+
+    rows = table(at)
+    assert rows.loc[news.name, "Items"] == 21
+    assert rows.loc[gone.name, "Items"] == 0
+    assert "404" in rows.loc[gone.name, "Last error"]
+    assert rows.loc[gone.name, "Errors"] == 1
+    assert any("Failed: Dead feed" in m for m in messages(at, "warning"))
+
+
+def test_a_second_collection_waits_for_the_first(db_path, config, replay, monkeypatch):
+    """While a run is going, every session sees it and its buttons are off; a forced second start is refused."""
+    import threading
+
+    news, _ = demo_sources(replay.base_url, "Dead feed")
+    write_config(config, news)
+    release = threading.Event()
+
+    class HeldClient(control.HttpClient):
+        def __enter__(self):
+            release.wait(COLLECT_WAIT_S)
+            return super().__enter__()
+
+    monkeypatch.setattr(control, "HttpClient", HeldClient)
+    try:
+        at = open_page()
+        at.button(key="collect_all").click().run()
+        other = open_page()  # another person's session
+        assert other.status and other.progress and other.button(key="collect_all").disabled is True
+        assert "collecting now" == table(other).loc[news.name, "Last error"]
+        with pytest.raises(control.CollectionBusy):
+            control.start_collection([news], db_path, "someone else")
+    finally:
+        release.set()
+    wait_for_collection()
