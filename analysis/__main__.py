@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.alerts import AlertConfigError, load_settings, run_alerts
 from analysis.export import WeekError, last_complete_week, parse_iso_week, write_bytes_atomically
 from analysis.jobs import rescore_all
 from analysis.progress import TerminalProgress
@@ -53,6 +54,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     corrections.add_argument("-o", "--output", metavar="FILE", help="default: pulse-corrections.csv")
     corrections.add_argument("--db", help="database file (default: $PULSE_DB or data/pulse.duckdb)")
+
+    alerts = commands.add_parser(
+        "alerts", help="send due alerts (spikes, new pile-ons, the daily digest) by email and/or webhook"
+    )
+    alerts.add_argument("--db", help="database file (default: $PULSE_DB or data/pulse.duckdb)")
     return parser
 
 
@@ -129,11 +135,27 @@ def command_export_corrections(args: argparse.Namespace) -> int:
     return 0
 
 
+def command_alerts(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    db = _existing_db(args.db)
+    outcomes = run_alerts(db, settings)
+    for outcome in outcomes:
+        if outcome.ok:
+            print(f"sent by {outcome.channel}: {outcome.alert.subject}")
+        else:
+            print(f"failed by {outcome.channel}: {outcome.alert.subject}: {outcome.error} (tried again next run)",
+                  file=sys.stderr)
+    failed = sum(1 for o in outcomes if not o.ok)
+    print(f"{len(outcomes) - failed} alerts sent, {failed} failed" if outcomes else "nothing new to send")
+    return 1 if failed else 0
+
+
 COMMANDS = {
     "score": command_score,
     "rescore": command_rescore,
     "export": command_export,
     "export-corrections": command_export_corrections,
+    "alerts": command_alerts,
 }
 
 
@@ -141,7 +163,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return COMMANDS[args.command](args)
-    except (UsageError, WeekError, DatabaseBusy, OSError) as error:
+    except (UsageError, WeekError, AlertConfigError, DatabaseBusy, OSError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
 
