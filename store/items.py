@@ -20,19 +20,18 @@ _HASHED = [c for c in ITEM_COLUMNS if c not in ("collected_at", "content_hash", 
 
 
 def content_hash(row: dict) -> str:
-    digest = hashlib.blake2b(digest_size=16)
-    for column in _HASHED:
-        digest.update(repr(row.get(column)).encode("utf-8", "surrogatepass"))
-        digest.update(b"\x1f")
-    digest.update(repr(row.get("deleted_at") is not None).encode())
-    return digest.hexdigest()
+    parts = [repr(row.get(column)).encode("utf-8", "surrogatepass") + b"\x1f" for column in _HASHED]
+    parts.append(repr(row.get("deleted_at") is not None).encode())
+    return hashlib.blake2b(b"".join(parts), digest_size=16).hexdigest()
 
 
 def items_frame(rows: list[dict]) -> pd.DataFrame:
     """Rows (dicts with ITEM_COLUMNS, less content_hash) as a typed frame."""
     for row in rows:
         row["content_hash"] = content_hash(row)
-    frame = pd.DataFrame(rows, columns=ITEM_COLUMNS)
+    # Column by column: several times faster than a frame from a list of dicts.
+    frame = pd.DataFrame({column: [row.get(column) for row in rows] for column in ITEM_COLUMNS},
+                         columns=ITEM_COLUMNS)
     # Platforms resend an item on several pages; keep the last copy of each key.
     frame = frame.drop_duplicates("key", keep="last")
     for column in ("created_at", "collected_at", "deleted_at"):
@@ -61,12 +60,17 @@ def upsert_items(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> tuple[i
         ).fetchall()[0]
         if not (new or updated):
             return 0, 0
+        columns = ", ".join(ITEM_COLUMNS)
+        if not updated:  # only new items: a plain insert, no scores to drop
+            con.execute(
+                f"INSERT INTO items ({columns}) SELECT {columns} FROM incoming n ANTI JOIN items i ON i.key = n.key"
+            )
+            return int(new), 0
         con.execute(
             """DELETE FROM scores WHERE item_key IN (
                  SELECT n.key FROM incoming n JOIN items i ON i.key = n.key
                  WHERE i.raw_text IS DISTINCT FROM n.raw_text OR i.title IS DISTINCT FROM n.title)"""
         )
-        columns = ", ".join(ITEM_COLUMNS)
         updates = ", ".join(
             f"{c} = excluded.{c}" for c in ITEM_COLUMNS if c not in ("key", "collected_at")
         )
