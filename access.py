@@ -1,0 +1,162 @@
+"""Who is using the dashboard, and whether they may act as an officer.
+
+It lives at the top level beside views.py because it is about the Streamlit
+session (st.user, st.secrets, the sidebar), which store/ and analysis/ must not
+know about. The decision itself (`rules_from_secrets`, `identify`) is pure, so it
+is tested without a browser; the store enforces the result again on its own
+(store.triage refuses a viewer's Actor), so a page that forgot to disable a
+button still cannot write.
+
+- With a login configured (an `[auth]` table in secrets: Streamlit's OIDC,
+  `st.login`), everyone must log in to see the dashboard; a logged-in user is an
+  officer when their email is in `[pulse] officers`, otherwise a viewer.
+- Without a login, the user types their name once per session in the sidebar and
+  is then an officer, unless `[pulse] require_login = true`: then everyone is a
+  viewer until a login is configured.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+import streamlit as st
+
+from store.db import DatabaseBusy, connect, db_path
+from store.triage import OFFICER, VIEWER, Actor, NotAllowed, TriageError
+from views import escape_markdown
+
+MAX_NAME_CHARS = 80
+NAME_KEY = "officer_name"
+_ACTOR_KEY = "pulse_actor"
+_FLASH_KEY = "pulse_flash"
+# Claims tried in order for the name written in the audit log.
+IDENTITY_CLAIMS = ("email", "preferred_username", "upn", "name", "sub")
+
+
+@dataclass(frozen=True)
+class AccessRules:
+    login_configured: bool = False
+    require_login: bool = False
+    officers: frozenset[str] = frozenset()
+
+
+def rules_from_secrets(secrets: Mapping) -> AccessRules:
+    """[auth] present means a login is configured; [pulse] officers and require_login as described above."""
+    pulse = secrets.get("pulse") or {}
+    officers = pulse.get("officers") or []
+    if isinstance(officers, str):
+        officers = officers.split(",")
+    return AccessRules(
+        login_configured=bool(secrets.get("auth")),
+        require_login=str(pulse.get("require_login", False)).strip().lower() in ("true", "1", "yes"),
+        officers=frozenset(str(o).strip().lower() for o in officers if str(o).strip()),
+    )
+
+
+def clean_name(text: object) -> str:
+    """A typed name as it goes into the audit log: one line, trimmed, at most MAX_NAME_CHARS."""
+    return " ".join(str(text or "").split())[:MAX_NAME_CHARS]
+
+
+def identify(user: Mapping, entered_name: object, rules: AccessRules) -> Actor:
+    """The Actor for this session: the login's identity when configured, else the typed name."""
+    if rules.login_configured:
+        if not user.get("is_logged_in"):
+            return Actor("", VIEWER)
+        name = next((str(user[c]) for c in IDENTITY_CLAIMS if user.get(c)), "")
+        return Actor(name, OFFICER if name and name.lower() in rules.officers else VIEWER)
+    name = clean_name(entered_name)
+    if rules.require_login or not name:
+        return Actor(name, VIEWER)
+    return Actor(name, OFFICER)
+
+
+def why_viewer(actor: Actor, rules: AccessRules) -> str | None:
+    """Why this user cannot act, in words (None for an officer)."""
+    if actor.is_officer:
+        return None
+    if rules.login_configured:
+        return "You are signed in as a viewer: officers are listed in [pulse] officers in the app's secrets."
+    if rules.require_login:
+        return "Officer actions need a login, and none is configured ([auth] in the app's secrets)."
+    return "Enter your name in the sidebar to act as an officer: it goes into the audit log."
+
+
+# --- Streamlit ---------------------------------------------------------------------------
+
+
+def _secrets() -> Mapping:
+    try:
+        return st.secrets.to_dict()
+    except Exception:  # no secrets file at all
+        return {}
+
+
+def current_rules() -> AccessRules:
+    return rules_from_secrets(_secrets())
+
+
+def sidebar_identity() -> Actor:
+    """Gate on the login when one is configured, draw who is acting in the sidebar, remember the Actor.
+
+    app.py calls this once per run before the page runs.
+    """
+    rules = current_rules()
+    user = st.user.to_dict()
+    if rules.login_configured and not user.get("is_logged_in"):
+        st.title("Council Pulse")
+        st.info("Sign in with your council account to see the dashboard.", icon=":material/lock:")
+        st.button("Sign in", on_click=st.login, type="primary", key="sign_in")
+        st.stop()
+    with st.sidebar:
+        if rules.login_configured:
+            actor = identify(user, None, rules)
+            st.caption(f"Signed in: {escape_markdown(actor.name)} · {actor.role}")
+            st.button("Sign out", on_click=st.logout, key="sign_out")
+        else:
+            st.text_input(
+                "Your name", key=NAME_KEY, max_chars=MAX_NAME_CHARS, placeholder="for the audit log",
+                help="Officer actions (status, notes, corrections) are recorded with this name.",
+            )
+            actor = identify(user, st.session_state.get(NAME_KEY), rules)
+            if actor.is_officer:
+                st.caption("Acting as officer")
+    st.session_state[_ACTOR_KEY] = actor
+    return actor
+
+
+def current_actor() -> Actor:
+    """The Actor app.py found for this run (a viewer when the page runs without the router)."""
+    actor = st.session_state.get(_ACTOR_KEY)
+    return actor if isinstance(actor, Actor) else Actor("", VIEWER)
+
+
+def act(action: Callable, *args, done: str) -> bool:
+    """Run store.triage `action(con, actor, *args)` as the current user on a short write connection.
+
+    Refusals and mistakes are shown in words; on success the cached reads are
+    dropped (so every page shows the change) and `done` is shown after the rerun.
+    """
+    try:
+        with connect(db_path()) as con:
+            action(con, current_actor(), *args)
+    except NotAllowed as refusal:
+        st.error(str(refusal), icon=":material/block:")
+        return False
+    except TriageError as mistake:
+        st.warning(str(mistake))
+        return False
+    except DatabaseBusy:
+        st.warning("The database is busy: a collection run is writing to it. Try again in a few seconds.")
+        return False
+    st.cache_data.clear()
+    st.session_state[_FLASH_KEY] = done
+    return True
+
+
+def show_flash() -> None:
+    """The confirmation of the last action, once."""
+    message = st.session_state.pop(_FLASH_KEY, None)
+    if message:
+        st.success(message, icon=":material/check:")
