@@ -44,3 +44,15 @@ def test_require_login_without_one_makes_everyone_a_viewer():
 def test_names_are_one_line_and_bounded():
     assert clean_name("a\nb\tc") == "a b c"
     assert len(clean_name("x" * 500)) == 80
+
+
+def test_the_secrets_example_reads():
+    import tomllib
+
+    from analysis.alerts import load_settings
+    from tests.conftest import ROOT
+
+    example = ROOT / ".streamlit" / "secrets.toml.example"
+    rules = rules_from_secrets(tomllib.loads(example.read_text(encoding="utf-8")))
+    assert rules == AccessRules(officers=frozenset({"jo.bloggs@council.example"}))
+    assert load_settings(example, environ={}).channels == []  # alerts are commented out
