@@ -32,13 +32,21 @@ from dataclasses import dataclass, field
 import httpx
 import pytest
 from pytest_httpserver import HTTPServer
+from werkzeug import Response
 
 from collectors.config import SourceConfig
 from collectors.http import HttpClient
 from collectors.registry import COLLECTORS
 from collectors.runner import collect_all
 from store.db import connect
-from tests import test_bluesky, test_facebook, test_instagram, test_mastodon, test_reddit, test_youtube
+from tests import (
+    test_bluesky,
+    test_facebook,
+    test_instagram,
+    test_mastodon,
+    test_reddit,
+    test_youtube,
+)
 from tests.graph_replay import GraphReplay
 from tests.replay import GUARDIAN, RSS, FakeClock, GuardianReplay, conditional
 
@@ -410,7 +418,7 @@ def test_a_fault_is_recorded_on_each_kinds_source_and_the_healthy_source_complet
 class FaultyReplay(HTTPServer):
     """A kind's recorded replay that answers request number `at` (and, for a storm, every one after) with a fault."""
 
-    STORMS = {"429_storm", "5xx_storm"}
+    STORMS = frozenset({"429_storm", "5xx_storm"})
 
     def __init__(self, fault: str, at: int):
         super().__init__(host="127.0.0.1")
@@ -429,9 +437,7 @@ class FaultyReplay(HTTPServer):
         return super().dispatch(request)
 
 
-def fault_response(fault: str):
-    from werkzeug import Response
-
+def fault_response(fault: str) -> Response:
     if fault == "429_storm":
         return Response('{"error": "Too Many Requests"}', status=429, headers={"Retry-After": "3600"},
                         content_type="application/json")
@@ -497,9 +503,9 @@ def test_faults_part_way_through_a_run_are_words_and_the_next_run_completes_with
     recovered = collect_from(kind, replay_server(kind), db)
     assert recovered.error is None
     with connect(db, read_only=True) as con:
-        got = set(k for (k,) in con.execute("SELECT key FROM items").fetchall())
+        got = {k for (k,) in con.execute("SELECT key FROM items").fetchall()}
         rows = con.execute("SELECT count(*) FROM items").fetchall()[0][0]
     with connect(reference, read_only=True) as con:
-        want = set(k for (k,) in con.execute("SELECT key FROM items").fetchall())
+        want = {k for (k,) in con.execute("SELECT key FROM items").fetchall()}
     assert rows == len(got) and got == want  # nothing missing, nothing twice
     assert sources_state(db)[recovered.name]["last_error"] == ("; ".join(recovered.warnings) or None)

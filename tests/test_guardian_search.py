@@ -12,10 +12,18 @@ from werkzeug import Request, Response
 
 from collectors import guardian
 from collectors.config import SourceConfig
+from collectors.errors import CollectorError
 from collectors.guardian import GuardianCollector, discussion_key_of
 from collectors.runner import collect_all
 from store.db import connect
-from tests.replay import FIXTURES, GUARDIAN, GuardianReplay, json_response, load_json, quick_http
+from tests.replay import (
+    FIXTURES,
+    GUARDIAN,
+    GuardianReplay,
+    json_response,
+    load_json,
+    quick_http,
+)
 
 SEARCH = FIXTURES / "guardian_search" / "walsall"
 KEY = "gu-test-key-7f3a9c1e5b"  # a made-up key: it must never reach the store or a message
@@ -254,8 +262,10 @@ def test_max_articles_caps_the_search_and_says_so(httpserver, replay, db_path):
     (result,) = run([search_source(httpserver, max_articles=2)], db_path)
     assert result.error is None
     assert result.warnings == [
-        "Guardian search for 'walsall council' matched more than 2 articles since 2026-11-14; "
-        "only the newest 2 were read (raise max_articles to read more)"
+        (
+            "Guardian search for 'walsall council' matched more than 2 articles since 2026-11-14; "
+            "only the newest 2 were read (raise max_articles to read more)"
+        )
     ]
     assert [r["page"] for r in search.requests] == ["1"]
     assert discussion_requests(httpserver) == ["/discussion-api/discussion/p/kx7q2"] * 2  # its two pages
@@ -390,7 +400,7 @@ def test_search_settings_are_checked(monkeypatch):
     assert (collector.search, collector.content_base_url, collector.max_articles) == (
         "walsall council", "https://content.guardianapis.com", 100,
     )
-    with pytest.raises(guardian.CollectorError, match="max_articles must be a whole number"):
+    with pytest.raises(CollectorError, match="max_articles must be a whole number"):
         make(search="x", max_articles=0)
-    with pytest.raises(guardian.CollectorError, match="search must be a Content API query"):
+    with pytest.raises(CollectorError, match="search must be a Content API query"):
         make(search=["x"])
