@@ -203,6 +203,8 @@ def page_loads(con) -> dict[str, list[tuple]]:
     loads["thread"] = [("largest flagged thread", sidebar + [
         ("thread_detail", (thread,)), ("thread_replies", (thread,)),
     ])]
+    if "sources" in app_pages():
+        loads["sources"] = [("every source", sidebar + [("source_health", ())])]
     loads["export"] = [("default week", sidebar + [
         ("item_date_range", ()), ("count_items_between", (week_start, week_end)),
     ])]
@@ -215,8 +217,12 @@ def bench_queries(db: str, repeats: int) -> tuple[dict, dict, dict, str]:
     `sql`: every call on one open read-only connection (what the queries cost);
     `views`: each call on its own new connection, as views.read does on a cache miss.
     """
-    from store import queries
+    from store import queries, sources
     from store.db import connect
+
+    def call(con, name, args):
+        # Every page reads through store.queries, but for the sources page (store.sources.source_health).
+        return getattr(queries, name, None) or getattr(sources, name)
 
     with connect(db, read_only=True) as con:
         loads, thread = page_loads(con)
@@ -230,9 +236,9 @@ def bench_queries(db: str, repeats: int) -> tuple[dict, dict, dict, str]:
             began = time.perf_counter()
             if con is None:
                 with connect(db, read_only=True) as own:
-                    getattr(queries, name)(own, *args)
+                    call(own, name, args)(own, *args)
             else:
-                getattr(queries, name)(con, *args)
+                call(con, name, args)(con, *args)
             took = (time.perf_counter() - began) * 1000
             total += took
             if con is not None:
@@ -257,20 +263,32 @@ def bench_queries(db: str, repeats: int) -> tuple[dict, dict, dict, str]:
 # --- Pages through AppTest -------------------------------------------------------------
 
 
+def app_pages() -> dict[str, str]:
+    """name (file stem) -> path of every page app.py routes to, as tests/test_pages.py finds them."""
+    import re
+
+    paths = re.findall(r'st\.Page\(\s*"([^"]+)"', (ROOT / "app.py").read_text())
+    return {Path(path).stem: path for path in paths}
+
+
 def bench_pages(db: str, thread: str, repeats: int) -> dict:
+    """Every routed page by AppTest, cold cache: the thread page with ?thread=, and without (its picker)."""
     os.environ["PULSE_DB"] = db
+    import logging
+
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
-    pages = {
-        "overview": (None, {}),
-        "flagged": ("pages/flagged.py", {}),
-        "thread": ("pages/thread.py", {"thread": thread}),
-        "thread_picker": ("pages/thread.py", {}),
-        "export": ("pages/export.py", {}),
-    }
+    logging.getLogger("streamlit").setLevel(logging.ERROR)
+    routed = app_pages()
+    default = next(iter(routed.values()))
+    runs: dict[str, tuple[str, dict]] = {}
+    for name, path in routed.items():
+        runs[name] = (path, {"thread": thread} if name == "thread" else {})
+        if name == "thread":
+            runs["thread_picker"] = (path, {})
     figures = {}
-    for name, (page, query) in pages.items():
+    for name, (page, query) in runs.items():
         times = []
         for _ in range(repeats):
             at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
@@ -278,7 +296,7 @@ def bench_pages(db: str, thread: str, repeats: int) -> dict:
             began = time.perf_counter()
             at.run()
             took = time.perf_counter() - began
-            if page:
+            if page != default or query:
                 at.switch_page(page)
                 at.query_params.update(query)
                 st.cache_data.clear()
@@ -332,18 +350,32 @@ def main(argv: list[str] | None = None) -> int:
     result: dict = {"items": n}
     began_all = time.perf_counter()
 
-    bare = None
+    def kept(step: str, figures: dict | None = None) -> dict | None:
+        """A step's figures saved for later runs that skip it (e.g. queries again on the same database)."""
+        path = OUT / f"{step}-{n}-seed{args.seed}.json"
+        if figures is not None:
+            path.write_text(json.dumps(figures))
+            return figures
+        if path.exists():
+            print(f"  ({step} figures from an earlier run: {path.name})")
+            return json.loads(path.read_text())
+        return None
+
+    bare = kept("bare")
     if "bare" not in skip:
-        bare = run_child("--child", "bare", "--items", str(n), "--seed", str(args.seed))
+        bare = kept("bare", run_child("--child", "bare", "--items", str(n), "--seed", str(args.seed)))
+    if bare:
         print(f"1 bare scoring: {bare['scored']:,} texts in {bare['seconds']:.1f} s "
               f"({bare['scored'] / bare['seconds']:,.0f}/s; CPU {bare['cpu_s']:.1f} s; load {bare['load']})")
 
-    one = None
+    one = kept(f"pipeline-w{args.pipeline_workers}") if Path(db).exists() else None
     if "pipeline" not in skip or not Path(db).exists():
         for path in (db, db + ".wal"):
             Path(path).unlink(missing_ok=True)
-        one = run_child("--child", "pipeline", "--db", db, "--items", str(n), "--seed", str(args.seed),
-                        "--workers", str(args.pipeline_workers))
+        one = kept(f"pipeline-w{args.pipeline_workers}", run_child(
+            "--child", "pipeline", "--db", db, "--items", str(n), "--seed", str(args.seed),
+            "--workers", str(args.pipeline_workers)))
+    if one:
         print(f"2 pipeline, {args.pipeline_workers} worker(s): {one['items']:,} items, {one['scored']:,} scored, {one['threads']:,} threads "
               f"({one['flagged']:,} flagged) in {one['seconds']:.1f} s = ingest {one['ingest_s']:.1f} s + "
               f"score {one['score_s']:.1f} s ({one['items'] / one['seconds']:,.0f}/s; CPU {one['cpu_s']:.1f} s; "
