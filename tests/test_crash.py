@@ -176,6 +176,8 @@ class SlowDiscussion:
         if armed and point.how == "asked" and number == point.page:
             self.kill()
             return Response("killed", status=503)
+        if armed and point.how == "rows" and number == PAGES:
+            self.killed.wait(60)  # hold the last page: the run cannot end before the rows are seen and it is killed
         time.sleep(self.delay)
         body = json.dumps(PAYLOADS[number - 1]).encode("utf-8")
         self.pages_served.append((phase, number))
