@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+import access
 import views
 
 st.set_page_config(page_title="Council Pulse", layout="wide")
@@ -12,9 +13,11 @@ PAGES = [
     st.Page("app_pages/thread.py", title="Thread", icon=":material/forum:", url_path="thread"),
     st.Page("app_pages/export.py", title="Weekly export", icon=":material/download:", url_path="export"),
     st.Page("app_pages/sources.py", title="Sources", icon=":material/rss_feed:", url_path="sources"),
+    st.Page("app_pages/audit.py", title="Audit log", icon=":material/history:", url_path="audit"),
 ]
 
 page = st.navigation(PAGES)
 views.demo_banner()
 views.sidebar_filters()
+access.sidebar_identity()
 page.run()

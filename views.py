@@ -21,7 +21,7 @@ import pandas as pd
 import streamlit as st
 
 from analysis.trends import DEFAULT_DAYS, PRESETS, Period, default_end, period_ending
-from store import queries
+from store import alerts, queries, triage
 from store.db import DatabaseBusy, connect, db_path
 
 CACHE_TTL_S = 30
@@ -107,14 +107,20 @@ def database() -> str:
     return str(db_path())
 
 
+# Modules `read` may call: "name" is store.queries.name, "triage.name" store.triage.name.
+_READ_MODULES = {"": queries, "triage": triage, "alerts": alerts}
+
+
 @st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
 def _cached_read(db: str, query: str, args: tuple):
+    module, _, name = query.rpartition(".")
     with connect(db, read_only=True) as con:
-        return getattr(queries, query)(con, *args)
+        return getattr(_READ_MODULES[module], name)(con, *args)
 
 
 def read(query: str, *args):
-    """store.queries.<query>(con, *args) on the current database, cached for CACHE_TTL_S seconds."""
+    """store.queries.<query>(con, *args) on the current database, cached for CACHE_TTL_S seconds
+    ("triage.<name>" and "alerts.<name>" read store.triage and store.alerts)."""
     try:
         return _cached_read(database(), query, args)
     except DatabaseBusy:
@@ -294,11 +300,12 @@ def class_caption(feedback_class: object, compound: object) -> str:
     return f":{colour}[**{escape_markdown(label)}**{score}]"
 
 
-def reply_tree(tree: pd.DataFrame, limit: int | None = None) -> None:
+def reply_tree(tree: pd.DataFrame, limit: int | None = None, show_hostile: bool = True) -> None:
     """Replies in reading order (analysis.trends.reply_tree), each indented by its depth.
 
     At most `limit` are drawn, so a viral thread cannot stall the page; the weekly
-    export has every one.
+    export has every one. Unless `show_hostile`, a reply marked hostile is drawn
+    collapsed: a line saying so, without its author or text (staff exposure).
     """
     limit = limit or MAX_REPLIES_SHOWN
     for reply in tree.head(limit).itertuples(index=False):
@@ -308,6 +315,9 @@ def reply_tree(tree: pd.DataFrame, limit: int | None = None) -> None:
         else:
             column = st.container()
         with column.container(border=True):
+            if not show_hostile and getattr(reply, "hostile", False):
+                st.caption(f"Hostile reply hidden · {escape_markdown(when(reply.created_at))}")
+                continue
             name = reply.author_name if isinstance(reply.author_name, str) and reply.author_name else "unknown author"
             council = " · :blue-badge[council]" if reply.is_council else ""
             st.caption(

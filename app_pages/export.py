@@ -1,17 +1,20 @@
-"""Weekly export: the item-level CSV of one ISO week, built only when the button is pressed."""
+"""Weekly export: the item-level CSV and the summary CSV of one ISO week, each built only when its button is pressed."""
 
 from functools import partial
 
 import streamlit as st
 
+import access
 import views
 from analysis.export import parse_iso_week, weekly_items_csv
+from analysis.report import weekly_summary_csv
 from analysis.trends import default_export_week, week_options
 
 st.title("Weekly export")
 st.caption(
     "One row per post, comment and mention created in the week (Monday to Sunday, UK time), "
-    "with its scores. Authors are pseudonymised. Every download is recorded in the audit log. "
+    "with its scores, and a summary: per day, source and service area, the volume of each class and "
+    "flagged threads opened and closed. Authors are pseudonymised. Every download is recorded in the audit log. "
     "The export covers every source, whatever the sidebar filters say."
 )
 
@@ -35,12 +38,22 @@ if count == 0:
     st.info("Nothing was collected in this week: the CSV will hold only the header row.")
 else:
     st.text(f"{count:,} items in {week}.")
-st.download_button(
+actor = access.current_actor().name or "dashboard"
+items_button, summary_button = st.columns([1, 4])
+items_button.download_button(
     "Download CSV",
-    data=partial(weekly_items_csv, views.database(), week),
+    data=partial(weekly_items_csv, views.database(), week, actor=actor),
     file_name=f"council-pulse-{week}.csv",
     mime="text/csv",
     icon=":material/download:",
     type="primary",
+    on_click="ignore",
+)
+summary_button.download_button(
+    "Download summary CSV",
+    data=partial(weekly_summary_csv, views.database(), week, actor=actor),
+    file_name=f"council-pulse-{week}-summary.csv",
+    mime="text/csv",
+    icon=":material/table_chart:",
     on_click="ignore",
 )

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+import triage_views
 import views
 from store.queries import OPEN_STATUSES, TRIAGE_STATUSES
 
@@ -20,7 +21,22 @@ statuses = status.multiselect(
     format_func=views.STATUS_LABELS.get, key="queue_status", placeholder="Any status",
 )
 
-queue = views.read("flagged_queue", *filters.bounds(), filters.ids, tuple(statuses) or None, text or None)
+assignee_col, area_col, age_col = st.columns(3)
+assignees = assignee_col.multiselect(
+    "Assigned to", ["", *views.read("triage.assignees")], format_func=lambda a: a or "(unassigned)",
+    key="queue_assignee", placeholder="Anyone",
+)
+known_areas = views.read("service_areas")
+areas = area_col.multiselect(
+    "Service area", known_areas, key="queue_area", disabled=not known_areas,
+    placeholder="Any area" if known_areas else "None assigned yet",
+)
+age = age_col.selectbox("Age", list(triage_views.AGES), key="queue_age")
+
+queue = views.read(
+    "flagged_queue", *filters.bounds(), filters.ids, tuple(statuses) or None, text or None, None,
+    tuple(assignees) or None, tuple(areas) or None, *triage_views.age_bounds(age),
+)
 if queue.empty:
     st.info("No flagged threads match: try a longer period, more sources, another status or a shorter search.")
     st.stop()
@@ -32,3 +48,4 @@ st.caption(
 chosen = views.thread_table(queue, key="queue")
 if chosen:
     views.open_thread(chosen)
+triage_views.bulk_actions(queue, key="queue")

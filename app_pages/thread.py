@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+import triage_views
 import views
 from analysis.trends import reply_tree
 
@@ -37,9 +38,17 @@ if detail is None:
     st.stop()
 
 views.thread_header(detail)
+triage_views.thread_panel(thread_key, detail)
 replies = views.read("thread_replies", thread_key)
 st.subheader(f"Replies ({len(replies)})")
 if replies.empty:
     st.info("No replies to this post are stored.")
 else:
-    views.reply_tree(reply_tree(replies, thread_key))
+    hostile = int(replies["hostile"].sum())
+    show_hostile = hostile == 0 or st.toggle(
+        f"Show the {hostile} repl{'y' if hostile == 1 else 'ies'} marked hostile", key="show_hostile",
+        help="Hostile replies are collapsed so nobody reads abuse by accident.",
+    )
+    views.reply_tree(reply_tree(replies, thread_key), show_hostile=show_hostile)
+triage_views.label_correction(replies)
+triage_views.thread_log(thread_key)

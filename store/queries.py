@@ -23,7 +23,7 @@ EXCERPT_CHARS = 120
 # constructive (constructive wins whatever the tone, as in DESIGN.md).
 _LABELLED = """
     SELECT i.key, i.source_id, i.item_type, i.thread_id, i.parent_id, i.created_at,
-           i.is_council, s.compound,
+           i.is_council, s.compound, coalesce(s.hostile, false) AS hostile,
            coalesce(cs.value, s.sentiment) AS sentiment,
            coalesce(cf.value,
                     CASE WHEN s.feedback_class = 'constructive' THEN 'constructive'
@@ -150,16 +150,37 @@ def flagged_queue(
     statuses: list[str] | tuple[str, ...] | None = None,
     text: str | None = None,
     limit: int | None = None,
+    assignees: list[str] | tuple[str, ...] | None = None,
+    service_areas: list[str] | tuple[str, ...] | None = None,
+    started_after: datetime | None = None,
+    started_before: datetime | None = None,
 ) -> pd.DataFrame:
     """Flagged threads active in [start, end), most urgent (highest pile-on score) first.
 
     `statuses` None means every status; `text` keeps threads whose post title,
-    post text or reason contains it (case-insensitive, taken literally).
+    post text or reason contains it (case-insensitive, taken literally);
+    `assignees` keeps threads assigned to one of them ('' for unassigned);
+    `service_areas` keeps threads with an item in one of them; `started_after` /
+    `started_before` bound the thread's first reply (its age).
     """
     where, params = _sources_clause("t.source_id", source_ids)
     if statuses is not None:
         where += " AND t.status IN (SELECT unnest(?::VARCHAR[]))"
         params.append(list(statuses))
+    if assignees:
+        where += " AND coalesce(t.assignee, '') IN (SELECT unnest(?::VARCHAR[]))"
+        params.append(list(assignees))
+    if service_areas:
+        where += """ AND EXISTS (SELECT 1 FROM items a JOIN scores sa ON sa.item_key = a.key
+                                 WHERE (a.key = t.thread_key OR a.thread_id = t.thread_key)
+                                   AND sa.service_area IN (SELECT unnest(?::VARCHAR[])))"""
+        params.append(list(service_areas))
+    if started_after is not None:
+        where += " AND t.first_reply_at >= ?"
+        params.append(started_after)
+    if started_before is not None:
+        where += " AND t.first_reply_at < ?"
+        params.append(started_before)
     if text and text.strip():
         where += """ AND contains(lower(concat_ws(' ', r.title, r.text, t.flag_reasons)), lower(?))"""
         params.append(text.strip())
@@ -210,7 +231,7 @@ def thread_replies(con: duckdb.DuckDBPyConnection, thread_key: str) -> pd.DataFr
     """Every stored reply of a thread, oldest first, with its class and compound score."""
     return con.execute(
         f"""SELECT l.key, l.parent_id, i.author_name, l.created_at, l.is_council,
-                   l.sentiment, l.feedback_class, l.compound, i.text, i.url
+                   l.sentiment, l.feedback_class, l.compound, l.hostile, i.text, i.url
             FROM ({_LABELLED}) l JOIN items i ON i.key = l.key
             WHERE l.thread_id = ? AND l.key <> ?
             ORDER BY l.created_at, l.key""",
@@ -251,3 +272,11 @@ def count_items_between(con: duckdb.DuckDBPyConnection, start: datetime, end: da
         [start, end],
     )
     return int(row[0])
+
+
+def service_areas(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Every service area the models have assigned to a stored item, by name."""
+    rows = con.execute(
+        "SELECT DISTINCT service_area FROM scores WHERE service_area IS NOT NULL ORDER BY service_area"
+    ).fetchall()
+    return [r[0] for r in rows]

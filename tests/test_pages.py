@@ -37,7 +37,10 @@ def registered_pages() -> list[str]:
 
 
 # Pages with their own AppTest file (they need a sources file or a server, not only a database).
-TESTED_ELSEWHERE = {"app_pages/sources.py": "tests/test_sources_page.py"}
+TESTED_ELSEWHERE = {
+    "app_pages/sources.py": "tests/test_sources_page.py",
+    "app_pages/audit.py": "tests/test_triage_pages.py",
+}
 
 
 def test_every_page_in_the_router_is_tested_here():
@@ -295,7 +298,7 @@ def test_export_defaults_to_the_last_complete_week(seeded_db):
     week = default_export_week(today, latest)
     assert at.selectbox(key="export_week").value == week
     buttons = at.get("download_button")
-    assert [b.label for b in buttons] == ["Download CSV"]
+    assert [b.label for b in buttons] == ["Download CSV", "Download summary CSV"]
 
 
 def test_export_counts_the_week_it_will_export(seeded_db):

@@ -1,0 +1,57 @@
+"""Audit: every officer action and export, who and when; how fast flagged threads are answered; alerts sent."""
+
+from datetime import datetime, timedelta, timezone
+
+import streamlit as st
+
+import triage_views
+import views
+
+st.title("Audit log")
+st.caption(
+    "Every officer action (status, assignment, note, silencing, label correction) and every export, "
+    "with who did it and when. The app only ever adds to this log: nothing in it can be changed or deleted."
+)
+
+PERIODS = {"All time": None, "Last 24 hours": 1, "Last 7 days": 7, "Last 30 days": 30}
+facets = views.read("triage.audit_facets")
+who, what, when = st.columns(3)
+actors = who.multiselect("Who", facets["actors"], key="audit_actors", placeholder="Everyone")
+actions = what.multiselect(
+    "Action", facets["actions"], format_func=lambda a: triage_views.ACTION_LABELS.get(a, a),
+    key="audit_actions", placeholder="Every action",
+)
+period = when.selectbox("When", list(PERIODS), key="audit_period")
+thread = st.text_input("Thread key", key="audit_thread", placeholder="e.g. mastodon:1234 (empty: every thread)")
+
+start = None
+if PERIODS[period]:
+    start = datetime.now(timezone.utc).replace(tzinfo=None) - timedelta(days=PERIODS[period])
+log = views.read("triage.audit_log", thread.strip() or None, tuple(actors) or None, tuple(actions) or None,
+                 start, None, 2_000)
+if log.empty:
+    st.info("No actions match." if facets["actors"] else "No officer action or export has been recorded yet.")
+else:
+    st.caption(f"{len(log):,} action{'s' if len(log) != 1 else ''}, newest first (at most 2,000 shown).")
+    triage_views.log_table(log)
+
+st.subheader("Time to acknowledge and respond")
+st.caption(
+    "Flagged threads by the week they were flagged (UK time): how many an officer acknowledged "
+    "(any status past New) and responded to (status Responded), and the median hours it took."
+)
+triage_views.response_times_table()
+
+st.subheader("Alerts sent")
+alerts = views.read("alerts.alert_history", 200)
+if alerts.empty:
+    st.caption("No alert has been sent. `python -m analysis alerts` sends them (see the README).")
+else:
+    st.dataframe(
+        alerts.rename(columns={
+            "attempted_at": "When (UTC)", "kind": "Kind", "channel": "Channel", "subject": "Subject",
+            "ok": "Delivered", "error": "Why not",
+        }),
+        hide_index=True, width="stretch",
+        column_config={"When (UTC)": st.column_config.DatetimeColumn(format="D MMM YYYY, HH:mm")},
+    )
