@@ -43,11 +43,42 @@ _EXCERPT = f"""
     END
 """
 _EXCERPT_SOURCE = """
-    LEFT JOIN items r ON r.key = t.thread_key
+    LEFT JOIN {roots} r ON r.key = t.thread_key
     CROSS JOIN LATERAL (
         SELECT trim(regexp_replace(coalesce(nullif(r.title, ''), r.text, ''), '\\s+', ' ', 'g')) AS line
     ) x
 """
+
+# Up to this many threads, a list is narrowed to its threads first and their root posts are
+# read by key through the primary-key index (DuckDB uses it for an IN list of up to 2,048
+# values); joining every item instead reads the key, title and text of the whole table.
+INDEX_LOOKUP_MAX = 2_000
+
+
+def _narrowed(
+    con: duckdb.DuckDBPyConnection, filters: str, params: list, order: str, limit: int | None
+) -> tuple[str, str, list]:
+    """(threads, roots, params): the FROM sources of a thread list with its root posts.
+
+    When the threads passing `filters` (in `order`, up to `limit`) are few, both are
+    cut down to those keys; otherwise they are the whole threads and items tables.
+    The caller still applies its filters, so the result is the same either way.
+    """
+    sql = f"SELECT t.thread_key FROM threads t WHERE {filters} ORDER BY {order}"
+    if limit is not None:
+        sql += " LIMIT ?"
+        params = [*params, limit]
+    keys = [row[0] for row in con.execute(sql, params).fetchall()]
+    if len(keys) > INDEX_LOOKUP_MAX:
+        return "threads", "items", []
+    if not keys:
+        return "(SELECT * FROM threads WHERE false)", "(SELECT * FROM items WHERE false)", []
+    marks = ", ".join("?" * len(keys))
+    return (
+        f"(SELECT * FROM threads WHERE thread_key IN ({marks}))",
+        f"(SELECT key, title, text FROM items WHERE key IN ({marks}))",
+        [*keys, *keys],
+    )
 
 
 def _sources_clause(column: str, source_ids: list[int] | tuple[int, ...] | None) -> tuple[str, list]:
@@ -181,20 +212,23 @@ def flagged_queue(
     if started_before is not None:
         where += " AND t.first_reply_at < ?"
         params.append(started_before)
-    if text and text.strip():
-        where += """ AND contains(lower(concat_ws(' ', r.title, r.text, t.flag_reasons)), lower(?))"""
+    filters = f"t.flagged AND NOT t.silenced AND t.last_reply_at >= ? AND t.first_reply_at < ?{where}"
+    order = "t.pileon_score DESC, t.last_reply_at DESC, t.thread_key"
+    searching = bool(text and text.strip())
+    threads, roots, keys = _narrowed(con, filters, [start, end, *params], order, None if searching else limit)
+    if searching:
+        filters += """ AND contains(lower(concat_ws(' ', r.title, r.text, t.flag_reasons)), lower(?))"""
         params.append(text.strip())
     sql = f"""
         SELECT t.thread_key, {_EXCERPT} AS post, coalesce(s.name, '(unknown source)') AS source,
                t.flag_reasons AS reason, t.pileon_score, t.reply_count, t.negative_count,
                t.author_count, t.last_reply_at, t.status, t.assignee
-        FROM threads t
-        {_EXCERPT_SOURCE}
+        FROM {threads} t
+        {_EXCERPT_SOURCE.format(roots=roots)}
         LEFT JOIN sources s ON s.id = t.source_id
-        WHERE t.flagged AND NOT t.silenced
-          AND t.last_reply_at >= ? AND t.first_reply_at < ?{where}
-        ORDER BY t.pileon_score DESC, t.last_reply_at DESC, t.thread_key"""
-    all_params = [start, end, *params]
+        WHERE {filters}
+        ORDER BY {order}"""
+    all_params = [*keys, start, end, *params]
     if limit is not None:
         sql += " LIMIT ?"
         all_params.append(limit)
@@ -228,13 +262,23 @@ def thread_detail(con: duckdb.DuckDBPyConnection, thread_key: str) -> dict | Non
 
 
 def thread_replies(con: duckdb.DuckDBPyConnection, thread_key: str) -> pd.DataFrame:
-    """Every stored reply of a thread, oldest first, with its class and compound score."""
+    """Every stored reply of a thread, oldest first, with its class and compound score.
+
+    The labels are _LABELLED's, written out over one read of the thread's items.
+    """
     return con.execute(
-        f"""SELECT l.key, l.parent_id, i.author_name, l.created_at, l.is_council,
-                   l.sentiment, l.feedback_class, l.compound, l.hostile, i.text, i.url
-            FROM ({_LABELLED}) l JOIN items i ON i.key = l.key
-            WHERE l.thread_id = ? AND l.key <> ?
-            ORDER BY l.created_at, l.key""",
+        """SELECT i.key, i.parent_id, i.author_name, i.created_at, i.is_council,
+                  coalesce(cs.value, s.sentiment) AS sentiment,
+                  coalesce(cf.value,
+                           CASE WHEN s.feedback_class = 'constructive' THEN 'constructive'
+                                ELSE coalesce(cs.value, s.sentiment) END) AS feedback_class,
+                  s.compound, coalesce(s.hostile, false) AS hostile, i.text, i.url
+           FROM items i
+           LEFT JOIN scores s ON s.item_key = i.key
+           LEFT JOIN label_corrections cs ON cs.item_key = i.key AND cs.field = 'sentiment'
+           LEFT JOIN label_corrections cf ON cf.item_key = i.key AND cf.field = 'feedback_class'
+           WHERE i.deleted_at IS NULL AND i.thread_id = ? AND i.key <> ?
+           ORDER BY i.created_at, i.key""",
         [thread_key, thread_key],
     ).df()
 
@@ -248,16 +292,19 @@ def thread_choices(
 ) -> pd.DataFrame:
     """Threads with public replies in [start, end): flagged first, then most recently active."""
     where, params = _sources_clause("t.source_id", source_ids)
+    filters = f"t.reply_count > 0 AND t.last_reply_at >= ? AND t.first_reply_at < ?{where}"
+    order = "t.flagged DESC, t.last_reply_at DESC, t.thread_key"
+    threads, roots, keys = _narrowed(con, filters, [start, end, *params], order, limit)
     return con.execute(
         f"""SELECT t.thread_key, {_EXCERPT} AS post, coalesce(s.name, '(unknown source)') AS source,
                    t.flagged, t.reply_count, t.last_reply_at
-            FROM threads t
-            {_EXCERPT_SOURCE}
+            FROM {threads} t
+            {_EXCERPT_SOURCE.format(roots=roots)}
             LEFT JOIN sources s ON s.id = t.source_id
-            WHERE t.reply_count > 0 AND t.last_reply_at >= ? AND t.first_reply_at < ?{where}
-            ORDER BY t.flagged DESC, t.last_reply_at DESC, t.thread_key
+            WHERE {filters}
+            ORDER BY {order}
             LIMIT ?""",
-        [start, end, *params, limit],
+        [*keys, start, end, *params, limit],
     ).df()
 
 
