@@ -43,8 +43,25 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-OUT = ROOT / "bench" / "out"
+OUT = Path(os.environ.get("PULSE_BENCH_OUT") or ROOT / "bench" / "out")
 STEPS = ("bare", "pipeline", "workers", "queries", "pages", "rerun")
+
+
+def snapshot() -> tuple[str, Path]:
+    """The last commit's files in bench/out/tree-<sha>/: what every step measures.
+
+    Several people edit this working tree at once; measuring the commit keeps
+    the bare scoring and the pipeline on the same code for the whole run.
+    """
+    sha = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
+                         capture_output=True, text=True, check=True).stdout.strip()
+    tree = OUT / f"tree-{sha}"
+    if not (tree / "bench" / "run.py").exists():
+        tree.mkdir(parents=True, exist_ok=True)
+        archive = subprocess.run(["git", "-C", str(ROOT), "archive", "--format=tar", "HEAD"],
+                                 capture_output=True, check=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(tree)], input=archive, check=True)
+    return sha, tree
 
 
 def loadavg() -> float:
@@ -326,11 +343,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pipeline-workers", type=int, default=1,
                         help="workers of the pipeline run that builds the database (2: faster at 1M; "
                              "pipeline_vs_bare is then left out)")
+    parser.add_argument("--working-tree", action="store_true",
+                        help="measure the files as they are now, not the last commit (the default)")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--db", help=argparse.SUPPRESS)
     parser.add_argument("--workers", type=int, default=1, help=argparse.SUPPRESS)
     parser.add_argument("--rerun", default="lookback", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+
+    if not args.child and not args.working_tree and not os.environ.get("PULSE_BENCH_TREE"):
+        OUT.mkdir(parents=True, exist_ok=True)
+        sha, tree = snapshot()
+        print(f"bench: measuring commit {sha} (a copy in {tree.relative_to(OUT.parent.parent) if tree.is_relative_to(OUT.parent.parent) else tree})",
+              flush=True)
+        env = {**os.environ, "PULSE_BENCH_TREE": sha, "PULSE_BENCH_OUT": str(OUT), "PYTHONPATH": str(tree)}
+        return subprocess.call([sys.executable, "-u", str(tree / "bench" / "run.py"), *(argv or sys.argv[1:])],
+                               cwd=tree, env=env)
 
     if args.child == "bare":
         print(json.dumps(child_bare(args.items, args.seed)))
