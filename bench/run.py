@@ -380,7 +380,7 @@ def main(argv: list[str] | None = None) -> int:
 
     def kept(step: str, figures: dict | None = None) -> dict | None:
         """A step's figures saved for later runs that skip it (e.g. queries again on the same database)."""
-        path = OUT / f"{step}-{n}-seed{args.seed}.json"
+        path = OUT / f"{step}-{n}-seed{args.seed}-{os.environ.get('PULSE_BENCH_TREE', 'worktree')}.json"
         if figures is not None:
             path.write_text(json.dumps(figures))
             return figures
