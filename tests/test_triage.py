@@ -221,3 +221,13 @@ def test_the_app_never_rewrites_the_log():
         if re.search(r"(UPDATE\s+actions|DELETE\s+FROM\s+actions|TRUNCATE\s+actions|DROP\s+TABLE\s+actions)", text, re.I):
             offenders.append(str(path.relative_to(ROOT)))
     assert offenders == []
+
+
+def test_a_sentiment_correction_moves_the_class_in_the_export_as_on_the_dashboard(pile_on):
+    with connect(pile_on) as con:
+        triage.correct_label(con, JO, "guardian:c1", "sentiment", "positive")
+        exported = items_between(con, T0 - timedelta(days=1), T0 + timedelta(days=1)).set_index("item_key")
+        shown = queries.thread_replies(con, THREAD).set_index("key")
+    assert exported.loc["guardian:c1", ["sentiment", "feedback_class"]].tolist() == ["positive", "positive"]
+    assert shown.loc["guardian:c1", "feedback_class"] == "positive"
+    assert exported.loc["guardian:c2", "feedback_class"] == "negative"
