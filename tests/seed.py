@@ -91,12 +91,17 @@ GUARDIAN = SourceConfig("Guardian: local comments", "guardian", {"discussions": 
 SOURCES = (RSS, MASTODON, REDDIT, GUARDIAN)
 
 
+class SeedError(RuntimeError):
+    """The scoring model no longer sees the seed's threads as the seed intends."""
+
+
 @dataclass
 class SeededItem:
     key: str
     source: str
     created_at: datetime
-    expected_class: str
+    expected_class: str  # the class the scoring model gave it (read back after scoring)
+    pool_class: str  # the pool its text came from
     is_council: bool
     thread_key: str | None
     text: str
@@ -114,6 +119,7 @@ class Seeded:
     attack_thread_key: str = ""
     attack_key: str = ""
     quiet_thread_key: str = ""
+    reasons: dict[str, str] = field(default_factory=dict)  # flagged thread key -> reason in words
 
     def public_items(self, start: datetime, end: datetime, sources: set[str] | None = None) -> list[SeededItem]:
         """Non-council items created in [start, end): what the overview counts."""
@@ -164,9 +170,10 @@ def _pile_on(b: _Builder) -> Item:
         parent = None if n < 4 else negatives[{4: 0, 5: 4, 6: 5, 7: 1, 8: 7}.get(n, n - 3)]
         negatives.append(b.add(MASTODON, "comment", when, "negative", thread=root, parent=parent,
                                author=angry[n % 9], text=NEGATIVE[n % len(NEGATIVE)]))
+    # The other six are thanks and praise: what counts as "neutral" differs between models,
+    # so replies that decide a flag are clearly negative or clearly positive.
     for n in range(6):
-        cls = "positive" if n % 2 else "neutral"
-        b.add(MASTODON, "comment", root_at + timedelta(minutes=25 + 31 * n), cls, thread=root,
+        b.add(MASTODON, "comment", root_at + timedelta(minutes=25 + 31 * n), "positive", thread=root,
               parent=negatives[n] if n < 3 else None, author=f"neighbour{n % 3}")
     b.add(MASTODON, "comment", root_at + timedelta(hours=4), "positive", text=COUNCIL_REPLY,
           thread=root, parent=negatives[0], author="examplecouncil")
@@ -182,7 +189,7 @@ def _reddit_flagged(b: _Builder) -> Item:
         b.add(REDDIT, "comment", at + timedelta(minutes=20 + round(n * 40 / 6)), "negative", thread=root,
               author=people[n % 5], text=NEGATIVE[(n + 3) % len(NEGATIVE)])
     for n in range(3):
-        b.add(REDDIT, "comment", at + timedelta(hours=2, minutes=n), "neutral", thread=root, author=f"calm{n}")
+        b.add(REDDIT, "comment", at + timedelta(hours=2, minutes=n), "positive", thread=root, author=f"calm{n}")
     return root
 
 
@@ -254,10 +261,37 @@ def seed_database(path: str | Path, now: datetime | None = None, seed: int = 7) 
                 rows.append(row)
                 seeded.items.append(SeededItem(
                     key=item.key, source=source.name, created_at=row["created_at"], expected_class=cls,
+                    pool_class=cls,
                     is_council=row["is_council"], thread_key=item.thread_id or (item.key if item.item_type == "post" else None),
                     text=row["text"],
                 ))
             upsert_items(con, items_frame(rows))
         seeded.source_ids[source.name] = source_id
     score_pending(path)
+    _read_back(seeded)
     return seeded
+
+
+def _read_back(seeded: Seeded) -> None:
+    """Take each item's class from the store, and check the flags are the ones the seed is built for.
+
+    Classes of plain factual texts differ between models, so counts follow what was
+    stored; the flagged threads are built from texts every model tried agrees on,
+    and their reasons must be exactly the documented ones.
+    """
+    with connect(seeded.path, read_only=True) as con:
+        classes = dict(con.execute("SELECT item_key, feedback_class FROM scores").fetchall())
+        flagged = dict(con.execute("SELECT thread_key, flag_reasons FROM threads WHERE flagged").fetchall())
+    for item in seeded.items:
+        item.expected_class = classes.get(item.key, "unscored")
+    seeded.reasons = flagged
+    intended = {
+        seeded.pile_on_key: PILE_ON_REASON,
+        seeded.reddit_flagged_key: REDDIT_FLAGGED_REASON,
+        seeded.guardian_flagged_key: GUARDIAN_FLAGGED_REASON,
+    }
+    if flagged != intended:
+        raise SeedError(
+            f"the scoring model flags the seed's threads differently: expected {intended}, got {flagged}; "
+            "adjust the pools in tests/seed.py so their texts are unambiguous for the shipped model"
+        )
