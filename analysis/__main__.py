@@ -59,6 +59,13 @@ def build_parser() -> argparse.ArgumentParser:
         "alerts", help="send due alerts (spikes, new pile-ons, the daily digest) by email and/or webhook"
     )
     alerts.add_argument("--db", help="database file (default: $PULSE_DB or data/pulse.duckdb)")
+
+    train = commands.add_parser(
+        "train", help="cross-validate and retrain the shipped models from the evaluation corpora (minutes)"
+    )
+    train.add_argument("--data", required=True, metavar="DIR", help="folder holding nhs/, vader/ and c3/")
+    train.add_argument("-o", "--output", metavar="DIR", help="where to write the models (default: analysis/models)")
+    train.add_argument("--skip-cv", action="store_true", help="fit only; keep no cross-validated figures")
     return parser
 
 
@@ -150,12 +157,28 @@ def command_alerts(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def command_train(args: argparse.Namespace) -> int:
+    from analysis.shipped import MODELS_DIR
+    from analysis.train import TrainingDataError, train
+
+    data = Path(args.data)
+    if not data.is_dir():
+        raise UsageError(f"no such folder: {data}")
+    try:
+        train(data, Path(args.output) if args.output else MODELS_DIR,
+              progress=lambda line: print(line, file=sys.stderr, flush=True), skip_cv=args.skip_cv)
+    except TrainingDataError as error:
+        raise UsageError(str(error)) from None
+    return 0
+
+
 COMMANDS = {
     "score": command_score,
     "rescore": command_rescore,
     "export": command_export,
     "export-corrections": command_export_corrections,
     "alerts": command_alerts,
+    "train": command_train,
 }
 
 

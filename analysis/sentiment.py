@@ -38,3 +38,31 @@ def vader_scores(texts: Iterable[str]) -> pd.DataFrame:
     score = analyzer().polarity_scores
     rows = [score(text or "") for text in texts]
     return pd.DataFrame(rows, columns=["neg", "neu", "pos", "compound"])
+
+
+# --- The corrected sentiment model (shipped in analysis/models/sentiment.*) -------------
+
+SENTIMENT_CLASSES = ("negative", "neutral", "positive")
+
+
+def corrected_proba(layers: dict, hashed, vader_part: np.ndarray) -> np.ndarray:
+    """P(negative, neutral, positive) from the shipped layers: two n-gram models (one
+    trained on every corpus, one on service feedback only) and a domain gate, stacked
+    with VADER's own scores by a small multinomial model. See analysis/models/MODEL_CARD.md."""
+    from analysis.features import stack_features
+
+    general = _in_order(layers["general"], layers["general"].proba(hashed))
+    service = _in_order(layers["service"], layers["service"].proba(hashed))
+    domain = layers["domain"].proba(hashed)
+    stacker = layers["stacker"]
+    proba = stacker.proba(dense=stack_features(vader_part, general, service, domain))
+    return _in_order(stacker, proba)
+
+
+def _in_order(layer, proba: np.ndarray) -> np.ndarray:
+    order = [layer.classes.index(c) for c in SENTIMENT_CLASSES]
+    return proba[:, order]
+
+
+def classes_of(proba: np.ndarray) -> np.ndarray:
+    return np.asarray(SENTIMENT_CLASSES, dtype=object)[proba.argmax(axis=1)]

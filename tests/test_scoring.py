@@ -1,0 +1,112 @@
+"""score_items' contract: one valid row per item, whatever the text; the feedback_class partition."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis.scoring import (
+    MODEL_VERSION, SCORE_COLUMNS, feedback_class, score_items, score_texts, score_texts_parallel, shutdown_pools,
+)
+from analysis.shipped import load_shipped
+
+COLUMNS = ["item_key", "model_version", *SCORE_COLUMNS]
+ODD = [
+    "", "   ", "😡🚮💩👍🏽", "<p>Bins <b>missed</b> again &amp; again</p><script>alert(1)</script>",
+    "x" * 50_000, ("word " * 10_000).strip(), "שלום עליכם", "\u200b\u200d", "!!!???...", "1234567890",
+    "Thank you, the new recycling service is brilliant", "Absolutely useless council, disgraceful idiots",
+]
+
+
+def items(texts, titles=None) -> pd.DataFrame:
+    return pd.DataFrame({"key": [f"k{i}" for i in range(len(texts))], "text": texts,
+                         "title": titles if titles is not None else [None] * len(texts)})
+
+
+def check_rows(scores: pd.DataFrame, n: int) -> None:
+    assert list(scores.columns) == COLUMNS
+    assert len(scores) == n
+    assert scores["compound"].between(-1, 1).all()
+    assert set(scores["sentiment"]) <= {"positive", "neutral", "negative"}
+    assert set(scores["feedback_class"]) <= {"constructive", "positive", "neutral", "negative"}
+    assert scores["constructive_prob"].between(0, 1).all()
+    assert scores["hostile"].map(type).eq(bool).all()
+    assert (scores["model_version"] == MODEL_VERSION).all()
+
+
+def test_odd_texts_each_get_one_valid_row():
+    scores = score_items(items(ODD))
+    check_rows(scores, len(ODD))
+    assert scores["item_key"].tolist() == [f"k{i}" for i in range(len(ODD))]
+
+
+def test_missing_text_and_titles():
+    scores = score_items(items([None, "Pothole on the High Street", None], [None, None, "Bins strike"]))
+    check_rows(scores, 3)
+    assert scores["service_area"].tolist() == [None, "Roads and potholes", "Waste and recycling"]
+
+
+def test_empty_frame_keeps_the_columns():
+    empty = score_items(pd.DataFrame(columns=["key", "text", "title"]))
+    assert list(empty.columns) == COLUMNS and empty.empty
+    assert list(score_texts(pd.Series([], dtype=object)).columns) == SCORE_COLUMNS
+
+
+def test_rows_do_not_depend_on_their_neighbours():
+    texts = ODD + ["Why has nobody fixed the street light on Elm Road after three reports?"]
+    whole = score_texts(pd.Series(texts))
+    one_by_one = pd.concat([score_texts(pd.Series([t], index=[i])) for i, t in enumerate(texts)])
+    pd.testing.assert_frame_equal(whole, one_by_one)
+
+
+def test_index_is_kept():
+    scores = score_texts(pd.Series(["good", "bad"], index=[7, 3]))
+    assert scores.index.tolist() == [7, 3]
+
+
+def test_compound_is_vaders_and_the_class_is_the_models():
+    from analysis.sentiment import vader_scores
+
+    texts = pd.Series(["Waited four hours, nobody called back", "Brilliant, thank you"])
+    scores = score_texts(texts)
+    np.testing.assert_allclose(scores["compound"], vader_scores(texts.tolist())["compound"])
+    assert scores["sentiment"].tolist() == ["negative", "positive"]
+
+
+def test_feedback_class_partition():
+    scores = score_texts(pd.Series(ODD * 2))
+    threshold = load_shipped().constructive_threshold
+    constructive = scores["constructive_prob"] >= threshold
+    assert (scores.loc[constructive, "feedback_class"] == "constructive").all()
+    assert (scores.loc[~constructive, "feedback_class"] == scores.loc[~constructive, "sentiment"]).all()
+
+
+def test_feedback_class_rule():
+    sentiment = pd.Series(["negative", "negative", "positive", "neutral"])
+    prob = pd.Series([0.9, 0.1, None, 0.5])
+    assert feedback_class(sentiment, prob).tolist() == ["constructive", "negative", "positive", "constructive"]
+
+
+def test_long_reasoned_comment_is_constructive_and_a_slur_is_hostile():
+    reasoned = (
+        "I think the council should move the Friday recycling collection to Monday, because the bins on "
+        "Station Road overflow every weekend. Other towns run a second collection in summer; a three month "
+        "trial on two streets would show whether it reduces litter, and the cost could come from the "
+        "street cleaning budget that currently pays for the weekend clear-ups."
+    )
+    scores = score_texts(pd.Series([reasoned, "You are pathetic lying idiots, shut up"]))
+    assert scores["feedback_class"].tolist()[0] == "constructive"
+    assert scores["hostile"].tolist() == [False, True]
+
+
+def test_model_version_names_the_models():
+    for part in ("vader", "sentiment", "constructive", "hostile"):
+        assert part in MODEL_VERSION
+
+
+def test_parallel_gives_the_same_rows():
+    texts = pd.Series(ODD[:4] + ["Bins missed again", "Thanks for fixing the pothole"] * 10)
+    try:
+        parallel = score_texts_parallel(texts, workers=2, min_per_worker=5)
+    finally:
+        shutdown_pools()
+    pd.testing.assert_frame_equal(parallel, score_texts(texts))
