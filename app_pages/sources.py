@@ -3,6 +3,7 @@
 import pandas as pd
 import streamlit as st
 
+import access
 import views
 from collectors import control
 from collectors.config import INT_KEYS, KIND_KEYS, LIST_KEYS, ConfigError, config_path, entry_from_form, load_sources
@@ -13,11 +14,11 @@ FLASH_TOP, FLASH_ADD = "sources_flash", "sources_add_flash"
 ADD_KEYS = ("add_name", "add_base_url", "add_council_accounts")
 
 
-def acting_officer() -> str | None:
-    """THE one check for this page's officer-only actions: the officer's name for the audit log,
-    or None when the person may only look. (Until the app has sign-in and roles, everyone
-    using the dashboard acts as 'dashboard'.)"""
-    return "dashboard"
+def acting_officer():
+    """The officer using the page (access.current_actor), or None when they may only look.
+    collectors.control checks the Actor again before anything is run or written."""
+    actor = access.current_actor()
+    return actor if actor.is_officer else None
 
 
 def flash(slot: str, level: str, text: str) -> None:
@@ -54,7 +55,7 @@ def collect(names: list[str] | None) -> None:
         return flash(FLASH_TOP, "warning", "No switched-on source to collect.")
     try:
         control.start_collection(chosen, db_path(), officer)
-    except control.CollectionBusy as error:
+    except (control.CollectionBusy, control.NotAllowed) as error:
         flash(FLASH_TOP, "warning", f"Not started: {error}.")
 
 
@@ -64,7 +65,7 @@ def switch(name: str, enabled: bool) -> None:
         return flash(FLASH_TOP, "error", "Only officers can switch sources on or off.")
     try:
         saved = control.switch_configured_source(name, enabled, db_path(), officer)
-    except (ConfigError, DatabaseBusy, OSError) as error:
+    except (ConfigError, DatabaseBusy, OSError, control.NotAllowed) as error:
         return flash(FLASH_TOP, "error", f"Nothing was saved: {error}")
     flash(FLASH_TOP, "success", f"{name} switched {'on' if enabled else 'off'} in {saved.path}." + rewritten_note(saved))
 
@@ -86,7 +87,7 @@ def add() -> None:
     try:
         entry = entry_from_form(state.get("add_name") or "", kind, fields)
         saved = control.add_configured_source(entry, db_path(), officer)
-    except (ConfigError, DatabaseBusy, OSError) as error:
+    except (ConfigError, DatabaseBusy, OSError, control.NotAllowed) as error:
         return flash(FLASH_ADD, "error", f"Not added, nothing was written: {error}")
     for key in (*ADD_KEYS, *(f"add_{kind}_{k}" for k in (*required, *optional))):
         state[key] = ""
@@ -125,7 +126,7 @@ def health_table(sources, health: pd.DataFrame, running: set[str]) -> pd.DataFra
         {
             "Source": [r[0] for r in rows],
             "Kind": [r[1] for r in rows],
-            "Collecting": [r[2] for r in rows],
+            "On": [r[2] for r in rows],
             "Last run": column("last_run_at", "time"),
             "Last success": column("last_ok_at", "time"),
             "Items": [int(r[3].get("items") or 0) for r in rows],
@@ -164,6 +165,7 @@ if running:
     def collection_progress() -> None:
         current = control.latest()
         if current is None or not current.running:
+            st.cache_data.clear()  # new items: every page's cached reads are out of date
             st.rerun(scope="app")
         with st.status("Collecting…", state="running", expanded=True):
             st.progress(current.fraction(), text=views.escape_markdown(current.progress_text()))
@@ -183,7 +185,10 @@ if officer:
         help="Runs every switched-on source's collector here, then scores what is new.",
     )
 else:
-    st.info("Only officers can collect, add or switch off sources.")
+    st.info(
+        "Only officers can collect, add or switch off sources. "
+        + views.escape_markdown(access.why_viewer(access.current_actor(), access.current_rules()) or "")
+    )
 
 health = read_health()
 if health is None:
@@ -196,15 +201,21 @@ else:
     st.dataframe(
         table,
         hide_index=True,
+        placeholder="–",
         column_config={
-            "Last run": st.column_config.DatetimeColumn(format="D MMM YYYY, HH:mm"),
-            "Last success": st.column_config.DatetimeColumn(format="D MMM YYYY, HH:mm"),
-            "Items": st.column_config.NumberColumn(format="%d", help="Items stored from this source"),
-            "Fetched": st.column_config.NumberColumn(format="%d", help="Fetched by the last run"),
-            "New": st.column_config.NumberColumn(format="%d", help="New items in the last run"),
-            "Updated": st.column_config.NumberColumn(format="%d", help="Changed items in the last run"),
-            "Errors": st.column_config.NumberColumn(format="%d", help="Errors and warnings in the last run"),
-            "Last error": st.column_config.TextColumn(width="large"),
+            "Source": st.column_config.TextColumn(width=250),
+            "Kind": st.column_config.TextColumn(width=70),
+            "On": st.column_config.TextColumn(width=45, help="Switched on: collected by every run"),
+            "Last run": st.column_config.DatetimeColumn(format="D MMM, HH:mm", width=100),
+            "Last success": st.column_config.DatetimeColumn(format="D MMM, HH:mm", width=100),
+            "Items": st.column_config.NumberColumn(
+                format="%d", width=60, help="Items stored from this source (deleted or moderated ones are not counted)"
+            ),
+            "Fetched": st.column_config.NumberColumn(format="%d", width=60, help="Fetched by the last run"),
+            "New": st.column_config.NumberColumn(format="%d", width=50, help="New items in the last run"),
+            "Updated": st.column_config.NumberColumn(format="%d", width=65, help="Changed items in the last run"),
+            "Errors": st.column_config.NumberColumn(format="%d", width=55, help="Errors and warnings in the last run"),
+            "Last error": st.column_config.TextColumn(width=330),
         },
     )
 

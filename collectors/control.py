@@ -9,8 +9,10 @@ process: a second request while one runs is refused with CollectionBusy. The
 runner and the scorer open short-lived connections per batch, so other sessions
 keep reading the database while it runs.
 
-Officer actions (collect, add a source, switch one on or off) go into the
-append-only `actions` log with who did them.
+Only officers may do these things (collect, add a source, switch one on or
+off): each function here takes the acting store.triage.Actor and refuses a
+viewer with NotAllowed, whatever the page showed. Each action goes into the
+append-only `actions` log with who did it.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from collectors.http import HttpClient
 from collectors.runner import SourceResult, collect_source
 from store.db import connect, transaction
 from store.governance import record_action
+from store.triage import Actor, NotAllowed
 
 ACTION_COLLECT = "collect"
 ACTION_ADD_SOURCE = "source_add"
@@ -35,6 +38,13 @@ ACTION_SWITCH_SOURCE = "source_switch"
 
 class CollectionBusy(RuntimeError):
     """A collection is already running in this process."""
+
+
+def _require_officer(actor: Actor) -> str:
+    if not isinstance(actor, Actor) or not actor.is_officer:
+        who = getattr(actor, "name", "") or "an anonymous user"
+        raise NotAllowed(f"{who} is a viewer: only officers can collect, add or switch sources")
+    return actor.name
 
 
 def _now() -> datetime:
@@ -123,11 +133,12 @@ def latest() -> Collection | None:
 def start_collection(
     sources: list[SourceConfig],
     db: Path | str,
-    requested_by: str,
+    actor: Actor,
     http_factory: HttpFactory | None = None,
 ) -> Collection:
     """Collect these sources, then score what is new, in a background thread; returns at once."""
     global _latest
+    requested_by = _require_officer(actor)
     with _lock:
         if _latest is not None and _latest.running:
             raise CollectionBusy(
@@ -169,15 +180,19 @@ def _audit(db: Path | str, actor: str, action: str, value: str, note: str | None
         record_action(con, actor, action, value, _now(), note=note)
 
 
-def add_configured_source(entry: dict, db: Path | str, actor: str, path: Path | None = None) -> SavedConfig:
+def add_configured_source(entry: dict, db: Path | str, actor: Actor, path: Path | None = None) -> SavedConfig:
     """Validate and append a source to sources.toml (collectors.config.add_source), then log who did it."""
+    name = _require_officer(actor)
     saved = add_source(entry, path)
-    _audit(db, actor, ACTION_ADD_SOURCE, entry.get("name", ""), note=str(saved.path))
+    _audit(db, name, ACTION_ADD_SOURCE, entry.get("name", ""), note=str(saved.path))
     return saved
 
 
-def switch_configured_source(name: str, enabled: bool, db: Path | str, actor: str, path: Path | None = None) -> SavedConfig:
+def switch_configured_source(
+    name: str, enabled: bool, db: Path | str, actor: Actor, path: Path | None = None
+) -> SavedConfig:
     """Switch a source on or off in sources.toml (collectors.config.set_enabled), then log who did it."""
+    who = _require_officer(actor)
     saved = set_enabled(name, enabled, path)
-    _audit(db, actor, ACTION_SWITCH_SOURCE, name, note="on" if enabled else "off")
+    _audit(db, who, ACTION_SWITCH_SOURCE, name, note="on" if enabled else "off")
     return saved

@@ -15,10 +15,12 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+import access
 from collectors import control
 from collectors.config import load_sources, toml_table
 from demo.server import ReplayServer
 from store.db import connect, transaction
+from store.triage import OFFICER, VIEWER, Actor, NotAllowed
 from store.sources import add_to_run, finish_run, start_run, sync_source
 from tests.conftest import ROOT
 from tests.seed import GUARDIAN, MASTODON, REDDIT, RSS
@@ -28,6 +30,7 @@ TIMEOUT_S = 60
 COLLECT_WAIT_S = 120  # a safety net for a hung run, not a measurement
 
 HEADER = "# Our channels.\n# Keep this comment.\n\n"
+OFFICER_NAME = "Jo Officer"
 REDDIT_ERROR = "HTTP 503 from oauth.reddit.com: <b>Service</b> **unavailable** [retry](http://evil.invalid)"
 
 
@@ -42,8 +45,11 @@ def config(tmp_path, monkeypatch):
     return path
 
 
-def open_page() -> AppTest:
+def open_page(officer: str | None = OFFICER_NAME) -> AppTest:
+    """The Sources page; `officer` is the name typed in the sidebar (None: a viewer)."""
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT_S)
+    if officer:
+        at.session_state[access.NAME_KEY] = officer
     at.run()
     at.switch_page(PAGE)
     at.run()
@@ -71,7 +77,7 @@ def test_empty_database_lists_every_configured_source(db_path, config):
     rows = table(at)
     assert list(rows.index) == [RSS.name, MASTODON.name]  # file order
     assert list(rows["Kind"]) == ["rss", "mastodon"]
-    assert list(rows["Collecting"]) == ["on", "off"]
+    assert list(rows["On"]) == ["on", "off"]
     assert list(rows["Items"]) == [0, 0]
     assert rows["Last run"].isna().all() and rows["Fetched"].isna().all()
     assert list(rows["Last error"]) == ["", ""]
@@ -118,7 +124,7 @@ def test_seeded_database_shows_counts_runs_and_errors_in_words(seeded_db, config
     assert "stopped before it finished" in rows.loc[GUARDIAN.name, "Last error"]
     assert pd.isna(rows.loc[MASTODON.name, "Last run"])
     # Stored only: listed, never collectable or switchable from here.
-    assert rows.loc["Import: tweets.js", "Collecting"] == "import (stored only)"
+    assert rows.loc["Import: tweets.js", "On"] == "import (stored only)"
     keys = {b.key for b in at.button}
     assert "collect_Import: tweets.js" not in keys and "switch_Import: tweets.js" not in keys
     # The error is never rendered as Markdown anywhere on the page.
@@ -175,7 +181,7 @@ def test_adding_a_valid_source_appends_it_and_keeps_the_comments(db_path, config
     assert at.text_input(key="add_name").value == ""  # ready for the next one
     with connect(db_path, read_only=True) as con:
         assert con.execute("SELECT actor, action, value FROM actions").fetchall() == [
-            ("dashboard", control.ACTION_ADD_SOURCE, added.name)
+            (OFFICER_NAME, control.ACTION_ADD_SOURCE, added.name)
         ]
 
 
@@ -217,15 +223,18 @@ def test_switching_a_source_off_and_on_changes_only_its_enabled_line(db_path, co
     assert tomllib.loads(config.read_text())["sources"][1]["enabled"] is False
     assert config.read_text().startswith(HEADER)
     assert [s.enabled for s in load_sources(config)] == [True, False]
-    assert list(table(at)["Collecting"]) == ["on", "off"]
+    assert list(table(at)["On"]) == ["on", "off"]
     assert at.button(key=f"collect_{REDDIT.name}").disabled is True
 
     at.button(key=f"switch_{REDDIT.name}").click().run()
     assert [s.enabled for s in load_sources(config)] == [True, True]
     assert any("switched on" in m for m in messages(at, "success"))
     with connect(db_path, read_only=True) as con:
-        logged = con.execute("SELECT action, value, note FROM actions ORDER BY id").fetchall()
-    assert logged == [(control.ACTION_SWITCH_SOURCE, REDDIT.name, "off"), (control.ACTION_SWITCH_SOURCE, REDDIT.name, "on")]
+        logged = con.execute("SELECT actor, action, value, note FROM actions ORDER BY id").fetchall()
+    assert logged == [
+        (OFFICER_NAME, control.ACTION_SWITCH_SOURCE, REDDIT.name, "off"),
+        (OFFICER_NAME, control.ACTION_SWITCH_SOURCE, REDDIT.name, "on"),
+    ]
 
 
 # --- Collect now ---------------------------------------------------------------------------
@@ -307,7 +316,32 @@ def test_a_second_collection_waits_for_the_first(db_path, config, replay, monkey
         assert other.status and other.progress and other.button(key="collect_all").disabled is True
         assert "collecting now" == table(other).loc[news.name, "Last error"]
         with pytest.raises(control.CollectionBusy):
-            control.start_collection([news], db_path, "someone else")
+            control.start_collection([news], db_path, Actor("Sam Officer", OFFICER))
     finally:
         release.set()
     wait_for_collection()
+
+
+# --- Officers only -------------------------------------------------------------------------
+
+
+def test_a_viewer_sees_the_health_but_no_buttons_or_form(db_path, config):
+    write_config(config, RSS)
+    at = open_page(officer=None)
+    assert list(table(at).index) == [RSS.name]
+    assert [b.label for b in at.button if b.key != "sign_in"] == []
+    assert any("Only officers can collect" in m and "Enter your name in the sidebar" in m for m in messages(at, "info"))
+
+
+@pytest.mark.parametrize("who", [Actor("Vic Viewer", VIEWER), Actor("", OFFICER), "Jo Officer", None])
+def test_the_control_functions_refuse_anyone_but_an_officer(db_path, config, who):
+    write_config(config, RSS)
+    before = config.read_bytes()
+    with pytest.raises(NotAllowed):
+        control.add_configured_source({"name": "x", "kind": "rss", "url": "http://x.invalid"}, db_path, who, config)
+    with pytest.raises(NotAllowed):
+        control.switch_configured_source(RSS.name, False, db_path, who, config)
+    with pytest.raises(NotAllowed):
+        control.start_collection([RSS], db_path, who)
+    assert config.read_bytes() == before
+    assert control.latest() is None or not control.latest().running
