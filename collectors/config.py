@@ -291,7 +291,9 @@ def entry_from_form(name: str, kind: str, fields: dict[str, object]) -> dict:
 
 def _read_document(path: Path) -> tuple[str, dict]:
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_bytes().decode("utf-8")  # line endings as they are (CRLF stays CRLF)
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path} is not UTF-8 text: fix it by hand before changing it here") from None
     except FileNotFoundError:
         return "", {}
     try:
@@ -308,6 +310,10 @@ def _header_comments(text: str) -> str:
             break
         kept.append(line)
     return "".join(kept)
+
+
+def _newline(text: str) -> str:
+    return "\r\n" if "\r\n" in text else "\n"
 
 
 def _reads_as(text: str, data: dict) -> bool:
@@ -356,8 +362,9 @@ def add_source(entry: dict, path: str | os.PathLike | None = None) -> SavedConfi
             raise ConfigError("[[sources]] must be an array of tables")
         new_data = {**data, "sources": [*sources, entry]}
         parse_sources(new_data)
-        separator = "" if not text else ("\n" if text.endswith("\n") else "\n\n")
-        edited = text + separator + toml_table(entry)
+        newline = _newline(text)
+        separator = "" if not text else (newline if text.endswith("\n") else newline * 2)
+        edited = text + separator + toml_table(entry).replace("\n", newline)
         return _save(path, text, new_data, edited)
 
 
@@ -396,7 +403,8 @@ def _edit_enabled_line(text: str, position: int, count: int, enabled: bool) -> s
             lines[i] = match.group(1) + value + match.group(3) + lines[i][len(body):]
             return "".join(lines)
     last = max((i for i in range(start, end) if lines[i].strip() and not lines[i].lstrip().startswith("#")))
+    newline = _newline(text)
     if not lines[last].endswith("\n"):
-        lines[last] += "\n"
-    lines.insert(last + 1, f"enabled = {value}\n")
+        lines[last] += newline
+    lines.insert(last + 1, f"enabled = {value}{newline}")
     return "".join(lines)
