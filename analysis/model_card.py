@@ -86,9 +86,13 @@ def render_model_card(metrics: dict) -> str:
         for corpus, result in metrics["sentiment"].items():
             m, v = result["model"], result["vader"]
             out.append(
-                f"| {CORPUS_NAMES[corpus]} | {m['rows']:,} | {m['accuracy']:.3f} | {m['weighted_f1']:.3f} | "
-                f"{v['accuracy']:.3f} | {v['weighted_f1']:.3f} | {targets[corpus]} |"
+                f"| {CORPUS_NAMES[corpus]} | {m['rows']:,} | {m['accuracy']:.4f} | {m['weighted_f1']:.4f} | "
+                f"{v['accuracy']:.4f} | {v['weighted_f1']:.4f} | {targets[corpus]} |"
             )
+        tweets = metrics["sentiment"]["tweets"]
+        margin = tweets["model"]["weighted_f1"] - tweets["vader"]["weighted_f1"]
+        out += ["", f"On the tweets the model is {margin:+.4f} weighted F1 from VADER: level with it, within the "
+                    "noise of a 2,056-row set, which is what the gate is for (VADER is already right on social text)."]
         for corpus, result in metrics["sentiment"].items():
             out += ["", f"Confusion, {CORPUS_NAMES[corpus]} (model):", "", _matrix(result["model"]["confusion"])]
         con, length = metrics["constructive"]["model"], metrics["constructive"]["length_only"]
@@ -103,6 +107,11 @@ def render_model_card(metrics: dict) -> str:
             f"{con['f1']:.3f} | {con['roc_auc']:.3f} |",
             f"| logistic regression on log length alone | {length['accuracy']:.4f} | {length['precision']:.3f} | "
             f"{length['recall']:.3f} | {length['f1']:.3f} | {length['roc_auc']:.3f} |",
+            "",
+            f"Target accuracy >= 0.94: {'met' if con['accuracy'] >= 0.94 else 'not met'} "
+            f"({con['accuracy']:.4f}; {con['accuracy'] - length['accuracy']:+.4f} over length alone). In C3, length "
+            "explains most of the label; n-grams, tone and structure add under a point, and gradient-boosted trees "
+            "on the same measures did no better in our trials (0.939).",
             "",
             _matrix(con["confusion"]),
             "",
@@ -125,13 +134,18 @@ def render_model_card(metrics: dict) -> str:
         "the data to measure and retrain on.",
         "- The NHS answers were written to questions (\"How could we improve?\"): a bare \"Nothing\" is labelled "
         "positive there, and the model learned that. Very short replies deserve less trust.",
-        "- Sarcasm, irony and mixed messages are often misread; the neutral class is the weakest (see the "
-        "confusion matrices).",
+        "- Sarcasm, irony and mixed messages are often misread (\"Great, another pothole. Well done council\" "
+        "reads as positive).",
+        "- Neutral is rarely predicted: the corpora hold few neutral rows (under 1 % of the VADER sets; NHS "
+        "'neutral' means mixed). A plain notice or question with no sentiment words (\"Road closed until "
+        "Friday\", \"Does anyone know when it opens?\") is often called negative or positive, because in "
+        "service feedback such flat wording usually is a complaint. Read neutral volumes as a lower bound.",
         "- Constructiveness in C3 leans heavily on length: long comments are usually constructive. A long rant "
         "can score as constructive.",
         "- The hostile flag is weak (C3 has few toxic comments and raters disagree): it catches insults and "
-        "abuse words, misses veiled hostility, and flags some blunt but fair criticism. Treat it as a pointer "
-        "for an officer, never as a verdict on a person.",
+        "abuse words, misses veiled hostility, and flags some blunt but fair criticism: at the F1-best "
+        "threshold it flags about 15 % of C3 comments, most of them wrongly. Treat it as a pointer for an "
+        "officer, never as a verdict on a person; `threshold` in hostile.json can be raised for fewer, surer flags.",
         "- Bag-of-words models do not read word order beyond pairs: \"not good\" is a pair and is learned; "
         "longer negations are not.",
         "",

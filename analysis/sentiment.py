@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import lru_cache
+from operator import itemgetter
 
 import numpy as np
 import pandas as pd
@@ -36,8 +37,10 @@ def classify_many(compounds: np.ndarray) -> np.ndarray:
 def vader_scores(texts: Iterable[str]) -> pd.DataFrame:
     """VADER's neg/neu/pos/compound for each text, in order."""
     score = analyzer().polarity_scores
-    rows = [score(text or "") for text in texts]
-    return pd.DataFrame(rows, columns=["neg", "neu", "pos", "compound"])
+    pick = itemgetter("neg", "neu", "pos", "compound")
+    rows = [pick(score(text or "")) for text in texts]
+    values = np.array(rows, dtype=np.float64).reshape(len(rows), 4)
+    return pd.DataFrame(values, columns=["neg", "neu", "pos", "compound"])
 
 
 # --- The corrected sentiment model (shipped in analysis/models/sentiment.*) -------------
