@@ -13,9 +13,20 @@ class FlagRules:
     """When a thread is flagged. Every threshold is named so it can be tuned."""
 
     min_replies: int = 8  # public replies, the council's own not counted
-    min_negative_share: float = 0.5  # of those replies
+    min_negative_share: float = 0.6  # of those replies: a clear majority, not a split debate
     min_authors: int = 4  # distinct people: one angry person is not a pile-on
     max_span_hours: float = 72.0  # the negative replies came within this time
+
+
+def is_negative(replies: pd.DataFrame) -> pd.Series:
+    """Replies that count towards a pile-on: negative and not constructive.
+
+    Constructive criticism is feedback worth answering, not hostility, so it
+    never makes a thread a pile-on (feedback_class, DESIGN.md). Frames without
+    that column fall back to plain sentiment.
+    """
+    column = "feedback_class" if "feedback_class" in replies else "sentiment"
+    return replies[column] == "negative"
 
 
 def describe_span(hours: float) -> str:
@@ -43,7 +54,7 @@ def pileon_score(negative: int, replies: int, authors: int, span_hours: float, r
 def summarise_thread(replies: pd.DataFrame, rules: FlagRules) -> dict:
     """Counts, flag and explanation for one thread's replies (one row per reply)."""
     public = replies[~replies["is_council"].fillna(False).astype(bool)]
-    negative = public[public["sentiment"] == "negative"]
+    negative = public[is_negative(public)]
     return _summary(
         n_replies=len(public),
         n_negative=len(negative),
@@ -106,7 +117,7 @@ def summarise_threads(replies: pd.DataFrame, rules: FlagRules | None = None) -> 
     by_thread = public.groupby("thread_id").agg(
         n=("created_at", "size"), authors=("_author", "nunique"), first=("created_at", "min"), last=("created_at", "max"),
     )
-    negative = public[public["sentiment"] == "negative"].groupby("thread_id").agg(
+    negative = public[is_negative(public)].groupby("thread_id").agg(
         n=("created_at", "size"), authors=("_author", "nunique"), first=("created_at", "min"), last=("created_at", "max"),
     )
     rows = []

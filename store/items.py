@@ -8,6 +8,8 @@ from datetime import datetime
 import duckdb
 import pandas as pd
 
+from store.labels import FEEDBACK_CLASS, LABEL_JOINS, SENTIMENT
+
 ITEM_COLUMNS = [
     "key", "source_id", "kind", "native_id", "item_type", "thread_id", "parent_id",
     "author_id", "author_name", "created_at", "collected_at", "title", "text",
@@ -170,15 +172,13 @@ def thread_keys_of(con: duckdb.DuckDBPyConnection, item_keys: list[str]) -> list
 
 
 def replies_for_threads(con: duckdb.DuckDBPyConnection, thread_keys: list[str]) -> pd.DataFrame:
-    """Every reply in these threads with its score: the input to thread flagging."""
+    """Every reply in these threads with its labels (corrections applied): the input to thread flagging."""
     return con.execute(
-        """SELECT i.thread_id, i.key, i.parent_id, i.author_id, i.author_name, i.created_at,
+        f"""SELECT i.thread_id, i.key, i.parent_id, i.author_id, i.author_name, i.created_at,
                   i.is_council, i.text, i.source_id,
-                  coalesce(c.value, s.sentiment) AS sentiment, s.compound, s.hostile,
-                  s.constructive_prob
-           FROM items i
-           LEFT JOIN scores s ON s.item_key = i.key
-           LEFT JOIN label_corrections c ON c.item_key = i.key AND c.field = 'sentiment'
+                  {SENTIMENT} AS sentiment, {FEEDBACK_CLASS} AS feedback_class,
+                  s.compound, s.hostile, s.constructive_prob
+           FROM items i {LABEL_JOINS}
            WHERE i.thread_id IN (SELECT unnest(?::VARCHAR[])) AND i.deleted_at IS NULL
              AND i.key <> i.thread_id
            ORDER BY i.thread_id, i.created_at""",

@@ -13,25 +13,18 @@ import duckdb
 import pandas as pd
 
 from store.db import fetch_one
+from store.labels import FEEDBACK_CLASS, LABEL_JOINS, SENTIMENT
 
 TRIAGE_STATUSES = ("new", "acknowledged", "in_progress", "responded", "closed")
 OPEN_STATUSES = ("new", "acknowledged", "in_progress")
 EXCERPT_CHARS = 120
 
-# Each item with the class a reader should see: an officer's correction wins over
-# the model. A sentiment correction changes the class unless the item is
-# constructive (constructive wins whatever the tone, as in DESIGN.md).
-_LABELLED = """
+# Each item with the class a reader should see (store.labels: corrections win).
+_LABELLED = f"""
     SELECT i.key, i.source_id, i.item_type, i.thread_id, i.parent_id, i.created_at,
            i.is_council, s.compound, coalesce(s.hostile, false) AS hostile,
-           coalesce(cs.value, s.sentiment) AS sentiment,
-           coalesce(cf.value,
-                    CASE WHEN s.feedback_class = 'constructive' THEN 'constructive'
-                         ELSE coalesce(cs.value, s.sentiment) END) AS feedback_class
-    FROM items i
-    LEFT JOIN scores s ON s.item_key = i.key
-    LEFT JOIN label_corrections cs ON cs.item_key = i.key AND cs.field = 'sentiment'
-    LEFT JOIN label_corrections cf ON cf.item_key = i.key AND cf.field = 'feedback_class'
+           {SENTIMENT} AS sentiment, {FEEDBACK_CLASS} AS feedback_class
+    FROM items i {LABEL_JOINS}
     WHERE i.deleted_at IS NULL
 """
 
@@ -264,19 +257,13 @@ def thread_detail(con: duckdb.DuckDBPyConnection, thread_key: str) -> dict | Non
 def thread_replies(con: duckdb.DuckDBPyConnection, thread_key: str) -> pd.DataFrame:
     """Every stored reply of a thread, oldest first, with its class and compound score.
 
-    The labels are _LABELLED's, written out over one read of the thread's items.
+    The labels are store.labels', written out over one read of the thread's items.
     """
     return con.execute(
-        """SELECT i.key, i.parent_id, i.author_name, i.created_at, i.is_council,
-                  coalesce(cs.value, s.sentiment) AS sentiment,
-                  coalesce(cf.value,
-                           CASE WHEN s.feedback_class = 'constructive' THEN 'constructive'
-                                ELSE coalesce(cs.value, s.sentiment) END) AS feedback_class,
+        f"""SELECT i.key, i.parent_id, i.author_name, i.created_at, i.is_council,
+                  {SENTIMENT} AS sentiment, {FEEDBACK_CLASS} AS feedback_class,
                   s.compound, coalesce(s.hostile, false) AS hostile, i.text, i.url
-           FROM items i
-           LEFT JOIN scores s ON s.item_key = i.key
-           LEFT JOIN label_corrections cs ON cs.item_key = i.key AND cs.field = 'sentiment'
-           LEFT JOIN label_corrections cf ON cf.item_key = i.key AND cf.field = 'feedback_class'
+           FROM items i {LABEL_JOINS}
            WHERE i.deleted_at IS NULL AND i.thread_id = ? AND i.key <> ?
            ORDER BY i.created_at, i.key""",
         [thread_key, thread_key],

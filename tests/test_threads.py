@@ -72,3 +72,10 @@ def test_describe_span(hours, words):
 
 def test_empty_frame_gives_no_rows():
     assert summarise_threads(replies([]).iloc[0:0]).empty
+
+
+def test_constructive_criticism_does_not_make_a_pile_on():
+    frame = replies(["negative"] * 12)
+    frame["feedback_class"] = ["constructive"] * 8 + ["negative"] * 4
+    row = summarise_threads(frame).iloc[0]
+    assert row["negative_count"] == 4 and not row["flagged"]
