@@ -6,7 +6,15 @@ import streamlit as st
 import access
 import views
 from collectors import control
-from collectors.config import INT_KEYS, KIND_KEYS, LIST_KEYS, ConfigError, config_path, entry_from_form, load_sources
+from collectors.config import (
+    INT_KEYS,
+    KIND_KEYS,
+    LIST_KEYS,
+    ConfigError,
+    config_path,
+    entry_from_form,
+    load_sources,
+)
 from store.db import DatabaseBusy, connect, db_path
 from store.sources import source_health
 

@@ -402,7 +402,7 @@ def _edit_enabled_line(text: str, position: int, count: int, enabled: bool) -> s
         if match:
             lines[i] = match.group(1) + value + match.group(3) + lines[i][len(body):]
             return "".join(lines)
-    last = max((i for i in range(start, end) if lines[i].strip() and not lines[i].lstrip().startswith("#")))
+    last = max(i for i in range(start, end) if lines[i].strip() and not lines[i].lstrip().startswith("#"))
     newline = _newline(text)
     if not lines[last].endswith("\n"):
         lines[last] += newline

@@ -20,7 +20,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from analysis.jobs import score_pending
@@ -48,7 +48,7 @@ def _require_officer(actor: Actor) -> str:
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 @dataclass
@@ -168,7 +168,7 @@ def _run(job: Collection, sources: list[SourceConfig], db: Path | str, http_fact
                 job.results.append(collect_source(source, db, http, progress=collecting))
         job.phase, job.current = "scoring", None
         job.scored = score_pending(db, progress=scoring)
-    except Exception as error:  # a run that cannot go on (database busy, disk full) says why
+    except Exception as error:  # noqa: BLE001 (a run that cannot go on (database busy, disk full) says why)
         job.error = str(error) or type(error).__name__
     finally:
         job.phase, job.finished_at = "finished", _now()

@@ -11,7 +11,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from collectors.config import (
-    ConfigError, add_source, config_path, dumps_config, entry_from_form, load_sources, set_enabled, toml_table,
+    ConfigError,
+    add_source,
+    config_path,
+    dumps_config,
+    entry_from_form,
+    load_sources,
+    set_enabled,
+    toml_table,
     toml_value,
 )
 from tests.conftest import ROOT

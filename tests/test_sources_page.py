@@ -20,8 +20,8 @@ from collectors import control
 from collectors.config import load_sources, toml_table
 from demo.server import ReplayServer
 from store.db import connect, transaction
-from store.triage import OFFICER, VIEWER, Actor, NotAllowed
 from store.sources import add_to_run, finish_run, start_run, sync_source
+from store.triage import OFFICER, VIEWER, Actor, NotAllowed
 from tests.conftest import ROOT
 from tests.seed import GUARDIAN, MASTODON, REDDIT, RSS
 

@@ -12,11 +12,20 @@ from __future__ import annotations
 import threading
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from demo.build import demo_config
 from demo.server import ReplayServer, _Handler
 from store.db import connect
-from tests.e2e.test_browser import _no_errors, _require_chromium, _settle, _shot, browser, page, running_app  # noqa: F401
+from tests.e2e.test_browser import (  # noqa: F401
+    _no_errors,
+    _require_chromium,
+    _settle,
+    _shot,
+    browser,
+    page,
+    running_app,
+)
 
 HOLD_S = 120  # the longest a held answer waits: a safety net, not a measurement
 # demo/README.md: the council news feed has 21 items, Google News 15, Google Alerts 8.
@@ -39,7 +48,7 @@ class HeldReplay(ReplayServer):
         release = self.release
 
         class Held(_Handler):
-            def do_GET(self) -> None:  # noqa: N802
+            def do_GET(self) -> None:
                 release.wait(HOLD_S)
                 super().do_GET()
 
@@ -59,15 +68,15 @@ def sources_app(tmp_path, monkeypatch):
         replay.release.set()
 
 
-def _idle(page) -> None:
+def _idle(view) -> None:
     """Wait until no script run is in progress, so a click starts a run of its own."""
-    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"][data-test-connection-state="CONNECTED"]')
+    view.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"][data-test-connection-state="CONNECTED"]')
 
 
-def grid_rows(page) -> dict[str, list[str]]:
+def grid_rows(view) -> dict[str, list[str]]:
     """The Sources table as the browser shows it: source name -> its cells, read from the grid's
     accessible table (the grid itself is drawn on a canvas)."""
-    grid = page.locator('[data-testid="stDataFrame"]').first
+    grid = view.locator('[data-testid="stDataFrame"]').first
     rows = {}
     for row in grid.locator('[role="row"]').all():
         cells = [c.inner_text().strip() for c in row.locator('[role="gridcell"]').all()]
@@ -97,7 +106,7 @@ def test_collect_now_for_every_source_shows_progress_then_counts(page, sources_a
     progress = page.locator('[data-testid="stProgress"]')
     try:
         progress.wait_for()
-    except Exception:
+    except PlaywrightTimeout:
         _shot(page, "sources-no-progress")
         alerts = page.locator('[data-testid="stAlert"]').all_inner_texts()
         pytest.fail(f"no progress bar after the click; the page says: {alerts}")
