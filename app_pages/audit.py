@@ -1,4 +1,5 @@
-"""Audit: every officer action and export, who and when; how fast flagged threads are answered; alerts sent."""
+"""Audit: every officer action and export, who and when; how fast flagged threads are answered;
+how often officers agree with the model's labels; alerts sent."""
 
 from datetime import datetime, timedelta, timezone
 
@@ -41,6 +42,23 @@ st.caption(
     "(any status past New) and responded to (status Responded), and the median hours it took."
 )
 triage_views.response_times_table()
+
+st.subheader("Officers' labels and the model")
+st.caption(
+    "Every label an officer set, whether it changed the model's label or confirmed it, is a human "
+    "judgement of the model: agreement is the share where the model's current label is the same."
+)
+agreement = views.read("triage.label_agreement")
+if agreement.empty:
+    st.caption("No officer has labelled a reply yet.")
+else:
+    st.dataframe(
+        agreement.assign(field=agreement["field"].map(triage_views.FIELD_LABELS)).rename(columns={
+            "field": "Label", "labelled": "Labelled by officers", "agreed": "Model agreed", "agreement": "Agreement",
+        }),
+        hide_index=True, width="content",
+        column_config={"Agreement": st.column_config.NumberColumn(format="percent")},
+    )
 
 st.subheader("Alerts sent")
 alerts = views.read("alerts.alert_history", 200)

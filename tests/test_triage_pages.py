@@ -209,3 +209,16 @@ def test_audit_page_on_an_empty_database(db_path):
 def test_export_page_offers_both_files(seeded_db):
     at = open_app("app_pages/export.py")
     assert [b.label for b in at.get("download_button")] == ["Download CSV", "Download summary CSV"]
+
+
+def test_audit_page_shows_agreement_between_officers_and_the_model(seeded_db):
+    jo = triage.Actor("Jo", triage.OFFICER)
+    negative = [i.key for i in seeded_db.items if i.expected_class == "negative" and not i.is_council][:2]
+    with connect(seeded_db.path) as con:
+        triage.correct_label(con, jo, negative[0], "feedback_class", "negative")  # confirms the model
+        triage.correct_label(con, jo, negative[1], "feedback_class", "positive")  # disagrees
+    at = open_app("app_pages/audit.py")
+    table = at.dataframe[2].value
+    assert table[["Label", "Labelled by officers", "Model agreed", "Agreement"]].values.tolist() == [
+        ["Feedback class", 2, 1, 0.5],
+    ]
