@@ -140,8 +140,11 @@ def render_model_card(metrics: dict) -> str:
         "'neutral' means mixed). A plain notice or question with no sentiment words (\"Road closed until "
         "Friday\", \"Does anyone know when it opens?\") is often called negative or positive, because in "
         "service feedback such flat wording usually is a complaint. Read neutral volumes as a lower bound.",
-        "- Constructiveness in C3 leans heavily on length: long comments are usually constructive. A long rant "
-        "can score as constructive.",
+        "- Constructiveness in C3 leans heavily on length: long comments are usually constructive, and a long "
+        "rant can score as constructive. The other side matters more on social media: a short, practical "
+        "suggestion (\"If the hours must go, please stagger them so one branch is always open\", 20 words) "
+        "gets a probability near 0, so `constructive` will be rare on short replies until the model is "
+        "retrained with officers' corrections or a length-robust model is added.",
         "- The hostile flag is weak (C3 has few toxic comments and raters disagree): it catches insults and "
         "abuse words, misses veiled hostility, and flags some blunt but fair criticism: at the F1-best "
         "threshold it flags about 15 % of C3 comments, most of them wrongly. Treat it as a pointer for an "
