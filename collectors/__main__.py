@@ -8,7 +8,7 @@ from pathlib import Path
 
 from analysis.jobs import score_pending
 from analysis.progress import TerminalProgress
-from collectors.config import ConfigError, load_sources
+from collectors.config import ConfigError, config_path, load_sources
 from collectors.housekeeping import erase, purge
 from collectors.http import HttpClient
 from collectors.imports import ImportInputError, ImportOptions, import_file, import_source
@@ -21,7 +21,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m collectors", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser("run", help="collect every configured source, then score what is new")
-    run.add_argument("--config", default="sources.toml", help="sources file (default: sources.toml)")
+    run.add_argument("--config", help="sources file (default: $PULSE_CONFIG or sources.toml)")
     run.add_argument("--source", action="append", metavar="NAME", help="only this source (repeatable)")
     run.add_argument("--db", help="database file (default: $PULSE_DB or data/pulse.duckdb)")
 
@@ -50,6 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def command_run(args: argparse.Namespace) -> int:
+    args.config = args.config or config_path()
     sources = load_sources(args.config)
     if args.source:
         known = {s.name for s in sources}
