@@ -116,6 +116,13 @@ def summary_path(items_path: Path) -> Path:
     return items_path.with_name(f"{items_path.stem}-summary{items_path.suffix or '.csv'}")
 
 
+def _check_folder(*outputs: Path) -> None:
+    """A missing folder is a user mistake, said before any work is done."""
+    for output in outputs:
+        if not output.parent.is_dir():
+            raise UsageError(f"cannot write {output}: there is no folder {output.parent}")
+
+
 def command_export(args: argparse.Namespace) -> int:
     week = (last_complete_week() if args.last_week else args.week).strip().upper()
     parse_iso_week(week)  # a bad week is one line before anything is read
@@ -124,6 +131,7 @@ def command_export(args: argparse.Namespace) -> int:
     summary_output = Path(args.summary_output) if args.summary_output else summary_path(output)
     if summary_output.resolve() == output.resolve():
         raise UsageError("the items and summary files must be different files")
+    _check_folder(output, summary_output)
     report = build_weekly_report(db, week, pseudonymise=not args.real_authors, actor=cli_actor())
     (items, item_rows), (summary, summary_rows) = report["items"], report["summary"]
     write_bytes_atomically(output, items)
@@ -137,6 +145,7 @@ def command_export_corrections(args: argparse.Namespace) -> int:
     db = _existing_db(args.db)
     data, rows = build_corrections_csv(db, actor=cli_actor())
     output = Path(args.output or "pulse-corrections.csv")
+    _check_folder(output)
     write_bytes_atomically(output, data)
     print(f"wrote {rows} corrected items -> {output}")
     return 0

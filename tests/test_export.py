@@ -111,7 +111,8 @@ def test_export_cli_writes_the_file(week_db, tmp_path):
     "args, message",
     [(["export", "--week", "2026-99"], "is not an ISO week"),
      (["export", "--week", "2026-W47", "--db", "/nonexistent/x.duckdb"], "no database at"),
-     (["score", "/nonexistent.csv", "--text-column", "t", "-o", "x.csv"], "no such file")],
+     (["score", "/nonexistent.csv", "--text-column", "t", "-o", "x.csv"], "no such file"),
+     (["export", "--week", "2026-W43", "-o", "/nonexistent-folder/w.csv"], "there is no folder /nonexistent-folder")],
 )
 def test_cli_mistakes_are_one_line_errors(args, message, week_db):
     if "--db" not in args and args[0] == "export":
