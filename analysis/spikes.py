@@ -1,9 +1,14 @@
-"""Spikes: a day whose negative volume on a source is far above that source's recent normal.
+"""Spikes: a day whose negative (or hostile) volume on a source or service area is far above its recent normal.
 
 The normal is the median of the days before (a rolling window), and "far above" is
 measured in MADs (median absolute deviations, scaled to a standard deviation), so
 one earlier bad day does not hide the next one the way a mean and standard
 deviation would. Pure: counts in, spikes out.
+
+`detect_spikes` checks negative items per source (the alerts that `python -m
+analysis alerts` sends); `detect_group_spikes` checks negative and hostile items
+per source or per service area (the Overview's alerts) with the same rules, and
+`spike_sentence` says one in words. `min_negative` is the floor for either measure.
 """
 
 from __future__ import annotations
@@ -36,22 +41,10 @@ def robust_score(value: float, history: list[float], rules: SpikeRules) -> tuple
     return median, spread, (value - median) / spread
 
 
-def detect_spikes(daily: pd.DataFrame, days: list[date], rules: SpikeRules | None = None) -> pd.DataFrame:
-    """Spikes on `days`, per source.
-
-    `daily` has one row per day and source with anything collected: day (date),
-    source_id, source, items, negative. A day missing for a source counts as
-    zero negatives, from the source's first day with items on; days before it are
-    not history. Returns SPIKE_COLUMNS, biggest score first.
-    """
-    rules = rules or SpikeRules()
-    rows = []
-    if daily.empty:
-        return pd.DataFrame(columns=SPIKE_COLUMNS)
-    frame = daily.copy()
-    frame["day"] = pd.to_datetime(frame["day"]).dt.date
-    for (source_id, source), group in frame.groupby(["source_id", "source"], sort=True):
-        counts = group.groupby("day")["negative"].sum()
+def _scan(frame: pd.DataFrame, keys: list[str], measure: str, days: list[date], rules: SpikeRules):
+    """Yield (key values, day, value, baseline, spread, score, history days) for every spike."""
+    for key, group in frame.groupby(keys, sort=True):
+        counts = group.groupby("day")[measure].sum()
         first = min(counts.index)
         for day in days:
             window = [day - timedelta(days=n) for n in range(rules.baseline_days, 0, -1)]
@@ -61,6 +54,74 @@ def detect_spikes(daily: pd.DataFrame, days: list[date], rules: SpikeRules | Non
             value = float(counts.get(day, 0))
             baseline, spread, score = robust_score(value, history, rules)
             if value >= rules.min_negative and score >= rules.threshold:
-                rows.append([day, int(source_id), source, int(value), baseline, round(spread, 2), round(score, 1)])
+                yield key, day, int(value), baseline, round(spread, 2), round(score, 1), len(history)
+
+
+def _by_day(daily: pd.DataFrame) -> pd.DataFrame:
+    frame = daily.copy()
+    frame["day"] = pd.to_datetime(frame["day"]).dt.date
+    return frame
+
+
+def detect_spikes(daily: pd.DataFrame, days: list[date], rules: SpikeRules | None = None) -> pd.DataFrame:
+    """Spikes on `days`, per source.
+
+    `daily` has one row per day and source with anything collected: day (date),
+    source_id, source, items, negative. A day missing for a source counts as
+    zero negatives, from the source's first day with items on; days before it are
+    not history. Returns SPIKE_COLUMNS, biggest score first.
+    """
+    rules = rules or SpikeRules()
+    if daily.empty:
+        return pd.DataFrame(columns=SPIKE_COLUMNS)
+    rows = [
+        [day, int(source_id), source, value, baseline, spread, score]
+        for (source_id, source), day, value, baseline, spread, score, _ in _scan(
+            _by_day(daily), ["source_id", "source"], "negative", days, rules
+        )
+    ]
     out = pd.DataFrame(rows, columns=SPIKE_COLUMNS)
     return out.sort_values(["score", "day"], ascending=[False, True], kind="stable").reset_index(drop=True)
+
+
+# --- Spikes per source or service area, in negative and in hostile items (the dashboard) ---
+
+MEASURES = ("negative", "hostile")
+GROUP_SPIKE_COLUMNS = ["day", "by", "group", "measure", "count", "baseline", "spread", "score", "history_days"]
+SPLIT_WORDS = {"source": "source", "service_area": "service area"}
+
+
+def detect_group_spikes(
+    daily: pd.DataFrame, days: list[date], by: str, rules: SpikeRules | None = None,
+    measures: tuple[str, ...] = MEASURES,
+) -> pd.DataFrame:
+    """Spikes on `days` per group, in each of `measures` (columns of `daily`).
+
+    `daily` has one row per day and group with anything in it: day, group, and a
+    count per measure (store.trends.daily_spike_counts); `by` says what the groups
+    are ("source" or "service_area") and is carried into the result. The same rules
+    as `detect_spikes`: each group against its own rolling median, in MADs.
+    Returns GROUP_SPIKE_COLUMNS, newest day first, then biggest score.
+    """
+    rules = rules or SpikeRules()
+    rows = []
+    if not daily.empty:
+        frame = _by_day(daily)
+        for measure in measures:
+            for (group,), day, value, baseline, spread, score, history in _scan(frame, ["group"], measure, days, rules):
+                rows.append([day, by, group, measure, value, baseline, spread, score, history])
+    out = pd.DataFrame(rows, columns=GROUP_SPIKE_COLUMNS)
+    return out.sort_values(["day", "score", "group"], ascending=[False, False, True], kind="stable").reset_index(
+        drop=True
+    )
+
+
+def spike_sentence(day: date, group: str, measure: str, count: int, baseline: float, history_days: int) -> str:
+    """The alert in words: 'Facebook: 46 negative items on Tue 24 Nov, usually 8 a day (median of the
+    previous 28 days)'. Plain text: a caller showing it as Markdown escapes it."""
+    noun = "item" if count == 1 else "items"
+    usual = f"{baseline:.1f}".rstrip("0").rstrip(".")
+    return (
+        f"{group}: {count:,} {measure} {noun} on {day:%a} {day.day} {day:%b}, usually {usual} a day "
+        f"(median of the previous {history_days} days)"
+    )

@@ -1,0 +1,178 @@
+"""Reads for the Trends page and the Overview's spikes: volume by feedback class, per source or service area.
+
+Every aggregate is computed in DuckDB with `?` parameters; functions return small
+frames. Periods arrive as [start, end) naive-UTC datetimes, days are UTC days
+(as in store.queries), `source_ids` None means every source. Only the public's
+items count (the council's own posts are not feedback), and labels are the ones
+a reader sees (store.labels: officers' corrections win).
+
+`by` chooses the split: None (everything together), "source" (the source's name,
+unique) or "service_area". An item's service area is its own, or, when it names
+none, the area of the post it answers ("Disgraceful" under a post about bins
+counts under waste and recycling); items with neither have no area (null).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import duckdb
+import pandas as pd
+
+from store.labels import FEEDBACK_CLASS, LABEL_JOINS
+
+SPLITS = ("source", "service_area")
+CLASS_COLUMNS = ("negative", "neutral", "positive", "constructive")
+
+# Each public item with what these reads group and count on.
+_ITEMS = f"""
+    SELECT i.key, i.source_id, src.name AS source, coalesce(i.thread_id, i.key) AS thread_key,
+           i.thread_id, i.created_at,
+           coalesce(s.service_area, rs.service_area) AS service_area,
+           coalesce(s.hostile, false) AS hostile,
+           {FEEDBACK_CLASS} AS feedback_class
+    FROM items i {LABEL_JOINS}
+    LEFT JOIN scores rs ON rs.item_key = i.thread_id
+    JOIN sources src ON src.id = i.source_id
+    WHERE i.deleted_at IS NULL AND NOT i.is_council AND i.created_at >= ? AND i.created_at < ?
+"""
+
+
+def _group(by: str | None) -> str:
+    """The SQL expression of a split (from this fixed list only, never from input)."""
+    if by is None:
+        return "'All'"
+    if by not in SPLITS:
+        raise ValueError(f"cannot split by {by!r}: only {', '.join(SPLITS)}")
+    return f"l.{by}"
+
+
+def _sources(source_ids: list[int] | tuple[int, ...] | None) -> tuple[str, list]:
+    if source_ids is None:
+        return "", []
+    return " AND l.source_id IN (SELECT unnest(?::INTEGER[]))", [list(source_ids)]
+
+
+def class_volume(
+    con: duckdb.DuckDBPyConnection,
+    start: datetime,
+    end: datetime,
+    source_ids: list[int] | None = None,
+    by: str | None = None,
+) -> pd.DataFrame:
+    """Public items per UTC day, group and feedback class: day, group, feedback_class, items, hostile.
+
+    One row per non-empty cell; feedback_class null means not scored yet, group null
+    means no service area. `hostile` counts the hostile items among `items`.
+    """
+    where, params = _sources(source_ids)
+    return con.execute(
+        f"""SELECT l.created_at::DATE AS day, {_group(by)} AS "group", l.feedback_class,
+                   count(*) AS items, count(*) FILTER (WHERE l.hostile) AS hostile
+            FROM ({_ITEMS}) l
+            WHERE true{where}
+            GROUP BY ALL ORDER BY ALL""",
+        [start, end, *params],
+    ).df()
+
+
+def group_summary(
+    con: duckdb.DuckDBPyConnection,
+    start: datetime,
+    end: datetime,
+    source_ids: list[int] | None = None,
+    by: str | None = None,
+) -> pd.DataFrame:
+    """Per group, the period's totals: group, items, negative, neutral, positive, constructive,
+    unscored, hostile. Groups with no items are absent; by None gives one row, group 'All'
+    (with zeros when the period is empty)."""
+    where, params = _sources(source_ids)
+    frame = con.execute(
+        f"""SELECT {_group(by)} AS "group", count(*) AS items,
+                   count(*) FILTER (WHERE l.feedback_class = 'negative') AS negative,
+                   count(*) FILTER (WHERE l.feedback_class = 'neutral') AS neutral,
+                   count(*) FILTER (WHERE l.feedback_class = 'positive') AS positive,
+                   count(*) FILTER (WHERE l.feedback_class = 'constructive') AS constructive,
+                   count(*) FILTER (WHERE l.feedback_class IS NULL) AS unscored,
+                   count(*) FILTER (WHERE l.hostile) AS hostile
+            FROM ({_ITEMS}) l
+            WHERE true{where}
+            GROUP BY ALL ORDER BY items DESC, "group" """,
+        [start, end, *params],
+    ).df()
+    if by is None and frame.empty:
+        frame = pd.DataFrame([{"group": "All", **{c: 0 for c in frame.columns if c != "group"}}])
+    return frame
+
+
+def daily_spike_counts(
+    con: duckdb.DuckDBPyConnection,
+    start: datetime,
+    end: datetime,
+    source_ids: list[int] | None = None,
+    by: str = "source",
+) -> pd.DataFrame:
+    """What spikes are measured on: day, group, items, negative, hostile per UTC day and group.
+
+    Like store.alerts.daily_negative, replies in silenced threads are left out (an
+    officer asked not to be alerted about them); items with no service area are left
+    out of the service-area split.
+    """
+    if by is None:
+        raise ValueError("spikes are measured per source or per service area")
+    where, params = _sources(source_ids)
+    group = _group(by)
+    return con.execute(
+        f"""SELECT l.created_at::DATE AS day, {group} AS "group", count(*) AS items,
+                   count(*) FILTER (WHERE l.feedback_class = 'negative') AS negative,
+                   count(*) FILTER (WHERE l.hostile) AS hostile
+            FROM ({_ITEMS}) l
+            LEFT JOIN threads t ON t.thread_key = l.thread_id
+            WHERE NOT coalesce(t.silenced, false) AND {group} IS NOT NULL{where}
+            GROUP BY ALL ORDER BY ALL""",
+        [start, end, *params],
+    ).df()
+
+
+def spike_threads(
+    con: duckdb.DuckDBPyConnection,
+    start: datetime,
+    end: datetime,
+    source_ids: list[int] | None,
+    by: str,
+    group: str,
+    measure: str = "negative",
+    limit: int = 3,
+) -> pd.DataFrame:
+    """The threads behind a spike: those with most `measure` (negative or hostile) items in `group`
+    in [start, end). Columns: thread_key, post, source, negative, hostile, items (counted in the
+    group and window), flagged, reason, pileon_score. A news mention is its own thread."""
+    if measure not in ("negative", "hostile"):
+        raise ValueError(f"spikes measure negative or hostile items, not {measure!r}")
+    where, params = _sources(source_ids)
+    counted = "l.feedback_class = 'negative'" if measure == "negative" else "l.hostile"
+    top = con.execute(
+        f"""SELECT l.thread_key, any_value(l.source) AS source,
+                   count(*) FILTER (WHERE l.feedback_class = 'negative') AS negative,
+                   count(*) FILTER (WHERE l.hostile) AS hostile, count(*) AS items
+            FROM ({_ITEMS}) l
+            WHERE {_group(by)} = ?{where}
+            GROUP BY l.thread_key
+            HAVING count(*) FILTER (WHERE {counted}) > 0
+            ORDER BY {measure} DESC, items DESC, l.thread_key
+            LIMIT ?""",
+        [start, end, group, *params, limit],
+    ).df()
+    keys = top["thread_key"].tolist()
+    details = con.execute(
+        """SELECT k.thread_key, coalesce(nullif(r.title, ''), r.text) AS post,
+                  coalesce(t.flagged AND NOT t.silenced, false) AS flagged,
+                  t.flag_reasons AS reason, t.pileon_score
+           FROM (SELECT unnest(?::VARCHAR[]) AS thread_key) k
+           LEFT JOIN items r ON r.key = k.thread_key
+           LEFT JOIN threads t ON t.thread_key = k.thread_key""",
+        [keys],
+    ).df()
+    out = top.merge(details, on="thread_key", how="left")
+    out["post"] = out["post"].fillna("(original post not collected)")
+    return out[["thread_key", "post", "source", "negative", "hostile", "items", "flagged", "reason", "pileon_score"]]
