@@ -1,18 +1,25 @@
-"""`python -m collectors`: collect configured sources into the store, then score what is new."""
+"""`python -m collectors`: collect configured sources into the store, score what is new, keep retention."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 from pathlib import Path
+from typing import Self
 
 from analysis.jobs import score_pending
 from analysis.progress import TerminalProgress
 from collectors.config import ConfigError, config_path, load_sources
-from collectors.housekeeping import erase, purge
+from collectors.housekeeping import erase, purge, purge_lines
 from collectors.http import HttpClient
-from collectors.imports import ImportInputError, ImportOptions, import_file, import_source
-from collectors.runner import collect_all
+from collectors.imports import (
+    ImportInputError,
+    ImportOptions,
+    import_file,
+    import_source,
+)
+from collectors.pipeline import RunProgress, run_sources
+from collectors.runner import SourceResult
 from store.db import DatabaseBusy, db_path
 from store.governance import cli_actor
 
@@ -61,18 +68,50 @@ def command_run(args: argparse.Namespace) -> int:
             )
         sources = [s for s in sources if s.name in args.source]
     db = db_path(args.db)
-    bar = TerminalProgress("collecting")
-    with HttpClient() as http:
-        results = collect_all(sources, db, http, progress=lambda name, n: bar(n))
-    bar.close()
-    for result in results:
-        print(result.summary())
-    scoring_bar = TerminalProgress("scoring")
-    scored = score_pending(db, progress=scoring_bar)
-    scoring_bar.close()
-    print(f"scored {scored} new or changed items")
-    report_purge(purge(db))
-    return 1 if results and all(r.error for r in results) else 0
+    with HttpClient() as http, _TerminalRun() as progress:
+        summary = run_sources(sources, db, http, progress=progress)
+    for line in summary.lines():
+        print(line)
+    return 1 if summary.all_failed else 0
+
+
+class _TerminalRun(RunProgress):
+    """Progress bars on stderr for `collectors run`; each source's line is printed when the run ends."""
+
+    def __init__(self):
+        self.bar: TerminalProgress | None = None
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._close()
+
+    def _close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
+
+    def source_started(self, name: str, index: int, total: int) -> None:
+        self._close()
+        self.bar = TerminalProgress(f"collecting {name}")
+
+    def items(self, name: str, fetched: int) -> None:
+        if self.bar is not None:
+            self.bar(fetched)
+
+    def source_finished(self, result: SourceResult) -> None:
+        self._close()
+
+    def scoring(self, done: int, total: int) -> None:
+        if self.bar is None or self.bar.label != "scoring":
+            self._close()
+            self.bar = TerminalProgress("scoring")
+        if total:
+            self.bar(done, total)
+
+    def purging(self) -> None:
+        self._close()
 
 
 def command_import(args: argparse.Namespace) -> int:
@@ -94,14 +133,10 @@ def command_import(args: argparse.Namespace) -> int:
     return 2 if result.error else 1 if result.skips.bad else 0
 
 
-def report_purge(deleted: dict[str, int]) -> None:
-    for name, count in deleted.items():
-        print(f"{name}: deleted {count} items past retention")
-
-
 def command_purge(args: argparse.Namespace) -> int:
     deleted = purge(existing_db(args.db), actor=cli_actor())
-    report_purge(deleted)
+    for line in purge_lines(deleted):
+        print(line)
     if not deleted:
         print("nothing is past its retention period")
     return 0

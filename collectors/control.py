@@ -1,8 +1,9 @@
 """Running collectors from the dashboard, and changing sources.toml from it, with audit rows.
 
 A collection started from the Sources page runs in a background thread of the
-app process: the real collectors (collectors.runner.collect_source) over one
-HttpClient, then the real scoring (analysis.jobs.score_pending). The page only
+app process: the same run as `python -m collectors run`
+(collectors.pipeline.run_sources: the real collectors over one HttpClient, the
+real scoring, then the retention purge). The page only
 reads its progress, so the run goes on if the person who started it opens
 another page, and every session sees the same run. One run at a time per
 process: a second request while one runs is refused with CollectionBusy. The
@@ -23,10 +24,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from analysis.jobs import score_pending
 from collectors.config import SavedConfig, SourceConfig, add_source, set_enabled
 from collectors.http import HttpClient
-from collectors.runner import SourceResult, collect_source
+from collectors.pipeline import RunProgress, run_sources
+from collectors.runner import SourceResult
 from store.db import connect, transaction
 from store.governance import record_action
 from store.triage import Actor, NotAllowed
@@ -58,12 +59,13 @@ class Collection:
     names: tuple[str, ...]
     requested_by: str
     started_at: datetime
-    phase: str = "collecting"  # collecting | scoring | finished
+    phase: str = "collecting"  # collecting | scoring | purging | finished
     current: str | None = None  # the source being collected
     current_items: int = 0  # items fetched so far from it
     scored: int = 0
     to_score: int = 0
     results: list[SourceResult] = field(default_factory=list)
+    purged: dict[str, int] = field(default_factory=dict)  # source name -> items deleted past retention
     error: str | None = None  # a failure of the run itself (a source's own failure is in its result)
     finished_at: datetime | None = None
     _done: threading.Event = field(default_factory=threading.Event, repr=False)
@@ -77,12 +79,14 @@ class Collection:
         return self._done.wait(timeout)
 
     def fraction(self) -> float:
-        """Progress from 0 to 1: collecting is the first 90%, scoring the rest."""
+        """Progress from 0 to 1: collecting is the first 90%, scoring the rest (purging at the very end)."""
         if not self.running:
             return 1.0
         total = max(len(self.names), 1)
         if self.phase == "collecting":
             return 0.9 * len(self.results) / total
+        if self.phase == "purging":
+            return 1.0
         return 0.9 + (0.1 * self.scored / self.to_score if self.to_score else 0.0)
 
     def progress_text(self) -> str:
@@ -96,6 +100,8 @@ class Collection:
                 if self.current_items:
                     step += f" ({self.current_items:,} items so far)"
             return step
+        if self.phase == "purging":
+            return "Deleting items past their retention period"
         if self.to_score:
             return f"Scoring new items: {self.scored:,} of {self.to_score:,}"
         return "Scoring new items"
@@ -108,6 +114,8 @@ class Collection:
             f"Collected {len(self.results)} of {len(self.names)} source(s): "
             f"{fetched:,} items fetched, {new:,} new; scored {self.scored:,}"
         )
+        if self.purged:
+            text += f"; deleted {sum(self.purged.values()):,} past retention"
         if failed:
             text += f". Failed: {', '.join(failed)} (see Last error)"
         if self.error:
@@ -136,7 +144,8 @@ def start_collection(
     actor: Actor,
     http_factory: HttpFactory | None = None,
 ) -> Collection:
-    """Collect these sources, then score what is new, in a background thread; returns at once."""
+    """Collect the switched-on ones of these sources, score what is new and purge past retention
+    (collectors.pipeline.run_sources), in a background thread; returns at once."""
     global _latest
     requested_by = _require_officer(actor)
     with _lock:
@@ -144,7 +153,7 @@ def start_collection(
             raise CollectionBusy(
                 f"a collection started by {_latest.requested_by} at {_latest.started_at:%H:%M} UTC is still running"
             )
-        job = Collection(names=tuple(s.name for s in sources), requested_by=requested_by, started_at=_now())
+        job = Collection(names=tuple(s.name for s in sources if s.enabled), requested_by=requested_by, started_at=_now())
         _latest = job
     thread = threading.Thread(
         target=_run, args=(job, list(sources), db, http_factory or HttpClient), name="pulse-collect", daemon=True
@@ -153,21 +162,35 @@ def start_collection(
     return job
 
 
+class _JobProgress(RunProgress):
+    """Keeps a Collection's fields up to date for the page to read."""
+
+    def __init__(self, job: Collection):
+        self.job = job
+
+    def source_started(self, name: str, index: int, total: int) -> None:
+        self.job.current, self.job.current_items = name, 0
+
+    def items(self, name: str, fetched: int) -> None:
+        self.job.current_items = fetched
+
+    def source_finished(self, result: SourceResult) -> None:
+        self.job.results.append(result)
+
+    def scoring(self, done: int, total: int) -> None:
+        self.job.phase, self.job.current = "scoring", None
+        self.job.scored, self.job.to_score = done, total
+
+    def purging(self) -> None:
+        self.job.phase, self.job.current = "purging", None
+
+
 def _run(job: Collection, sources: list[SourceConfig], db: Path | str, http_factory: HttpFactory) -> None:
-    def collecting(name: str, items: int) -> None:
-        job.current_items = items
-
-    def scoring(done: int, total: int) -> None:
-        job.scored, job.to_score = done, total
-
     try:
         _audit(db, job.requested_by, ACTION_COLLECT, ", ".join(job.names) or "(none)")
         with http_factory() as http:
-            for source in sources:
-                job.current, job.current_items = source.name, 0
-                job.results.append(collect_source(source, db, http, progress=collecting))
-        job.phase, job.current = "scoring", None
-        job.scored = score_pending(db, progress=scoring)
+            summary = run_sources(sources, db, http, progress=_JobProgress(job))
+        job.scored, job.purged = summary.scored, summary.purged
     except Exception as error:  # noqa: BLE001 (a run that cannot go on (database busy, disk full) says why)
         job.error = str(error) or type(error).__name__
     finally:

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from analysis.export import pseudonym, pseudonym_key
 from analysis.jobs import refresh_threads
 from store.db import connect, transaction
-from store.governance import erase_author, purge_expired, record_action, thread_keys_by_author
+from store.governance import (
+    erase_author,
+    purge_expired,
+    record_action,
+    thread_keys_by_author,
+)
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def purge(db, now: datetime | None = None, actor: str = "retention") -> dict[str, int]:
@@ -23,6 +28,11 @@ def purge(db, now: datetime | None = None, actor: str = "retention") -> dict[str
             summary = ", ".join(f"{name}: {count}" for name, count in deleted.items())
             record_action(con, actor, "purge", f"deleted items past retention ({summary})", now)
     return deleted
+
+
+def purge_lines(deleted: dict[str, int]) -> list[str]:
+    """What a purge deleted, a line per source."""
+    return [f"{name}: deleted {count} items past retention" for name, count in deleted.items()]
 
 
 def erase(db, author: str, actor: str) -> int:

@@ -1,0 +1,87 @@
+"""One collection run, the same from the command line and from the Sources page.
+
+`run_sources` collects each source in turn (collectors.runner.collect_source:
+one source failing is recorded on it and the others still run), scores what
+is new and re-flags the threads it touched (analysis.jobs.score_pending), then
+deletes what is past its source's retention period (collectors.housekeeping.purge,
+logged in the audit trail). `python -m collectors run` and the Sources page's
+"Collect now" (collectors.control) both call it, so retention is enforced at the
+end of every run whoever started it.
+
+Callers follow the run through a `RunProgress`: a terminal draws bars, the
+Sources page updates what its progress display reads.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from analysis.jobs import score_pending
+from collectors.config import SourceConfig
+from collectors.housekeeping import purge, purge_lines
+from collectors.runner import SourceResult, collect_source
+
+
+class RunProgress:
+    """Hooks called as a run goes; each does nothing here, a caller overrides what it shows."""
+
+    def source_started(self, name: str, index: int, total: int) -> None:
+        """Source `index` (from 0) of `total` is being collected."""
+
+    def items(self, name: str, fetched: int) -> None:
+        """`fetched` items of the current source are saved so far."""
+
+    def source_finished(self, result: SourceResult) -> None:
+        """One source is done (its own failure, if any, is in result.error)."""
+
+    def scoring(self, done: int, total: int) -> None:
+        """Scoring new items: `done` of `total`; (0, 0) as scoring starts."""
+
+    def purging(self) -> None:
+        """Deleting what is past retention."""
+
+
+@dataclass
+class RunSummary:
+    results: list[SourceResult] = field(default_factory=list)
+    scored: int = 0
+    purged: dict[str, int] = field(default_factory=dict)  # source name -> items deleted past retention
+
+    @property
+    def all_failed(self) -> bool:
+        return bool(self.results) and all(r.error for r in self.results)
+
+    def lines(self) -> list[str]:
+        """What the run did, a line per source, then scoring and retention, in words."""
+        lines = [r.summary() for r in self.results]
+        lines.append(f"scored {self.scored} new or changed items")
+        lines.extend(purge_lines(self.purged))
+        return lines
+
+
+def run_sources(
+    sources: list[SourceConfig],
+    db: Path | str,
+    http,
+    progress: RunProgress | None = None,
+    purge_actor: str = "retention",
+) -> RunSummary:
+    """Collect the enabled sources, score what is new, then purge past retention; a summary of it all.
+
+    Only a failure of the run itself (the database unusable) raises; a source's
+    own failure is in its SourceResult.
+    """
+    progress = progress or RunProgress()
+    chosen = [s for s in sources if s.enabled]
+    summary = RunSummary()
+    for index, source in enumerate(chosen):
+        progress.source_started(source.name, index, len(chosen))
+        result = collect_source(source, db, http, progress=progress.items)
+        summary.results.append(result)
+        progress.source_finished(result)
+    progress.scoring(0, 0)
+    summary.scored = score_pending(db, progress=progress.scoring)
+    progress.purging()
+    summary.purged = purge(db, actor=purge_actor)
+    return summary
