@@ -15,9 +15,31 @@ POSITIVE_AT = 0.05
 NEGATIVE_AT = -0.05
 
 
+class WindowedAnalyzer(SentimentIntensityAnalyzer):
+    """VADER with the same scores, without its quadratic cost on long texts.
+
+    vaderSentiment 3.3.2 lower-cases *every* word of the text each time it checks
+    the few words before a sentiment word for negations and idioms, so a comment of
+    n words costs O(n^2). Those two checks only ever read words i-3 .. i+2: here
+    they are handed exactly that window (with the position shifted to match), so
+    they see the same words and return the same valence. tests/test_sentiment.py
+    checks that the scores equal plain VADER's, on the evaluation corpora when present.
+    """
+
+    def _negation_check(self, valence, words_and_emoticons, start_i, i):
+        low = max(0, i - 3)
+        return SentimentIntensityAnalyzer._negation_check(valence, words_and_emoticons[low : i + 1], start_i, i - low)
+
+    def _special_idioms_check(self, valence, words_and_emoticons, i):
+        # Only called with i >= 3 (VADER calls it for the third word back); it reads
+        # words i-3 .. i+2 and tests whether words i+1 and i+2 exist.
+        low = max(0, i - 3)
+        return SentimentIntensityAnalyzer._special_idioms_check(valence, words_and_emoticons[low : i + 3], i - low)
+
+
 @lru_cache(maxsize=1)
 def analyzer() -> SentimentIntensityAnalyzer:
-    return SentimentIntensityAnalyzer()
+    return WindowedAnalyzer()
 
 
 def classify(compound: float) -> str:
