@@ -4,7 +4,14 @@ import pytest
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from analysis.scoring import feedback_class
-from analysis.sentiment import NEGATIVE_AT, POSITIVE_AT, WindowedAnalyzer, classify, classify_many, vader_scores
+from analysis.sentiment import (
+    NEGATIVE_AT,
+    POSITIVE_AT,
+    WindowedAnalyzer,
+    classify,
+    classify_many,
+    vader_scores,
+)
 from tests.conftest import SHARED_DATA
 
 
