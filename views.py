@@ -21,7 +21,7 @@ import pandas as pd
 import streamlit as st
 
 from analysis.trends import DEFAULT_DAYS, PRESETS, Period, default_end, period_ending
-from store import alerts, queries, triage
+from store import alerts, queries, trends, triage
 from store.db import DatabaseBusy, connect, db_path
 
 CACHE_TTL_S = 30
@@ -107,8 +107,8 @@ def database() -> str:
     return str(db_path())
 
 
-# Modules `read` may call: "name" is store.queries.name, "triage.name" store.triage.name.
-_READ_MODULES = {"": queries, "triage": triage, "alerts": alerts}
+# Modules `read` may call: "name" is store.queries.name, "triage.name" store.triage.name, and so on.
+_READ_MODULES = {"": queries, "triage": triage, "alerts": alerts, "trends": trends}
 
 
 @st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
@@ -120,7 +120,7 @@ def _cached_read(db: str, query: str, args: tuple):
 
 def read(query: str, *args):
     """store.queries.<query>(con, *args) on the current database, cached for CACHE_TTL_S seconds
-    ("triage.<name>" and "alerts.<name>" read store.triage and store.alerts)."""
+    ("triage.<name>", "alerts.<name>" and "trends.<name>" read store.triage, store.alerts, store.trends)."""
     try:
         return _cached_read(database(), query, args)
     except DatabaseBusy:
@@ -378,3 +378,135 @@ def thread_header(detail: dict) -> None:
     pileon = detail["pileon_score"]
     score.metric("Pile-on score", "–" if pileon is None or pd.isna(pileon) else f"{pileon:.0f} / 100")
     status.metric("Status", STATUS_LABELS.get(detail["status"], str(detail["status"])))
+
+
+# --- Trends and spikes (app_pages/trends.py, the Overview's spikes) -------------------------
+
+BUCKET_WORDS = {"day": ("Items per day", "%d %b", "%a %d %b %Y"), "week": ("Items per week", "%d %b", "week of %a %d %b %Y")}
+
+
+def _class_encoding(frame: pd.DataFrame) -> tuple[pd.DataFrame, alt.Color, alt.Order]:
+    """The feedback class as volume_chart colours and stacks it (labels, colours, order)."""
+    order = list(frame["feedback_class"].cat.categories)
+    frame = frame.assign(
+        cls=frame["feedback_class"].astype(str).map(CLASS_LABELS).fillna(frame["feedback_class"].astype(str)),
+        stack=frame["feedback_class"].cat.codes,
+    )
+    colour = alt.Color(
+        "cls:N", title=None,
+        scale=alt.Scale(domain=[CLASS_LABELS.get(c, c) for c in order],
+                        range=[CLASS_COLOURS.get(c, "#bbbbbb") for c in order]),
+        legend=alt.Legend(title=None, orient="top"),
+    )
+    return frame, colour, alt.Order("stack:Q", sort="ascending")
+
+
+def trend_chart(series: pd.DataFrame, bucket: str, height: int = 300) -> alt.Chart:
+    """Stacked bars per day or week by feedback class; series from analysis.volumes.bucketed."""
+    title, axis_format, tip_format = BUCKET_WORDS[bucket]
+    frame, colour, order = _class_encoding(series)
+    return (
+        alt.Chart(frame)
+        .mark_bar()
+        .encode(
+            x=alt.X("yearmonthdate(bucket):T", title=None, axis=alt.Axis(format=axis_format, labelAngle=0)),
+            y=alt.Y("sum(items):Q", title=title, stack="zero"),
+            color=colour,
+            order=order,
+            tooltip=[
+                alt.Tooltip("yearmonthdate(bucket):T", title="When", format=tip_format),
+                alt.Tooltip("cls:N", title="Class"),
+                alt.Tooltip("sum(items):Q", title="Items"),
+            ],
+        )
+        .properties(height=height)
+    )
+
+
+def split_chart(series: pd.DataFrame, bucket: str, group_title: str, columns: int = 3) -> alt.FacetChart:
+    """One small stacked-bar chart per group (series from analysis.volumes.bucketed with groups),
+    all on the same scale so groups compare at a glance."""
+    title, axis_format, tip_format = BUCKET_WORDS[bucket]
+    frame, colour, order = _class_encoding(series)
+    groups = list(dict.fromkeys(frame["group"]))
+    return (
+        alt.Chart(frame)
+        .mark_bar()
+        .encode(
+            x=alt.X("yearmonthdate(bucket):T", title=None, axis=alt.Axis(format=axis_format, labelAngle=0,
+                                                                          tickCount=4)),
+            y=alt.Y("sum(items):Q", title=title, stack="zero"),
+            color=colour,
+            order=order,
+            tooltip=[
+                alt.Tooltip("group:N", title=group_title),
+                alt.Tooltip("yearmonthdate(bucket):T", title="When", format=tip_format),
+                alt.Tooltip("cls:N", title="Class"),
+                alt.Tooltip("sum(items):Q", title="Items"),
+            ],
+        )
+        .properties(width=330, height=150)
+        .facet(facet=alt.Facet("group:N", title=None, sort=groups, header=alt.Header(labelFontSize=13,
+                                                                                     labelFontWeight="bold")),
+               columns=columns)
+    )
+
+
+def spike_thread_table(threads: pd.DataFrame, key: str) -> str | None:
+    """The threads behind a spike (store.trends.spike_threads) as a table; returns the thread key of
+    the row the user selected."""
+    table = pd.DataFrame({
+        "Post": [" ".join(str(p).split()) for p in threads["post"]],
+        "Source": threads["source"],
+        "Negative": threads["negative"],
+        "Hostile": threads["hostile"],
+        "Items": threads["items"],
+        "Flagged": [str(r) if f and isinstance(r, str) else "Not flagged" for f, r in
+                    zip(threads["flagged"], threads["reason"])],
+    })
+    event = st.dataframe(
+        table, key=key, on_select="rerun", selection_mode="single-row", hide_index=True,
+        column_config={
+            "Post": st.column_config.TextColumn(width=330),
+            "Source": st.column_config.TextColumn(width=150),
+            "Negative": st.column_config.NumberColumn(format="%d", width=75, help="Negative items that day"),
+            "Hostile": st.column_config.NumberColumn(format="%d", width=70, help="Hostile items that day"),
+            "Items": st.column_config.NumberColumn(format="%d", width=60, help="All public items that day"),
+            "Flagged": st.column_config.TextColumn(width=300, help="Why the thread is flagged, if it is"),
+        },
+    )
+    rows = event.selection.rows if event is not None else []
+    if rows:
+        return str(threads["thread_key"].iloc[rows[0]])
+    return None
+
+
+def period_spikes(filters: Filters) -> pd.DataFrame:
+    """Spike alerts (analysis.spikes.spike_alerts) on every day of the filters' period, per source and
+    per service area, each day against the days before it (so the read starts that many days early)."""
+    from analysis.spikes import SpikeRules, detect_group_spikes, spike_alerts
+
+    rules = SpikeRules()
+    start, end = filters.bounds()
+    history_start = start - pd.Timedelta(days=rules.baseline_days)
+    days = [d.date() for d in pd.date_range(filters.period.start, filters.period.end, freq="D")]
+    found = [
+        detect_group_spikes(read("trends.daily_spike_counts", history_start, end, filters.ids, by), days, by, rules)
+        for by in ("source", "service_area")
+    ]
+    return spike_alerts(pd.concat([f for f in found if not f.empty] or found[:1], ignore_index=True))
+
+
+def spike_with_threads(alert, filters: Filters, key: str) -> None:
+    """One spike alert in words, and the threads behind it (most negative, or hostile, items in that
+    source or service area that day); selecting a row opens the thread."""
+    st.warning(escape_markdown(alert.text), icon=":material/trending_up:")
+    start = datetime.combine(alert.day, datetime.min.time())
+    threads = read("trends.spike_threads", start, start + pd.Timedelta(days=1), filters.ids, alert.by, alert.group,
+                   alert.measure, 3)
+    if threads.empty:
+        st.caption("No stored thread is behind this spike any more (deleted or purged)." )
+        return
+    chosen = spike_thread_table(threads, key=key)
+    if chosen:
+        open_thread(chosen)

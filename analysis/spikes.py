@@ -116,12 +116,38 @@ def detect_group_spikes(
     )
 
 
-def spike_sentence(day: date, group: str, measure: str, count: int, baseline: float, history_days: int) -> str:
-    """The alert in words: 'Facebook: 46 negative items on Tue 24 Nov, usually 8 a day (median of the
-    previous 28 days)'. Plain text: a caller showing it as Markdown escapes it."""
-    noun = "item" if count == 1 else "items"
-    usual = f"{baseline:.1f}".rstrip("0").rstrip(".")
-    return (
-        f"{group}: {count:,} {measure} {noun} on {day:%a} {day.day} {day:%b}, usually {usual} a day "
-        f"(median of the previous {history_days} days)"
+def _usual(baseline: float) -> str:
+    return f"{baseline:.1f}".rstrip("0").rstrip(".")
+
+
+def spike_sentence(day: date, group: str, found: list[tuple[str, int, float]], history_days: int) -> str:
+    """A spike in words, from (measure, count, baseline) of each measure that spiked that day:
+    'Facebook: 46 negative items on Tue 24 Nov, usually 8 a day (median of the previous 28 days)';
+    with two, '..., usually 8 a day, and 12 hostile items, usually 1 a day (medians of ...)'.
+    Plain text: a caller showing it as Markdown escapes it."""
+    when = f"{day:%a} {day.day} {day:%b}"
+    parts = [
+        f"{count:,} {measure} {'item' if count == 1 else 'items'}" + (f" on {when}" if n == 0 else "")
+        + f", usually {_usual(baseline)} a day"
+        for n, (measure, count, baseline) in enumerate(found)
+    ]
+    medians = "median" if len(found) == 1 else "medians"
+    return f"{group}: {', and '.join(parts)} ({medians} of the previous {history_days} days)"
+
+
+def spike_alerts(spikes: pd.DataFrame) -> pd.DataFrame:
+    """One alert per day and group from detect_group_spikes' rows: a negative and a hostile spike on
+    the same day and group are said together. Columns: day, by, group, measure (the one to list
+    threads by: negative when it spiked), score (the larger), text. Newest first, then score."""
+    rows = []
+    for (day, by, group), found in spikes.groupby(["day", "by", "group"], sort=False):
+        found = found.set_index("measure").reindex([m for m in MEASURES if m in set(found["measure"])])
+        text = spike_sentence(
+            day, group, [(m, int(r["count"]), float(r["baseline"])) for m, r in found.iterrows()],
+            int(found["history_days"].max()),
+        )
+        rows.append([day, by, group, found.index[0], float(found["score"].max()), text])
+    out = pd.DataFrame(rows, columns=["day", "by", "group", "measure", "score", "text"])
+    return out.sort_values(["day", "score", "group"], ascending=[False, False, True], kind="stable").reset_index(
+        drop=True
     )

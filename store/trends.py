@@ -145,8 +145,9 @@ def spike_threads(
     limit: int = 3,
 ) -> pd.DataFrame:
     """The threads behind a spike: those with most `measure` (negative or hostile) items in `group`
-    in [start, end). Columns: thread_key, post, source, negative, hostile, items (counted in the
-    group and window), flagged, reason, pileon_score. A news mention is its own thread."""
+    in [start, end), silenced threads left out as in `daily_spike_counts`. Columns: thread_key, post,
+    source, negative, hostile, items (counted in the group and window), flagged, reason, pileon_score.
+    A news mention is its own thread."""
     if measure not in ("negative", "hostile"):
         raise ValueError(f"spikes measure negative or hostile items, not {measure!r}")
     where, params = _sources(source_ids)
@@ -156,7 +157,8 @@ def spike_threads(
                    count(*) FILTER (WHERE l.feedback_class = 'negative') AS negative,
                    count(*) FILTER (WHERE l.hostile) AS hostile, count(*) AS items
             FROM ({_ITEMS}) l
-            WHERE {_group(by)} = ?{where}
+            LEFT JOIN threads st ON st.thread_key = l.thread_id
+            WHERE NOT coalesce(st.silenced, false) AND {_group(by)} = ?{where}
             GROUP BY l.thread_key
             HAVING count(*) FILTER (WHERE {counted}) > 0
             ORDER BY {measure} DESC, items DESC, l.thread_key
@@ -166,7 +168,7 @@ def spike_threads(
     keys = top["thread_key"].tolist()
     details = con.execute(
         """SELECT k.thread_key, coalesce(nullif(r.title, ''), r.text) AS post,
-                  coalesce(t.flagged AND NOT t.silenced, false) AS flagged,
+                  coalesce(t.flagged, false) AS flagged,
                   t.flag_reasons AS reason, t.pileon_score
            FROM (SELECT unnest(?::VARCHAR[]) AS thread_key) k
            LEFT JOIN items r ON r.key = k.thread_key
@@ -176,3 +178,32 @@ def spike_threads(
     out = top.merge(details, on="thread_key", how="left")
     out["post"] = out["post"].fillna("(original post not collected)")
     return out[["thread_key", "post", "source", "negative", "hostile", "items", "flagged", "reason", "pileon_score"]]
+
+
+# The Quality page: officers' labels beside the model's, and which models scored the store.
+
+
+def label_pairs(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every officer label beside the model's current label for that item: field, officer, model, items.
+
+    Like store.triage.label_agreement (which gives the totals), a label an officer
+    confirmed counts as well as one they changed; deleted items are left out.
+    """
+    return con.execute(
+        """SELECT c.field, c.value AS officer,
+                  CASE c.field WHEN 'sentiment' THEN s.sentiment ELSE s.feedback_class END AS model,
+                  count(*) AS items
+           FROM label_corrections c
+           JOIN items i ON i.key = c.item_key AND i.deleted_at IS NULL
+           JOIN scores s ON s.item_key = c.item_key
+           GROUP BY ALL ORDER BY ALL"""
+    ).df()
+
+
+def scored_versions(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Which model versions scored the stored items: model_version, items, last_scored_at."""
+    return con.execute(
+        """SELECT s.model_version, count(*) AS items, max(s.scored_at) AS last_scored_at
+           FROM scores s JOIN items i ON i.key = s.item_key AND i.deleted_at IS NULL
+           GROUP BY ALL ORDER BY items DESC, s.model_version"""
+    ).df()

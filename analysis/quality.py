@@ -1,0 +1,217 @@
+"""What the Quality page shows about the shipped models, read from their files in analysis/models/.
+
+metrics.json (written by `python -m analysis train`) holds every cross-validated
+figure and confusion matrix; each model's JSON header holds its version, threshold
+and licence. Both are read defensively: a figure a training run did not measure is
+None, shown as NOT_MEASURED, never a crash, so a retrained model with more (or
+fewer) measures shows whatever it has.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+
+MODELS_DIR = Path(__file__).resolve().parent / "models"
+MODELS = ("sentiment", "constructive", "hostile")
+NOT_MEASURED = "not measured"
+
+CORPORA = {
+    "nhs": "NHS Friends-and-Family-Test comments",
+    "tweets": "VADER tweets",
+    "movies": "VADER movie-review snippets",
+    "amazon": "VADER Amazon-review snippets",
+    "c3": "Constructive Comments Corpus (C3)",
+}
+# Who made a row of figures, in the order tables list them; unknown ones follow by name.
+PREDICTORS = {
+    "model": "Shipped model",
+    "vader": "VADER alone",
+    "length_only": "Length alone (logistic regression)",
+    "length": "Length alone (logistic regression)",
+    "majority": "Always the commonest label",
+}
+# The issue's targets, in words, and how each is checked on the figures.
+SENTIMENT_TARGETS = {
+    "nhs": ("accuracy at least 0.80", lambda m, base: _ge(m.get("accuracy"), 0.80)),
+    "tweets": ("weighted F1 no worse than VADER's", lambda m, base: _ge(m.get("weighted_f1"), base.get("weighted_f1"))),
+    "movies": ("weighted F1 no worse than VADER's", lambda m, base: _ge(m.get("weighted_f1"), base.get("weighted_f1"))),
+    "amazon": ("weighted F1 no worse than VADER's", lambda m, base: _ge(m.get("weighted_f1"), base.get("weighted_f1"))),
+}
+CONSTRUCTIVE_TARGET = 0.94
+BINARY_MEASURES = {"accuracy": "Accuracy", "precision": "Precision", "recall": "Recall", "f1": "F1",
+                   "roc_auc": "ROC AUC"}
+SENTIMENT_MEASURES = {"accuracy": "Accuracy", "weighted_f1": "Weighted F1", "macro_f1": "Macro F1"}
+BINARY_LABELS = {
+    "constructive": {0: "not constructive", 1: "constructive"},
+    "hostile": {0: "not hostile", 1: "hostile"},
+}
+
+
+class QualityError(ValueError):
+    """A model file is there but cannot be read; the message names it."""
+
+
+def _ge(value: object, floor: object) -> bool | None:
+    if not isinstance(value, (int, float)) or not isinstance(floor, (int, float)):
+        return None
+    return value >= floor
+
+
+def _read_json(path: Path) -> dict:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise QualityError(f"{path.name} cannot be read: {error}") from None
+    if not isinstance(data, dict):
+        raise QualityError(f"{path.name} does not hold a JSON object")
+    return data
+
+
+def load_metrics(models_dir: Path = MODELS_DIR) -> dict:
+    """metrics.json as a dict ({} when there is none: the models were never trained here)."""
+    return _read_json(Path(models_dir) / "metrics.json")
+
+
+def model_headers(models_dir: Path = MODELS_DIR) -> pd.DataFrame:
+    """One row per shipped model: model, version, trained_at, threshold, licence (None where absent)."""
+    rows = []
+    for name in MODELS:
+        header = _read_json(Path(models_dir) / f"{name}.json")
+        rows.append({
+            "model": name,
+            "version": header.get("version"),
+            "trained_at": header.get("trained_at"),
+            "threshold": header.get("threshold"),
+            "licence": header.get("licence"),
+        })
+    return pd.DataFrame(rows)
+
+
+def figure(value: object, digits: int = 4) -> str:
+    """A measure for a table: rounded, or NOT_MEASURED."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
+        return NOT_MEASURED
+    return f"{value:.{digits}f}"
+
+
+def _block(mapping: object, key: str) -> dict:
+    value = mapping.get(key) if isinstance(mapping, dict) else None
+    return value if isinstance(value, dict) else {}
+
+
+def predictors(block: dict) -> list[str]:
+    """The keys of a metrics block that hold one predictor's figures, known ones first."""
+    found = [k for k, v in block.items() if isinstance(v, dict) and ("accuracy" in v or "confusion" in v)]
+    return sorted(found, key=lambda k: (list(PREDICTORS).index(k) if k in PREDICTORS else len(PREDICTORS), k))
+
+
+def predictor_name(key: str) -> str:
+    return PREDICTORS.get(key, key.replace("_", " ").capitalize())
+
+
+def corpus_name(key: str) -> str:
+    return CORPORA.get(key, key)
+
+
+def training_table(metrics: dict) -> pd.DataFrame:
+    """Which rows of which file each model learned from: Corpus, File, Rows, Which rows."""
+    rows = [
+        {"Corpus": corpus_name(key), "File": info.get("file") or NOT_MEASURED,
+         "Rows": info.get("rows"), "Which rows, label": info.get("which") or ""}
+        for key, info in _block(metrics, "training_rows").items() if isinstance(info, dict)
+    ]
+    return pd.DataFrame(rows, columns=["Corpus", "File", "Rows", "Which rows, label"])
+
+
+def sentiment_table(metrics: dict) -> pd.DataFrame:
+    """Per corpus and predictor: rows and the three-class measures, with the issue's target and whether
+    the shipped model meets it ('yes', 'no', or NOT_MEASURED)."""
+    rows = []
+    for corpus, block in _block(metrics, "sentiment").items():
+        if not isinstance(block, dict):
+            continue
+        target, check = SENTIMENT_TARGETS.get(corpus, ("", None))
+        for key in predictors(block):
+            figures = block[key]
+            met = ""
+            if key == "model" and check is not None:
+                verdict = check(figures, _block(block, "vader"))
+                met = NOT_MEASURED if verdict is None else ("yes" if verdict else "no")
+            rows.append({
+                "Corpus": corpus_name(corpus), "Predictor": predictor_name(key),
+                "Rows": figures.get("rows"),
+                **{label: figure(figures.get(m)) for m, label in SENTIMENT_MEASURES.items()},
+                "Target": target if key == "model" else "", "Met": met,
+            })
+    return pd.DataFrame(rows, columns=["Corpus", "Predictor", "Rows", *SENTIMENT_MEASURES.values(), "Target", "Met"])
+
+
+def binary_table(metrics: dict, model: str) -> pd.DataFrame:
+    """The constructive or hostile model beside its baselines: one row per predictor with the binary
+    measures (NOT_MEASURED where absent)."""
+    block = _block(metrics, model)
+    rows = []
+    for key in predictors(block):
+        figures = block[key]
+        rows.append({
+            "Predictor": predictor_name(key), "Rows": figures.get("rows"), "Positives": figures.get("positives"),
+            **{label: figure(figures.get(m)) for m, label in BINARY_MEASURES.items()},
+            "Threshold used": figure(figures.get("threshold"), 3),
+        })
+    extra = _block(block, "model").get("majority_accuracy")
+    if isinstance(extra, (int, float)):
+        rows.append({"Predictor": predictor_name("majority"), "Rows": _block(block, "model").get("rows"),
+                     "Positives": None, "Accuracy": figure(extra),
+                     **{label: "–" for label in list(BINARY_MEASURES.values())[1:]}, "Threshold used": "–"})
+    frame = pd.DataFrame(rows, columns=["Predictor", "Rows", "Positives", *BINARY_MEASURES.values(), "Threshold used"])
+    return frame.astype({"Rows": "Int64", "Positives": "Int64"})
+
+
+def confusion_frame(figures: dict, names: dict | None = None) -> pd.DataFrame | None:
+    """A predictor's confusion matrix as a table: rows 'truth', columns 'predicted', labels in words
+    (`names` maps stored labels, e.g. 0/1, to words). None when it was not measured or is malformed."""
+    confusion = figures.get("confusion") if isinstance(figures, dict) else None
+    if not isinstance(confusion, dict):
+        return None
+    labels, matrix = confusion.get("labels"), confusion.get("matrix")
+    if not isinstance(labels, list) or not isinstance(matrix, list) or len(matrix) != len(labels):
+        return None
+    if any(not isinstance(row, list) or len(row) != len(labels) for row in matrix):
+        return None
+    words = [str((names or {}).get(label, label)) for label in labels]
+    frame = pd.DataFrame(matrix, index=[f"truly {w}" for w in words], columns=[f"predicted {w}" for w in words])
+    frame.index.name = "truth \\ predicted"
+    return frame
+
+
+def constructive_target(metrics: dict) -> str:
+    """The issue's constructiveness target in words, with whether the model meets it."""
+    block = _block(metrics, "constructive")
+    model, length = _block(block, "model").get("accuracy"), _block(block, "length_only").get("accuracy")
+    if not isinstance(model, (int, float)):
+        return f"Target: accuracy at least {CONSTRUCTIVE_TARGET:.2f}, clearly above length alone: {NOT_MEASURED}."
+    verdict = "met" if model >= CONSTRUCTIVE_TARGET else "not met"
+    versus = (f"; {model - length:+.4f} over length alone ({length:.4f})" if isinstance(length, (int, float))
+              else "; length alone not measured")
+    return f"Target: accuracy at least {CONSTRUCTIVE_TARGET:.2f}, clearly above length alone: {verdict} ({model:.4f}{versus})."
+
+
+def officer_matrix(pairs: pd.DataFrame, field: str, labels: list[str] | tuple[str, ...]) -> pd.DataFrame | None:
+    """Officers' labels (rows) against the model's (columns) for one field, from
+    store.trends.label_pairs; every label in `labels` is a row and a column. None when no
+    officer labelled this field."""
+    chosen = pairs[pairs["field"] == field]
+    if chosen.empty:
+        return None
+    order = list(labels) + sorted({*chosen["officer"], *chosen["model"]} - set(labels))
+    matrix = chosen.pivot_table(index="officer", columns="model", values="items", aggfunc="sum", fill_value=0)
+    matrix = matrix.reindex(index=order, columns=order, fill_value=0).astype("int64")
+    matrix.index = [f"officer: {label}" for label in order]
+    matrix.columns = [f"model: {label}" for label in order]
+    matrix.index.name = "officer \\ model"
+    return matrix
