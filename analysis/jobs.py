@@ -26,7 +26,7 @@ from store.db import connect, transaction
 from store.items import (
     all_item_keys, items_by_keys, replies_for_threads, save_scores, thread_keys_of, unscored_keys,
 )
-from store.threads import save_thread_summaries
+from store.threads import council_roots, save_thread_summaries
 
 BATCH_SIZE = 2_000  # texts per call of score_items (and per job for a worker)
 ROUND_SIZE = 20_000  # items read, and scores written, per connection
@@ -143,7 +143,8 @@ def refresh_threads(db: Path | str | None, thread_keys: list[str], rules: FlagRu
     for chunk in _chunks(thread_keys, THREAD_BATCH):
         with connect(db, read_only=True) as con:
             replies = replies_for_threads(con, chunk)
-        summaries = summarise_threads(replies, rules)
+            council = council_roots(con, chunk)
+        summaries = summarise_threads(replies, rules, council)
         with connect(db) as con, transaction(con):
             save_thread_summaries(con, summaries, _now())
         count += len(summaries)

@@ -7,6 +7,8 @@ from datetime import datetime
 import duckdb
 import pandas as pd
 
+from store.labels import FEEDBACK_CLASS, LABEL_JOINS, SENTIMENT
+
 SUMMARY_COLUMNS = [
     "thread_key", "source_id", "flagged", "flag_reasons", "pileon_score", "reply_count",
     "negative_count", "author_count", "first_reply_at", "last_reply_at",
@@ -37,3 +39,36 @@ def save_thread_summaries(con: duckdb.DuckDBPyConnection, summaries: pd.DataFram
         )
     finally:
         con.unregister("summaries")
+
+
+def council_roots(con: duckdb.DuckDBPyConnection, thread_keys: list[str]) -> set[str]:
+    """Those of these threads whose root post is the council's own (stored and not deleted)."""
+    if not thread_keys:
+        return set()
+    rows = con.execute(
+        """SELECT key FROM items
+           WHERE key IN (SELECT unnest(?::VARCHAR[])) AND is_council AND deleted_at IS NULL""",
+        [list(thread_keys)],
+    ).fetchall()
+    return {key for (key,) in rows}
+
+
+def effect_replies(con: duckdb.DuckDBPyConnection, thread_keys: list[str]) -> pd.DataFrame:
+    """The replies of those of these threads where the council replied, with their labels
+    (store.labels: corrections win): the input to analysis.reply_effect."""
+    if not thread_keys:
+        return pd.DataFrame(columns=["thread_id", "created_at", "is_council", "sentiment", "feedback_class",
+                                     "hostile", "compound"])
+    return con.execute(
+        f"""WITH replied AS (
+                SELECT DISTINCT thread_id FROM items
+                WHERE thread_id IN (SELECT unnest(?::VARCHAR[])) AND is_council
+                  AND key <> thread_id AND deleted_at IS NULL)
+            SELECT i.thread_id, i.created_at, i.is_council,
+                   {SENTIMENT} AS sentiment, {FEEDBACK_CLASS} AS feedback_class,
+                   coalesce(s.hostile, false) AS hostile, s.compound
+            FROM items i {LABEL_JOINS}
+            WHERE i.thread_id IN (SELECT thread_id FROM replied) AND i.key <> i.thread_id AND i.deleted_at IS NULL
+            ORDER BY i.thread_id, i.created_at, i.key""",
+        [list(thread_keys)],
+    ).df()

@@ -72,10 +72,13 @@ MARKDOWN_ATTACK = "**bold** <img src=http://example.invalid/x.png> [link](http:/
 MARKDOWN_AUTHOR = "[admin](http://evil.invalid) :red[**staff**] www.evil.invalid me@evil.invalid"
 
 PILE_ON_POST = "From 1 March general waste will be collected fortnightly. Recycling stays weekly."
-PILE_ON_REASON = "14 of 20 replies negative, 9 authors, within 3 hours"
+PILE_ON_REASON = (
+    "14 of 20 replies negative (70 %), 8 hostile; 9 people within 3 hours, busiest hour 7 replies; "
+    "aimed at the council's post"
+)
 REDDIT_FLAGGED_TITLE = "Parking permit prices doubled overnight"
-REDDIT_FLAGGED_REASON = "7 of 10 replies negative, 5 authors, within 40 minutes"
-GUARDIAN_FLAGGED_REASON = "6 of 9 replies negative, 4 authors, within 2 days"
+REDDIT_FLAGGED_REASON = "7 of 10 replies negative (70 %), 3 hostile; 5 people within 40 minutes, busiest hour 7 replies"
+GUARDIAN_FLAGGED_REASON = "6 of 9 replies negative (67 %), 4 hostile; 4 people within 2 hours, busiest hour 4 replies"
 COUNCIL_REPLY = (
     "Officers will be at the town hall drop-in on Thursday to answer your questions, "
     "thank you for your patience."
@@ -198,8 +201,8 @@ def _guardian_flagged(b: _Builder) -> Item:
     root = b.add(GUARDIAN, "post", at, "neutral", title="Council to close three libraries",
                  text="Planning application 24/0113 for the old depot site.", author="guardian")
     people = [f"commenter{n}" for n in range(4)]
-    for n in range(6):  # 50 hours between first and last negative comment: "2 days"
-        b.add(GUARDIAN, "comment", at + timedelta(hours=1 + n * 10), "negative", thread=root,
+    for n in range(6):  # one every 25 minutes: 2 h 5 min between the first and the last
+        b.add(GUARDIAN, "comment", at + timedelta(minutes=60 + n * 25), "negative", thread=root,
               author=people[n % 4], text=NEGATIVE[(n + 6) % len(NEGATIVE)])
     for n in range(3):
         b.add(GUARDIAN, "comment", at + timedelta(hours=3 + n), "positive", thread=root, author=people[n])

@@ -32,7 +32,9 @@ HOSTILE = "guardian:/p/5k7qa"  # the 24-hour tweeting pile-on
 SMALL_HOSTILE = "guardian:/p/58hwe"  # parking charges
 CONSTRUCTIVE = "guardian:/p/4v9tn"  # the bins consultation
 MIXED = "guardian:/p/4zc2m"  # library hours
-REASON = re.compile(r"^\d+ of \d+ replies negative, \d+ authors, within \d+ (minutes?|hours?|days)$")
+REASON = re.compile(
+    r"^\d+ of \d+ replies negative \(\d+ %\)(, \d+ hostile)?; \d+ people within \d+ (minutes?|hours?|days)(; |, |$)"
+)
 
 
 @pytest.fixture(scope="module")

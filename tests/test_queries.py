@@ -66,7 +66,8 @@ def test_flagged_queue_order_and_filters(seeded_db, seeded_con):
     assert queries.flagged_queue(seeded_con, start, end, text="40 MINUTES")["thread_key"].tolist() == [
         seeded_db.reddit_flagged_key
     ]
-    assert queries.flagged_queue(seeded_con, start, end, text="%").empty  # literal, not a LIKE pattern
+    # literal, not a LIKE pattern (reasons hold "70 %", never "%%")
+    assert queries.flagged_queue(seeded_con, start, end, text="%%").empty
     assert queries.flagged_queue(seeded_con, start, end, statuses=["closed"]).empty
     long_start, long_end = window(seeded_db, 90)
     assert len(queries.flagged_queue(seeded_con, long_start, long_end)) == 3
