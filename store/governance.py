@@ -8,6 +8,8 @@ from datetime import datetime, timedelta
 
 import duckdb
 
+from store import daily
+
 DEFAULT_RETENTION_DAYS = 365
 
 
@@ -17,9 +19,10 @@ def _delete_items(con: duckdb.DuckDBPyConnection, keys_sql: str, params: list) -
     try:
         count = con.execute("SELECT count(*) FROM doomed").fetchall()[0][0]
         if count:
-            con.execute("DELETE FROM scores WHERE item_key IN (SELECT key FROM doomed)")
-            con.execute("DELETE FROM label_corrections WHERE item_key IN (SELECT key FROM doomed)")
-            con.execute("DELETE FROM items WHERE key IN (SELECT key FROM doomed)")
+            with daily.refreshing(con, keys_sql="SELECT key FROM doomed"):  # per-day counts without them
+                con.execute("DELETE FROM scores WHERE item_key IN (SELECT key FROM doomed)")
+                con.execute("DELETE FROM label_corrections WHERE item_key IN (SELECT key FROM doomed)")
+                con.execute("DELETE FROM items WHERE key IN (SELECT key FROM doomed)")
             # A thread whose root post and replies are all gone has nothing left to triage.
             con.execute(
                 """DELETE FROM threads WHERE thread_key IN (SELECT key FROM doomed)

@@ -8,6 +8,7 @@ from datetime import datetime
 import duckdb
 import pandas as pd
 
+from store import daily
 from store.labels import FEEDBACK_CLASS, LABEL_JOINS, SENTIMENT
 
 ITEM_COLUMNS = [
@@ -63,25 +64,26 @@ def upsert_items(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> tuple[i
         if not (new or updated):
             return 0, 0
         columns = ", ".join(ITEM_COLUMNS)
-        if not updated:  # only new items: a plain insert, no scores to drop
+        with daily.refreshing(con, keys_sql="SELECT key FROM incoming"):  # the per-day counts stay exact
+            if not updated:  # only new items: a plain insert, no scores to drop
+                con.execute(
+                    f"INSERT INTO items ({columns}) SELECT {columns} FROM incoming n ANTI JOIN items i ON i.key = n.key"
+                )
+                return int(new), 0
             con.execute(
-                f"INSERT INTO items ({columns}) SELECT {columns} FROM incoming n ANTI JOIN items i ON i.key = n.key"
+                """DELETE FROM scores WHERE item_key IN (
+                     SELECT n.key FROM incoming n JOIN items i ON i.key = n.key
+                     WHERE i.raw_text IS DISTINCT FROM n.raw_text OR i.title IS DISTINCT FROM n.title)"""
             )
-            return int(new), 0
-        con.execute(
-            """DELETE FROM scores WHERE item_key IN (
-                 SELECT n.key FROM incoming n JOIN items i ON i.key = n.key
-                 WHERE i.raw_text IS DISTINCT FROM n.raw_text OR i.title IS DISTINCT FROM n.title)"""
-        )
-        updates = ", ".join(
-            f"{c} = excluded.{c}" for c in ITEM_COLUMNS if c not in ("key", "collected_at")
-        )
-        con.execute(
-            f"""INSERT INTO items ({columns})
-                SELECT {columns} FROM incoming n
-                WHERE NOT EXISTS (SELECT 1 FROM items i WHERE i.key = n.key AND i.content_hash = n.content_hash)
-                ON CONFLICT (key) DO UPDATE SET {updates}"""
-        )
+            updates = ", ".join(
+                f"{c} = excluded.{c}" for c in ITEM_COLUMNS if c not in ("key", "collected_at")
+            )
+            con.execute(
+                f"""INSERT INTO items ({columns})
+                    SELECT {columns} FROM incoming n
+                    WHERE NOT EXISTS (SELECT 1 FROM items i WHERE i.key = n.key AND i.content_hash = n.content_hash)
+                    ON CONFLICT (key) DO UPDATE SET {updates}"""
+            )
     finally:
         con.unregister("incoming")
     return int(new), int(updated)
@@ -149,10 +151,11 @@ def save_scores(con: duckdb.DuckDBPyConnection, scores: pd.DataFrame, scored_at:
     try:
         names = ", ".join(columns)
         updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c != "item_key")
-        con.execute(
-            f"""INSERT INTO scores ({names}) SELECT {names} FROM new_scores
-                ON CONFLICT (item_key) DO UPDATE SET {updates}"""
-        )
+        with daily.refreshing(con, keys_sql="SELECT item_key AS key FROM new_scores"):  # per-day counts
+            con.execute(
+                f"""INSERT INTO scores ({names}) SELECT {names} FROM new_scores
+                    ON CONFLICT (item_key) DO UPDATE SET {updates}"""
+            )
     finally:
         con.unregister("new_scores")
     return len(frame)

@@ -7,7 +7,7 @@ arrive as [start, end) naive-UTC datetimes; `source_ids` None means every source
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 import duckdb
 import pandas as pd
@@ -105,6 +105,22 @@ def source_list(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 # Overview.
 
 
+def _whole_days(start: datetime, end: datetime) -> bool:
+    """True when [start, end) is whole UTC days, so store.daily's per-day counts answer it exactly."""
+    return all(isinstance(t, datetime) and t.time() == time() for t in (start, end))
+
+
+def _counts_source(start: datetime, end: datetime) -> tuple[str, str, str]:
+    """(FROM, day expression, count expression) of public items by class in [start, end).
+
+    Whole days read daily_counts (a few rows per day and source, kept exact by
+    store.daily); any other bounds count the items themselves.
+    """
+    if _whole_days(start, end):
+        return "(SELECT * FROM daily_counts WHERE day >= ?::DATE AND day < ?::DATE) l", "l.day", "sum(l.items)"
+    return f"({_LABELLED} AND i.created_at >= ? AND i.created_at < ?) l", "l.created_at::DATE", "count(*)"
+
+
 def period_summary(
     con: duckdb.DuckDBPyConnection,
     start: datetime,
@@ -116,11 +132,13 @@ def period_summary(
     The council's own posts are not public feedback and are not counted.
     """
     where, params = _sources_clause("l.source_id", source_ids)
+    source, _, counted = _counts_source(start, end)
     items, scored, negative = con.execute(
-        f"""SELECT count(*), count(l.feedback_class),
-                   count(*) FILTER (WHERE l.feedback_class = 'negative')
-            FROM ({_LABELLED}) l
-            WHERE NOT l.is_council AND l.created_at >= ? AND l.created_at < ?{where}""",
+        f"""SELECT coalesce({counted}, 0)::BIGINT,
+                   coalesce({counted} FILTER (WHERE l.feedback_class IS NOT NULL), 0)::BIGINT,
+                   coalesce({counted} FILTER (WHERE l.feedback_class = 'negative'), 0)::BIGINT
+            FROM {source}
+            WHERE NOT l.is_council{where}""",
         [start, end, *params],
     ).fetchall()[0]
     return {
@@ -154,10 +172,11 @@ def daily_counts(
 ) -> pd.DataFrame:
     """Public items per UTC day and feedback class (null class: not scored yet)."""
     where, params = _sources_clause("l.source_id", source_ids)
+    source, day, counted = _counts_source(start, end)
     return con.execute(
-        f"""SELECT l.created_at::DATE AS day, l.feedback_class, count(*) AS items
-            FROM ({_LABELLED}) l
-            WHERE NOT l.is_council AND l.created_at >= ? AND l.created_at < ?{where}
+        f"""SELECT {day} AS day, l.feedback_class, {counted}::BIGINT AS items
+            FROM {source}
+            WHERE NOT l.is_council{where}
             GROUP BY ALL ORDER BY day, l.feedback_class""",
         [start, end, *params],
     ).df()

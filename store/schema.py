@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import duckdb
 
+from store import daily
+
 MIGRATIONS: list[list[str]] = [
     # 1: the data model of DESIGN.md
     [
@@ -127,6 +129,12 @@ MIGRATIONS: list[list[str]] = [
             error VARCHAR
         )""",
         "CREATE INDEX alerts_sent_key ON alerts_sent (alert_key, channel)",
+    ],
+    # 3: daily_counts, the per-day counts the Overview and Trends read (store/daily.py keeps
+    # them exact on every write), filled from the items already stored
+    [
+        daily.CREATE_TABLE,
+        daily.FILL,
     ],
 ]
 

@@ -19,6 +19,7 @@ from datetime import datetime, timezone
 import duckdb
 import pandas as pd
 
+from store import daily
 from store.db import fetch_one, transaction
 from store.governance import record_action
 from store.queries import TRIAGE_STATUSES
@@ -216,13 +217,14 @@ def correct_label(
         missing = [k for k in keys if k not in found]
         if missing:
             raise TriageError(f"no item {missing[0]!r} in the database")
-        con.execute(
-            """INSERT INTO label_corrections (item_key, field, value, actor, corrected_at)
-               SELECT unnest(?::VARCHAR[]), ?, ?, ?, ?
-               ON CONFLICT (item_key, field) DO UPDATE SET
-                 value = excluded.value, actor = excluded.actor, corrected_at = excluded.corrected_at""",
-            [keys, field, value, actor.name, at],
-        )
+        with daily.refreshing(con, keys):  # the per-day counts show the corrected labels
+            con.execute(
+                """INSERT INTO label_corrections (item_key, field, value, actor, corrected_at)
+                   SELECT unnest(?::VARCHAR[]), ?, ?, ?, ?
+                   ON CONFLICT (item_key, field) DO UPDATE SET
+                     value = excluded.value, actor = excluded.actor, corrected_at = excluded.corrected_at""",
+                [keys, field, value, actor.name, at],
+            )
         for key in keys:
             _, thread_key, model = found[key]
             record_action(
