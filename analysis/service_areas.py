@@ -70,9 +70,12 @@ class Taxonomy:
         if toks is None:
             toks = tokens(text) if text else []
         found = list(map(self._seen.get, toks))  # one dict look-up per word: the common case
-        for i, candidates in enumerate(found):
-            if candidates is None:
-                found[i] = self.candidates(toks[i])
+        if None in found:  # words not seen before
+            for i, candidates in enumerate(found):
+                if candidates is None:
+                    found[i] = self.candidates(toks[i])
+        if not any(found):  # no word can start a term: most texts
+            return {}
         scores: dict[int, float] = {}
         next_free = 0
         for at in [i for i, candidates in enumerate(found) if candidates]:
