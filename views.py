@@ -2,7 +2,7 @@
 
 app.py draws the sidebar filters once per run (`sidebar_filters`); pages read
 them with `current_filters` and fetch data with `read`, which runs one function
-of store.queries on a short read-only connection, cached for 30 seconds per
+of store.queries on a read-only cursor (store.db.reading), cached for 30 seconds per
 database file. Nothing here runs SQL itself.
 
 Public text (comments, titles, author names) is shown with st.text or inside a
@@ -20,9 +20,11 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from analysis.reply_effect import OUTCOME_LABELS, reply_effect, reply_effects
+from analysis.threads import gate_words, score_parts, summarise_thread
 from analysis.trends import DEFAULT_DAYS, PRESETS, Period, default_end, period_ending
-from store import alerts, queries, trends, triage
-from store.db import DatabaseBusy, connect, db_path
+from store import alerts, queries, threads, trends, triage
+from store.db import DatabaseBusy, db_path, reading
 
 CACHE_TTL_S = 30
 
@@ -108,13 +110,13 @@ def database() -> str:
 
 
 # Modules `read` may call: "name" is store.queries.name, "triage.name" store.triage.name, and so on.
-_READ_MODULES = {"": queries, "triage": triage, "alerts": alerts, "trends": trends}
+_READ_MODULES = {"": queries, "triage": triage, "alerts": alerts, "trends": trends, "threads": threads}
 
 
 @st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
 def _cached_read(db: str, query: str, args: tuple):
     module, _, name = query.rpartition(".")
-    with connect(db, read_only=True) as con:
+    with reading(db) as con:  # store.db: the file opened once for a page's reads, closed when idle
         return getattr(_READ_MODULES[module], name)(con, *args)
 
 
@@ -262,6 +264,8 @@ def thread_table(queue: pd.DataFrame, key: str, show_status: bool = True) -> str
     )
     if show_status:
         table["Status"] = queue["status"].map(STATUS_LABELS).fillna(queue["status"])
+    if "our_reply" in queue:  # the Flagged queue's "did our reply help" (reply_outcomes)
+        table["Our reply"] = queue["our_reply"]
     event = st.dataframe(
         table,
         key=key,
@@ -274,11 +278,14 @@ def thread_table(queue: pd.DataFrame, key: str, show_status: bool = True) -> str
             "Why flagged": st.column_config.TextColumn(width=325),
             "Pile-on": st.column_config.NumberColumn(
                 format="%.0f", width=75,
-                help="Pile-on score, 0-100: more negative replies, from more people, faster, rank higher",
+                help="Pile-on score, 0-100: negative and hostile replies, from many people, fast, copied, aimed at the council rank higher",
             ),
             "Replies": st.column_config.NumberColumn(format="%d", width=60),
             "Last reply (UTC)": st.column_config.DatetimeColumn(format="D MMM, HH:mm", width=105),
             "Status": st.column_config.TextColumn(width=95),
+            "Our reply": st.column_config.TextColumn(
+                width=110, help="Did our reply help: the public's replies before and after the council's first reply",
+            ),
         },
     )
     rows = event.selection.rows if event is not None else []
@@ -510,3 +517,78 @@ def spike_with_threads(alert, filters: Filters, key: str) -> None:
     chosen = spike_thread_table(threads, key=key)
     if chosen:
         open_thread(chosen)
+
+
+# --- Pile-on score and "did our reply help" (app_pages/thread.py, app_pages/flagged.py) ---------
+
+
+def score_breakdown(thread_key: str) -> None:
+    """Why the thread scores what it scores: each component's measure and points, and the gates."""
+    replies, council_root = read("threads.score_inputs", thread_key)
+    summary = summarise_thread(replies, council_root=council_root)
+    if not summary or not summary["reply_count"]:
+        return
+    with st.expander(f"Why this score: {summary['pileon_score']:.0f} / 100, component by component"):
+        st.dataframe(
+            score_parts(summary), hide_index=True,
+            column_config={
+                "Component": st.column_config.TextColumn(width=170),
+                "Measured": st.column_config.TextColumn(width=380),
+                "Weight": st.column_config.NumberColumn(format="%.2f", width=70),
+                "Points": st.column_config.NumberColumn(format="%.1f", width=70),
+            },
+        )
+        st.caption(escape_markdown(gate_words(summary)))
+
+
+def _share(value: object) -> str:
+    return "–" if value is None or pd.isna(value) else f"{round(100 * float(value))} %"
+
+
+def reply_effect_panel(replies: pd.DataFrame) -> None:
+    """Did our reply help: the public's replies before and after the council's first reply, and a verdict.
+
+    `replies` as store.queries.thread_replies reads them. Nothing is drawn when the
+    council has not replied in the thread.
+    """
+    effect = reply_effect(replies)
+    if effect is None:
+        return
+    with st.container(border=True):
+        st.markdown(f"**Did our reply help?** Our first reply: {escape_markdown(when(effect.council_replied_at))}")
+        sides = [("Before our reply", effect.before), ("After our reply", effect.after)]
+        st.dataframe(
+            pd.DataFrame({
+                "": [name for name, _ in sides],
+                "Public replies": [side.replies for _, side in sides],
+                "Negative": [_share(side.negative_share) for _, side in sides],
+                "Hostile": [_share(side.hostile_share) for _, side in sides],
+                "Mean score": [side.mean_compound for _, side in sides],
+            }),
+            hide_index=True,
+            column_config={
+                "": st.column_config.TextColumn(width=130),
+                "Public replies": st.column_config.NumberColumn(format="%d", width=110),
+                "Negative": st.column_config.TextColumn(width=90),
+                "Hostile": st.column_config.TextColumn(width=90),
+                "Mean score": st.column_config.NumberColumn(
+                    format="%+.2f", width=100, help="Mean VADER compound score, -1 (negative) to +1 (positive)",
+                ),
+            },
+        )
+        verdict = escape_markdown(effect.verdict)
+        if effect.outcome == "better":
+            st.success(verdict, icon=":material/trending_down:")
+        elif effect.outcome == "worse":
+            st.warning(verdict, icon=":material/trending_up:")
+        else:
+            st.caption(verdict)
+
+
+def reply_outcomes(thread_keys: list[str]) -> dict[str, str]:
+    """Thread key -> a short "did our reply help" label, for threads where the council replied."""
+    if not thread_keys:
+        return {}
+    effects = reply_effects(read("threads.effect_replies", tuple(thread_keys)))
+    return dict(zip(effects["thread_key"], effects["outcome"].map(OUTCOME_LABELS)))
+

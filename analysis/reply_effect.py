@@ -86,12 +86,11 @@ def _verdict(before: Side, after: Side, rules: EffectRules) -> tuple[str, str]:
         return "better", f"Calmer after our reply: {shares}."
     if negative >= rules.share_change or (abs(negative) < rules.share_change and hostile >= rules.share_change):
         return "worse", f"Angrier after our reply: {shares}."
+    scores = f"mean score {before.mean_compound or 0:+.2f} to {after.mean_compound or 0:+.2f}"
     if tone >= rules.compound_change:
-        return "better", f"Warmer in tone after our reply (mean score {before.mean_compound:+.2f} to " \
-                         f"{after.mean_compound:+.2f}); {shares}."
+        return "better", f"Warmer in tone after our reply ({scores}); {shares}."
     if tone <= -rules.compound_change:
-        return "worse", f"Colder in tone after our reply (mean score {before.mean_compound:+.2f} to " \
-                        f"{after.mean_compound:+.2f}); {shares}."
+        return "worse", f"Colder in tone after our reply ({scores}); {shares}."
     return "no_change", f"No clear change after our reply: {shares}."
 
 

@@ -348,3 +348,56 @@ def summarise_thread(replies: pd.DataFrame, rules: FlagRules | None = None,
     key = frame["thread_id"].iloc[0]
     rows = summarise_threads(frame, rules, [key] if council_root else (), components=True)
     return rows.iloc[0].to_dict()
+
+
+COMPONENT_NAMES = {
+    "negative": "Negative replies",
+    "hostile": "Hostile replies",
+    "velocity": "Busiest hour",
+    "people": "People",
+    "duplicates": "Near-identical replies",
+    "council": "Aimed at the council",
+}
+
+
+def score_parts(summary: dict, rules: FlagRules | None = None) -> pd.DataFrame:
+    """What each component measured and the points it added (summarise_thread's dict).
+
+    The points add up to the score: weight x component value x both gates x 100.
+    """
+    rules = rules or FlagRules()
+    n = max(int(summary["reply_count"]), 1)
+    measured = {
+        "negative": f"{int(summary['negative_count'])} of {n} ({round(100 * summary['negative_count'] / n)} %)",
+        "hostile": f"{int(summary['hostile_count'])} of {n}",
+        "velocity": _plural(int(summary["peak_replies"]), "reply", "replies"),
+        "people": (f"{int(summary['negative_authors'])} writing the negative replies "
+                   f"(as many as {summary['effective_people']:.1f} equal voices)"),
+        "duplicates": f"{int(summary['duplicate_count'])} of {n}",
+        "council": ("under the council's post" if summary["council_root"]
+                    else f"{int(summary['aimed_count'])} of {n} answer the council's replies"),
+    }
+    weights = rules.weights()
+    return pd.DataFrame({
+        "Component": [COMPONENT_NAMES[name] for name in weights],
+        "Measured": [measured[name] for name in weights],
+        "Weight": [weights[name] for name in weights],
+        "Points": [round(100 * weights[name] * summary[f"c_{name}"] * summary["gate"], 1) for name in weights],
+    })
+
+
+def gate_words(summary: dict, rules: FlagRules | None = None) -> str:
+    """The gates and the minimum evidence, in words, for under the score_parts table."""
+    rules = rules or FlagRules()
+    share = summary["negative_count"] / max(int(summary["reply_count"]), 1)
+    tone = min(1.0, max(0.0, (share - rules.tone_gate_from) / (rules.tone_gate_full - rules.tone_gate_from)))
+    crowd = min(1.0, summary["effective_people"] / rules.people_gate)
+    evidence = (f"at least {rules.min_replies} public replies, {rules.min_authors} people and "
+                f"{rules.min_negative} negative replies")
+    return (
+        f"Points are scaled by the tone gate ({round(100 * tone)} %: full from "
+        f"{round(100 * rules.tone_gate_full)} % negative, shut below {round(100 * rules.tone_gate_from)} %) and the "
+        f"crowd gate ({round(100 * crowd)} %: full from {rules.people_gate:g} equal voices). A thread is flagged from "
+        f"{rules.threshold:g} points with {evidence}"
+        + ("." if summary["evidence"] else " (this one has less).")
+    )

@@ -43,8 +43,11 @@ if queue.empty:
 
 st.caption(
     f"{len(queue)} flagged thread{'s' if len(queue) != 1 else ''}. "
-    "Click a column header to sort; select a row to read the thread."
+    "Click a column header to sort; select a row to read the thread. "
+    "Our reply: how the public's replies changed after the council's first reply (– where we have not replied)."
 )
+outcomes = views.reply_outcomes(queue["thread_key"].tolist())
+queue = queue.assign(our_reply=[outcomes.get(key, "–") for key in queue["thread_key"]])
 chosen = views.thread_table(queue, key="queue")
 if chosen:
     views.open_thread(chosen)

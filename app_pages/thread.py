@@ -1,4 +1,5 @@
-"""One thread: the post, why it was flagged, and every reply in its tree. Linkable as ?thread=KEY."""
+"""One thread: the post, why it was flagged (score by component), whether our reply helped, and every
+reply in its tree. Linkable as ?thread=KEY."""
 
 import streamlit as st
 
@@ -38,8 +39,10 @@ if detail is None:
     st.stop()
 
 views.thread_header(detail)
+views.score_breakdown(thread_key)
 triage_views.thread_panel(thread_key, detail)
 replies = views.read("thread_replies", thread_key)
+views.reply_effect_panel(replies)
 st.subheader(f"Replies ({len(replies)})")
 if replies.empty:
     st.info("No replies to this post are stored.")

@@ -1,4 +1,5 @@
-"""Writing thread summaries (the flagging result) without touching officers' triage."""
+"""Thread summaries: writing the flagging result without touching officers' triage, and reading
+what the pile-on score and "did our reply help" need."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from datetime import datetime
 import duckdb
 import pandas as pd
 
+from store.items import replies_for_threads
 from store.labels import FEEDBACK_CLASS, LABEL_JOINS, SENTIMENT
 
 SUMMARY_COLUMNS = [
@@ -72,3 +74,8 @@ def effect_replies(con: duckdb.DuckDBPyConnection, thread_keys: list[str]) -> pd
             ORDER BY i.thread_id, i.created_at, i.key""",
         [list(thread_keys)],
     ).df()
+
+
+def score_inputs(con: duckdb.DuckDBPyConnection, thread_key: str) -> tuple[pd.DataFrame, bool]:
+    """One thread's replies exactly as refresh_threads reads them, and whether its root is the council's post."""
+    return replies_for_threads(con, [thread_key]), bool(council_roots(con, [thread_key]))

@@ -192,7 +192,7 @@ def test_queue_shows_reasons_in_words(seeded_db):
     at = open_app("app_pages/flagged.py")
     table = at.dataframe[0].value
     assert list(table.columns) == [
-        "Post", "Source", "Why flagged", "Pile-on", "Replies", "Last reply (UTC)", "Status",
+        "Post", "Source", "Why flagged", "Pile-on", "Replies", "Last reply (UTC)", "Status", "Our reply",
     ]
     assert table["Why flagged"].tolist() == [PILE_ON_REASON, REDDIT_FLAGGED_REASON]
     assert table["Replies"].tolist() == [20, 10]

@@ -147,3 +147,67 @@ def test_effect_replies_reads_labels_with_corrections_for_threads_the_council_re
     effect = reply_effect(frame)
     assert (effect.before.replies, effect.after.replies) == (4, 3)
     assert effect.after.negative_share == pytest.approx(1 / 3)  # the officer's correction counts
+
+
+# --- On the pages -----------------------------------------------------------------------------
+
+
+def add_council_reply(seeded, minutes_after_post: int) -> None:
+    """The council answers the seeded pile-on's post this many minutes after it went up."""
+    from tests.seed import MASTODON
+
+    root = next(i for i in seeded.items if i.key == seeded.pile_on_key)
+    reply = comment("ours-early", "We hear you: officers will explain the change at a drop-in on Thursday.",
+                    root.created_at + timedelta(minutes=minutes_after_post), root.key.split(":", 1)[1],
+                    author="examplecouncil", kind="mastodon")
+    with connect(seeded.path) as con:
+        store_items(con, MASTODON, [reply], collected_at=seeded.now)
+
+
+def panel_table(at):
+    tables = [d.value for d in at.dataframe if "Public replies" in d.value.columns]
+    assert len(tables) == 1
+    return tables[0]
+
+
+def test_thread_page_shows_before_and_after_our_first_reply(seeded_db):
+    from tests.test_pages import open_app
+
+    add_council_reply(seeded_db, 60)
+    at = open_app("app_pages/thread.py", thread=seeded_db.pile_on_key)
+    public = sorted((i for i in seeded_db.items if i.thread_key == seeded_db.pile_on_key and not i.is_council
+                     and i.key != seeded_db.pile_on_key), key=lambda i: i.created_at)
+    cut = next(i for i in seeded_db.items if i.key == seeded_db.pile_on_key).created_at + timedelta(minutes=60)
+    before = [i for i in public if i.created_at <= cut]
+    after = [i for i in public if i.created_at > cut]
+    table = panel_table(at)
+    assert table["Public replies"].tolist() == [len(before), len(after)] == [6, 14]
+
+    def share(items):
+        return f"{round(100 * sum(i.expected_class == 'negative' for i in items) / len(items))} %"
+
+    assert table["Negative"].tolist() == [share(before), share(after)]
+    assert any("Did our reply help?" in m.value for m in at.markdown)
+    verdicts = [e.value for kind in ("success", "warning", "caption") for e in at.get(kind)]
+    assert any("after our reply" in v for v in verdicts)
+
+
+def test_thread_page_says_when_it_is_too_early_and_is_silent_without_a_council_reply(seeded_db):
+    from tests.test_pages import open_app
+
+    at = open_app("app_pages/thread.py", thread=seeded_db.pile_on_key)  # the council answered after everyone
+    assert any(c.value == "Too few replies after our reply to tell \\(none\\)\\." for c in at.caption)
+    quiet = open_app("app_pages/thread.py", thread=seeded_db.quiet_thread_key)
+    assert not any("Did our reply help" in m.value for m in quiet.markdown)
+
+
+def test_flagged_queue_has_an_our_reply_column(seeded_db):
+    from analysis.reply_effect import OUTCOME_LABELS
+    from tests.test_pages import open_app
+
+    at = open_app("app_pages/flagged.py")
+    table = at.dataframe[-1].value.set_index("Post")
+    assert "Our reply" in table.columns
+    ours = table["Our reply"].tolist()
+    assert OUTCOME_LABELS["too_few"] in ours  # the pile-on: the council answered after everyone
+    assert "–" in ours  # the Reddit thread: no council reply

@@ -10,7 +10,13 @@ import pandas as pd
 import pytest
 
 from analysis.jobs import refresh_threads
-from analysis.threads import FlagRules, describe_span, normalise_text, summarise_thread, summarise_threads
+from analysis.threads import (
+    FlagRules,
+    describe_span,
+    normalise_text,
+    summarise_thread,
+    summarise_threads,
+)
 from collectors.config import SourceConfig
 from store.db import connect, transaction
 from store.items import save_scores
@@ -32,7 +38,7 @@ def replies(classes, authors=None, minutes_apart=10, council=None, thread=THREAD
         "author_name": authors or [f"user{i}" for i in range(n)],
         "created_at": [START + timedelta(minutes=minutes_apart * i) for i in range(n)],
         "is_council": council or [False] * n,
-        "text": texts or [f"Reply {i}: my own words about {'bins roads parking tax'.split()[i % 4]} number {'x' * i}"
+        "text": texts or [f"Reply {i}: my own words about {('bins', 'roads', 'parking', 'tax')[i % 4]} number {'x' * i}"
                           for i in range(n)],
         "feedback_class": classes,
         "hostile": hostile or [False] * n,
@@ -46,9 +52,9 @@ def summary(frame, rules=None, council_roots=()):
 
 def pile_on(**changes):
     """A middling pile-on every component can push up: 12 replies, 8 negative, 6 people, 2 hours."""
-    args = dict(classes=["negative"] * 8 + ["neutral"] * 4,
-                authors=[f"p{i % 6}" for i in range(8)] + [f"q{i}" for i in range(4)],
-                minutes_apart=10)
+    args = {"classes": ["negative"] * 8 + ["neutral"] * 4,
+            "authors": [f"p{i % 6}" for i in range(8)] + [f"q{i}" for i in range(4)],
+            "minutes_apart": 10}
     args.update(changes)
     return replies(**args)
 
@@ -351,3 +357,24 @@ def test_refresh_keeps_triage_and_the_first_flag_time(db_path):
     refresh_threads(db_path, [key])
     after = stored(db_path, key)
     assert (after["status"], after["assignee"], after["flagged_at"]) == ("in_progress", "jo", first)
+
+
+# --- On the Thread page ------------------------------------------------------------------------
+
+
+def test_thread_page_breaks_the_score_down_into_points_that_add_up(seeded_db):
+    from tests.test_pages import open_app
+
+    at = open_app("app_pages/thread.py", thread=seeded_db.pile_on_key)
+    with connect(seeded_db.path, read_only=True) as con:
+        score = con.execute("SELECT pileon_score FROM threads WHERE thread_key = ?",
+                            [seeded_db.pile_on_key]).fetchall()[0][0]
+    assert at.expander[0].label == f"Why this score: {score:.0f} / 100, component by component"
+    parts = next(d.value for d in at.dataframe if "Points" in d.value.columns).set_index("Component")
+    assert list(parts.index) == ["Negative replies", "Hostile replies", "Busiest hour", "People",
+                                 "Near-identical replies", "Aimed at the council"]
+    assert parts["Points"].sum() == pytest.approx(score, abs=0.3)
+    assert parts.loc["Negative replies", "Measured"] == "14 of 20 (70 %)"
+    assert parts.loc["Aimed at the council", "Measured"] == "under the council's post"
+    assert parts.loc["Aimed at the council", "Points"] == pytest.approx(10.0)
+    assert any("A thread is flagged from 30 points" in c.value for c in at.caption)
