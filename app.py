@@ -9,11 +9,13 @@ st.set_page_config(page_title="Council Pulse", layout="wide")
 
 PAGES = [
     st.Page("app_pages/overview.py", title="Overview", icon=":material/monitoring:", default=True),
+    st.Page("app_pages/trends.py", title="Trends", icon=":material/trending_up:", url_path="trends"),
     st.Page("app_pages/flagged.py", title="Flagged threads", icon=":material/flag:", url_path="flagged"),
     st.Page("app_pages/thread.py", title="Thread", icon=":material/forum:", url_path="thread"),
     st.Page("app_pages/export.py", title="Weekly export", icon=":material/download:", url_path="export"),
     st.Page("app_pages/sources.py", title="Sources", icon=":material/rss_feed:", url_path="sources"),
     st.Page("app_pages/audit.py", title="Audit log", icon=":material/history:", url_path="audit"),
+    st.Page("app_pages/quality.py", title="Model quality", icon=":material/fact_check:", url_path="quality"),
 ]
 
 page = st.navigation(PAGES)

@@ -72,16 +72,16 @@ def _read_json(path: Path) -> dict:
     return data
 
 
-def load_metrics(models_dir: Path = MODELS_DIR) -> dict:
+def load_metrics(models_dir: Path | None = None) -> dict:
     """metrics.json as a dict ({} when there is none: the models were never trained here)."""
-    return _read_json(Path(models_dir) / "metrics.json")
+    return _read_json(Path(models_dir or MODELS_DIR) / "metrics.json")
 
 
-def model_headers(models_dir: Path = MODELS_DIR) -> pd.DataFrame:
+def model_headers(models_dir: Path | None = None) -> pd.DataFrame:
     """One row per shipped model: model, version, trained_at, threshold, licence (None where absent)."""
     rows = []
     for name in MODELS:
-        header = _read_json(Path(models_dir) / f"{name}.json")
+        header = _read_json(Path(models_dir or MODELS_DIR) / f"{name}.json")
         rows.append({
             "model": name,
             "version": header.get("version"),

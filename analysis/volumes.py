@@ -35,7 +35,7 @@ def _bucket_of(days: pd.Series, bucket: str) -> pd.Series:
     days = pd.to_datetime(days).dt.normalize()
     if bucket == "day":
         return days
-    return days - pd.to_timedelta(days.dt.weekday, unit="D")
+    return days - pd.to_timedelta(days.dt.day_of_week, unit="D")
 
 
 def group_names(groups: pd.Series) -> pd.Series:

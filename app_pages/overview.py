@@ -1,10 +1,13 @@
-"""Overview: the period in three numbers, the daily mood, and the threads that need an officer."""
+"""Overview: the period in four numbers, the daily mood, spikes with the threads behind them, and the threads
+that need an officer."""
 
 import streamlit as st
 
 import views
 from analysis.trends import count_delta, daily_series, format_share, points_delta, share
 from store.queries import OPEN_STATUSES
+
+SPIKES_SHOWN = 3
 
 st.title("Overview")
 filters = views.current_filters()
@@ -18,7 +21,10 @@ now = views.read("period_summary", *filters.bounds(), filters.ids)
 before = views.read("period_summary", *filters.previous_bounds(), filters.ids)
 compared = f"vs the previous {filters.period.days} days"
 
-volume, negative, flagged = st.columns(3)
+classes = views.read("trends.group_summary", *filters.bounds(), filters.ids, None).iloc[0]
+classes_before = views.read("trends.group_summary", *filters.previous_bounds(), filters.ids, None).iloc[0]
+
+volume, negative, constructive, flagged = st.columns(4)
 volume.metric(
     "Items", f"{now['items']:,}", count_delta(now["items"], before["items"]), delta_color="off",
     delta_description=compared, border=True,
@@ -31,10 +37,22 @@ negative.metric(
     delta_description=compared, border=True,
     help="Negative items among the scored ones. Constructive criticism is counted as constructive, not negative.",
 )
+now_constructive = share(int(classes["constructive"]), now["scored"])
+before_constructive = share(int(classes_before["constructive"]), before["scored"])
+constructive.metric(
+    "Share constructive", format_share(now_constructive), points_delta(now_constructive, before_constructive),
+    delta_description=compared, border=True,
+    help="Constructive feedback (suggestions and reasoned criticism, whatever its tone) among the scored items.",
+)
 flagged.metric(
     "Open flagged threads", f"{now['open_flagged']:,}", count_delta(now["open_flagged"], before["open_flagged"]),
     delta_color="inverse", delta_description=compared, border=True,
     help="Flagged threads with replies in the period, not yet marked responded or closed.",
+)
+st.caption(
+    f"Of {now['scored']:,} scored items: {int(classes['constructive']):,} constructive "
+    f"(before: {int(classes_before['constructive']):,}) and {now['negative']:,} negative "
+    f"(before: {before['negative']:,}); {int(classes['hostile']):,} marked hostile."
 )
 
 st.subheader("Daily volume by class")
@@ -43,6 +61,22 @@ if now["items"] == 0:
 else:
     series = daily_series(views.read("daily_counts", *filters.bounds(), filters.ids), filters.period)
     st.altair_chart(views.volume_chart(series), width="stretch")
+
+st.subheader("Spikes")
+spikes = views.period_spikes(filters)
+if spikes.empty:
+    st.success(
+        "No spikes in this period: no source or service area had a day far above its usual negative or hostile volume."
+    )
+else:
+    shown = spikes.head(SPIKES_SHOWN)
+    st.caption(
+        f"{len(spikes):,} {'spike' if len(spikes) == 1 else 'spikes'} in this period"
+        + (f", the {SPIKES_SHOWN} most recent shown (the Trends page lists them all)" if len(spikes) > SPIKES_SHOWN else "")
+        + ": a day far above the usual for a source or service area. Select a thread to read it."
+    )
+    for n, alert in enumerate(shown.itertuples(index=False)):
+        views.spike_with_threads(alert, filters, key=f"overview_spike_{n}")
 
 st.subheader("Most urgent flagged threads")
 urgent = views.read("flagged_queue", *filters.bounds(), filters.ids, OPEN_STATUSES, None, 5)

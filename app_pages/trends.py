@@ -1,0 +1,94 @@
+"""Trends: constructive vs negative volume over the period, per source or service area; which need
+attention; every spike in the period."""
+
+import streamlit as st
+
+import views
+from analysis.volumes import bucket_for, bucketed, compare_groups, top_groups
+
+SPLITS = {"Service area": "service_area", "Source": "source"}
+SMALL_CHARTS = 9  # groups drawn one by one; the rest are summed into one chart
+
+st.title("Trends")
+filters = views.current_filters()
+st.caption(views.escape_markdown(filters.describe()))
+
+if views.read("item_date_range")[1] is None:
+    st.info(views.NO_DATA)
+    st.stop()
+
+bounds = filters.bounds()
+bucket = bucket_for(filters.period)
+per = "day" if bucket == "day" else "week (Monday to Sunday; the first and last may be part-weeks)"
+
+st.subheader("Volume by class")
+overall = views.read("trends.class_volume", *bounds, filters.ids, None)
+if overall.empty:
+    st.info("Nothing was posted in this period for the selected sources.")
+    st.stop()
+st.caption(
+    f"Public items per {per}. Constructive feedback is counted as constructive whatever its tone; "
+    "negative is the rest of the criticism."
+)
+st.altair_chart(views.trend_chart(bucketed(overall, filters.period, bucket), bucket), width="stretch")
+
+split_label = st.segmented_control("Split by", list(SPLITS), default="Service area", key="trends_split") or "Service area"
+by = SPLITS[split_label]
+noun = split_label.lower()
+
+st.subheader(f"By {noun}")
+volume = views.read("trends.class_volume", *bounds, filters.ids, by)
+groups = top_groups(volume, SMALL_CHARTS)
+st.caption(
+    f"The {len(groups)} {noun}s with most items, each on the same scale"
+    + (", and everything else together" if volume["group"].nunique(dropna=False) > len(groups) else "")
+    + (". A reply that names no service counts under its post's." if by == "service_area" else ".")
+)
+st.altair_chart(views.split_chart(bucketed(volume, filters.period, bucket, groups), bucket, split_label),
+                width="content")
+
+st.subheader(f"Which {noun}s need attention")
+table = compare_groups(
+    views.read("trends.group_summary", *bounds, filters.ids, by),
+    views.read("trends.group_summary", *filters.previous_bounds(), filters.ids, by),
+)
+st.caption(
+    f"Most negative items first, then the biggest rise since the previous {filters.period.days} days "
+    f"({views.escape_markdown(filters.period.previous().label())})."
+)
+st.dataframe(
+    table[["group", "items", "negative", "negative_change", "share_negative", "constructive", "hostile",
+           "positive", "neutral"]].rename(columns={
+        "group": split_label, "items": "Items", "negative": "Negative", "negative_change": "Negative vs before",
+        "share_negative": "Share negative", "constructive": "Constructive", "hostile": "Hostile",
+        "positive": "Positive", "neutral": "Neutral",
+    }),
+    hide_index=True, width="stretch", key="trends_table",
+    column_config={
+        split_label: st.column_config.TextColumn(width=220),
+        "Negative vs before": st.column_config.NumberColumn(
+            format="%+d", help="Negative items now minus negative items in the previous period"),
+        "Share negative": st.column_config.NumberColumn(format="percent", help="Of the scored items"),
+        "Hostile": st.column_config.NumberColumn(help="Items marked hostile, whatever their class"),
+    },
+)
+
+st.subheader("Spikes in the period")
+spikes = views.period_spikes(filters)
+if spikes.empty:
+    st.success("No spikes: no source or service area had a day far above its usual negative or hostile volume.")
+else:
+    st.caption(
+        "A day whose negative (or hostile) items are far above the median of the previous 28 days, "
+        "measured in median absolute deviations. Newest first. Select a spike to see the threads behind it."
+    )
+    picked = st.dataframe(
+        spikes.assign(by=spikes["by"].map({"source": "Source", "service_area": "Service area"}))[
+            ["day", "by", "text"]].rename(columns={"day": "Day", "by": "Per", "text": "What happened"}),
+        hide_index=True, width="stretch", key="trends_spikes", on_select="rerun", selection_mode="single-row",
+        column_config={"Day": st.column_config.DateColumn(format="ddd D MMM YYYY", width=130),
+                       "Per": st.column_config.TextColumn(width=110)},
+    )
+    rows = picked.selection.rows if picked is not None else []
+    if rows:
+        views.spike_with_threads(spikes.iloc[rows[0]], filters, key="trends_spike_threads")
