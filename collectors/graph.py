@@ -109,7 +109,7 @@ def usage(headers: Mapping[str, str]) -> tuple[float | None, float]:
             continue
         try:
             data = json.loads(raw)
-        except ValueError:
+        except (ValueError, RecursionError):
             continue
         if header == "x-app-usage":
             note(data)

@@ -61,6 +61,7 @@ from collectors.config import MissingSecret, SourceConfig, require_secret
 from collectors.errors import CollectorError, PayloadError
 from collectors.http import HttpStatusError
 from collectors.items import Batch, Item, item_key
+from collectors.payload import as_dict, as_int, as_list, as_text, parse_iso_time
 
 KIND = "guardian"
 DEFAULT_BASE_URL = "https://discussion.theguardian.com"
@@ -94,43 +95,17 @@ def normalise_key(key: str) -> str:
 
 def parse_time(comment: dict) -> datetime | None:
     """isoDateTime (UTC, e.g. 2014-07-04T12:57:48Z), else the London-time `date`."""
-    iso = comment.get("isoDateTime")
-    if isinstance(iso, str) and iso.strip():
-        try:
-            stamp = datetime.fromisoformat(iso.strip().replace("Z", "+00:00"))
-            return stamp if stamp.tzinfo else stamp.replace(tzinfo=timezone.utc)
-        except ValueError:
-            pass
+    stamp = parse_iso_time(comment.get("isoDateTime"))
+    if stamp is not None:
+        return stamp
     text = comment.get("date")
     if isinstance(text, str) and text.strip():
         try:
             local = datetime.strptime(text.strip(), "%d %B %Y %I:%M%p")
             return local.replace(tzinfo=LONDON).astimezone(timezone.utc)
-        except ValueError:
+        except (ValueError, OverflowError):
             pass
     return None
-
-
-def _int(value: Any) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value)
-    return None
-
-
-def _text(value: Any) -> str:
-    return value if isinstance(value, str) else ""
-
-
-def _dict(value: Any) -> dict:
-    return value if isinstance(value, dict) else {}
-
-
-def _list(value: Any) -> list:
-    return value if isinstance(value, list) else []
 
 
 def discussion_key_of(short_url: Any) -> str | None:
@@ -145,15 +120,8 @@ def discussion_key_of(short_url: Any) -> str | None:
 
 def _iso_time(value: Any) -> datetime | None:
     """An ISO 8601 time (webPublicationDate, or one the cursor stored) as naive UTC."""
-    if not isinstance(value, str) or not value.strip():
-        return None
-    try:
-        stamp = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if stamp.tzinfo is not None:
-        stamp = stamp.astimezone(timezone.utc).replace(tzinfo=None)
-    return stamp
+    stamp = parse_iso_time(value)
+    return stamp.replace(tzinfo=None) if stamp is not None else None
 
 
 def _is_true(value: Any) -> bool:
@@ -163,7 +131,7 @@ def _is_true(value: Any) -> bool:
 
 def _replied_to(comment: dict) -> str | None:
     """The key of the comment this one answers, from `responseTo.commentId`."""
-    parent_id = _dict(comment.get("responseTo")).get("commentId")
+    parent_id = as_dict(comment.get("responseTo")).get("commentId")
     return item_key(KIND, str(parent_id)) if parent_id not in (None, "") else None
 
 
@@ -214,11 +182,11 @@ class GuardianCollector:
         """
         if not self.search:
             return list(self.discussions), [], None
-        previous = _dict(_dict(cursor).get("search"))
+        previous = as_dict(as_dict(cursor).get("search"))
         if previous.get("query") != self.search:
             previous = {}  # another query: what it found is not what this one would
         horizon = utcnow() - timedelta(days=self.source.lookback_days)
-        known = self._recent(_dict(previous.get("found")), horizon)
+        known = self._recent(as_dict(previous.get("found")), horizon)
         warnings: list[str] = []
         try:
             state, found_warnings = self._search(previous, known, horizon)
@@ -232,7 +200,7 @@ class GuardianCollector:
                 f"Guardian search for {self.search!r} failed, so only the discussions already known were read: {error}"
             )
             state = {**previous, "query": self.search, "found": known}
-        found = _dict(state.get("found"))
+        found = as_dict(state.get("found"))
         for key, when in found.items():
             stamp = _iso_time(when)
             if stamp is not None:
@@ -259,8 +227,8 @@ class GuardianCollector:
         page, pages, capped = 1, 1, False
         while page <= pages:
             response = self._search_page(api_key, start, page)
-            pages = max(1, _int(response.get("pages")) or 1)
-            results = _list(response.get("results"))
+            pages = max(1, as_int(response.get("pages")) or 1)
+            results = as_list(response.get("results"))
             if not results:
                 break
             reached_seen = False
@@ -269,14 +237,14 @@ class GuardianCollector:
                     capped = True
                     break
                 read += 1
-                result = _dict(result)
+                result = as_dict(result)
                 published = _iso_time(result.get("webPublicationDate"))
                 if published is not None:
                     latest = max(latest, published) if latest else published
                     if newest is not None and published < newest:
                         reached_seen = True  # newest first: the rest was seen by an earlier run
                         break
-                fields = _dict(result.get("fields"))
+                fields = as_dict(result.get("fields"))
                 if not _is_true(fields.get("commentable")):
                     continue
                 key = discussion_key_of(fields.get("shortUrl"))
@@ -323,15 +291,15 @@ class GuardianCollector:
                     f"{what}: the Content API refused the key in {SEARCH_SECRET} (HTTP {error.status_code}); "
                     "check that it is a current key from open-platform.theguardian.com"
                 ) from None
-            message = _text(_dict(_dict(error.json()).get("response")).get("message"))
+            message = as_text(as_dict(as_dict(error.json()).get("response")).get("message"))
             if message:
                 raise CollectorError(f"{what}: {error} ({message.replace(api_key, '[redacted]')})") from None
             raise
-        response = _dict(_dict(payload).get("response"))
+        response = as_dict(as_dict(payload).get("response"))
         if not response:
             raise PayloadError(f"{what}: the answer has no 'response' object")
         if response.get("status") == "error":
-            message = _text(response.get("message")).replace(api_key, "[redacted]") or "no reason given"
+            message = as_text(response.get("message")).replace(api_key, "[redacted]") or "no reason given"
             raise PayloadError(f"{what}: the API answered with an error: {message}")
         return response
 
@@ -339,7 +307,7 @@ class GuardianCollector:
 
     def fetch(self, cursor: dict) -> Iterator[Batch]:
         keys, warnings, search_state = self.discussion_keys(cursor)
-        state = {k: dict(v) for k, v in _dict(cursor.get("discussions")).items() if isinstance(v, dict)}
+        state = {k: dict(v) for k, v in as_dict(cursor.get("discussions")).items() if isinstance(v, dict)}
         if search_state is not None:  # forget discussions that searching found but are now too old
             state = {k: v for k, v in state.items() if k in keys}
 
@@ -375,14 +343,14 @@ class GuardianCollector:
                 )
                 return
             raise
-        discussion = _dict(payload.get("discussion"))
-        pages = max(1, _int(payload.get("pages")) or 1)
-        count = _int(discussion.get("commentCount"))
+        discussion = as_dict(payload.get("discussion"))
+        pages = max(1, as_int(payload.get("pages")) or 1)
+        count = as_int(discussion.get("commentCount"))
         same = count is not None and previous.get("comment_count") == count
         if same and previous.get("complete"):
             done = pages  # nothing new: page 1 (cheap, refreshes the post) is enough
-        elif same and _int(previous.get("pages_done")):
-            done = min(_int(previous.get("pages_done")), pages)  # resume after the last stored page
+        elif same and as_int(previous.get("pages_done")):
+            done = min(as_int(previous.get("pages_done")), pages)  # resume after the last stored page
         else:
             done = 1
 
@@ -398,7 +366,7 @@ class GuardianCollector:
         page = done + 1
         while page <= pages:
             payload, threaded = self._page(key, page, threaded)
-            pages = max(1, _int(payload.get("pages")) or pages)
+            pages = max(1, as_int(payload.get("pages")) or pages)
             comments = self._comments(payload, key)
             _fill_missing_times(comments, post_created)
             state[key] = self._entry(count, pages, page, threaded, post_created)
@@ -454,7 +422,7 @@ class GuardianCollector:
         if payload.get("status") == "error":
             if threaded and payload.get("errorCode") == LINEAR_ONLY:
                 return self._page(key, page, threaded=False)
-            message = _text(payload.get("message")) or _text(payload.get("errorCode")) or "no reason given"
+            message = as_text(payload.get("message")) or as_text(payload.get("errorCode")) or "no reason given"
             raise PayloadError(f"Guardian discussion {key}, page {page}: the API answered with an error: {message}")
         if not isinstance(payload.get("discussion"), dict):
             raise PayloadError(f"Guardian discussion {key}, page {page}: the answer has no 'discussion' object")
@@ -466,15 +434,15 @@ class GuardianCollector:
             f"{self.base_url}/discussion-api/comment/{comment_id}",
             params={"displayThreaded": "true", "displayResponses": "true"},
         )
-        comment = _dict(_dict(payload).get("comment"))
-        if _dict(payload).get("status") != "ok" or not comment:
+        comment = as_dict(as_dict(payload).get("comment"))
+        if as_dict(payload).get("status") != "ok" or not comment:
             raise PayloadError(f"Guardian comment {comment_id}: the answer has no 'comment' object")
-        return _list(comment.get("responses"))
+        return as_list(comment.get("responses"))
 
     # -- mapping ----------------------------------------------------------
 
     def _post(self, key: str, discussion: dict, created: datetime) -> Item:
-        title = _text(discussion.get("title")).strip()
+        title = as_text(discussion.get("title")).strip()
         return Item(
             kind=KIND,
             native_id=key,
@@ -482,53 +450,53 @@ class GuardianCollector:
             created_at=created,
             raw_text=title,
             title=title or None,
-            url=_text(discussion.get("webUrl")) or None,
-            reply_count=_int(discussion.get("commentCount")),
+            url=as_text(discussion.get("webUrl")) or None,
+            reply_count=as_int(discussion.get("commentCount")),
         )
 
     def _comments(self, payload: dict, key: str) -> list[Item]:
         """Every comment and reply on a page (created_at None where the API gave no date)."""
         post_key = item_key(KIND, key)
         items: list[Item] = []
-        for comment in _list(_dict(payload.get("discussion")).get("comments")):
-            comment = _dict(comment)
+        for comment in as_list(as_dict(payload.get("discussion")).get("comments")):
+            comment = as_dict(comment)
             # unthreaded pages list replies at the top level, naming their parent in responseTo
             top = self._comment(comment, post_key, parent_key=_replied_to(comment) or post_key)
             if top is None:
                 continue
-            responses = _list(comment.get("responses"))
-            expected = _int(comment.get("numResponses"))
+            responses = as_list(comment.get("responses"))
+            expected = as_int(comment.get("numResponses"))
             if expected is not None and expected > len(responses):
-                responses = self._more_responses(_int(comment.get("id")))
+                responses = self._more_responses(as_int(comment.get("id")))
             if top.reply_count is None:
                 top.reply_count = len(responses)
             items.append(top)
             for response in responses:
-                response = _dict(response)
+                response = as_dict(response)
                 reply = self._comment(response, post_key, parent_key=_replied_to(response) or top.key)
                 if reply is not None:
                     items.append(reply)
         return items
 
     def _comment(self, comment: dict, post_key: str, parent_key: str) -> Item | None:
-        comment_id = _int(comment.get("id"))
+        comment_id = as_int(comment.get("id"))
         if comment_id is None:
             return None
-        profile = _dict(comment.get("userProfile"))
-        status = _text(comment.get("status")).lower()
+        profile = as_dict(comment.get("userProfile"))
+        status = as_text(comment.get("status")).lower()
         user_id = profile.get("userId")
         return Item(
             kind=KIND,
             native_id=str(comment_id),
             item_type="comment",
             created_at=parse_time(comment),  # None is filled in by _fill_missing_times
-            raw_text=_text(comment.get("body")),
+            raw_text=as_text(comment.get("body")),
             thread_id=post_key,
             parent_id=parent_key,
             author_id=str(user_id) if user_id not in (None, "") else None,
-            author_name=_text(profile.get("displayName")) or None,
-            url=_text(comment.get("webUrl")) or None,
-            like_count=_int(comment.get("numRecommends")),
-            reply_count=_int(comment.get("numResponses")),
+            author_name=as_text(profile.get("displayName")) or None,
+            url=as_text(comment.get("webUrl")) or None,
+            like_count=as_int(comment.get("numRecommends")),
+            reply_count=as_int(comment.get("numResponses")),
             deleted=status in REMOVED_STATUSES,
         )

@@ -154,7 +154,7 @@ class HttpStatusError(FetchError):
         """The error body as JSON, or None when it is not JSON."""
         try:
             return json.loads(self.body)
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):
             return None
 
 
@@ -544,6 +544,8 @@ def decode_json(result: FetchResult) -> Any:
         return json.loads(result.content)
     except UnicodeDecodeError:
         raise PayloadError(f"expected JSON from {place} but the body is not UTF-8 text") from None
+    except RecursionError:
+        raise PayloadError(f"invalid JSON from {place}: nested too deeply to read") from None
     except json.JSONDecodeError as error:
         raise PayloadError(
             f"invalid JSON from {place}: {error.msg} at line {error.lineno}, column {error.colno}"

@@ -82,6 +82,7 @@ from dateutil import parser as dateparser
 from collectors.config import SourceConfig
 from collectors.errors import CollectorError, PayloadError
 from collectors.items import Batch, Item, ItemType, item_key
+from collectors.payload import as_dict, as_optional_text, as_text
 from collectors.runner import collect_source
 from store.db import connect
 from store.sources import source_kind
@@ -183,7 +184,7 @@ def parse_when(text: str | None, order: DateOrder, tz: ZoneInfo) -> datetime:
     Parsers are tried in order (ISO 8601, X's format, epoch seconds, numeric, worded),
     each returning None when the text is not its kind.
     """
-    text = (text or "").strip()
+    text = as_text(text).strip()
     if not text:
         raise SkipRow("without a date")
     for attempt in (_iso, _twitter, _epoch, lambda t: _numeric(t, order), lambda t: _worded(t, order)):
@@ -191,7 +192,10 @@ def parse_when(text: str | None, order: DateOrder, tz: ZoneInfo) -> datetime:
         if stamp is not None:
             if stamp.tzinfo is None:
                 stamp = stamp.replace(tzinfo=tz)
-            return stamp.astimezone(timezone.utc)
+            try:
+                return stamp.astimezone(timezone.utc)
+            except (OverflowError, ValueError):  # year 1 or 9999 moved past the calendar, or an offset of a day
+                raise SkipRow("with an unparseable date", example=text) from None
     raise SkipRow("with an unparseable date", example=text)
 
 
@@ -258,7 +262,10 @@ def _offset(text: str) -> timezone:
         return timezone.utc
     sign = -1 if text[0] == "-" else 1
     digits = text[1:].replace(":", "")
-    return timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
+    hours, minutes = int(digits[:2]), int(digits[2:])
+    if hours > 23 or minutes > 59:  # no place is a day or more away from UTC
+        raise SkipRow("with an unparseable date", example=text)
+    return timezone(sign * timedelta(hours=hours, minutes=minutes))
 
 
 def _worded(text: str, order: DateOrder) -> datetime | None:
@@ -464,6 +471,8 @@ def _js_array(text: str, where: str) -> list:
         data = json.loads(body.strip().rstrip(";"))
     except json.JSONDecodeError as error:
         data = error
+    except RecursionError:
+        data = None
     if not isinstance(data, list):
         detail = f" (at line {data.lineno})" if isinstance(data, json.JSONDecodeError) and data.pos > 0 else ""
         raise ImportInputError(
@@ -518,17 +527,23 @@ def read_x_archive(path: Path) -> XArchive:
     archive = XArchive(tweets)
     if account:
         entries = _js_array(account.decode("utf-8-sig", errors="replace"), "account.js")
-        details = entries[0].get("account", {}) if entries and isinstance(entries[0], dict) else {}
-        archive.username = details.get("username") or None
-        archive.account_id = details.get("accountId") or None
+        details = as_dict(as_dict(entries[0]).get("account")) if entries else {}
+        archive.username = as_text(details.get("username")).strip() or None
+        archive.account_id = as_optional_text(details.get("accountId"))
     return archive
 
 
 def tweet_ids(tweet: dict) -> tuple[str | None, str | None]:
     """(the tweet's id, the id of the tweet it replies to), as strings."""
-    own = str(tweet.get("id_str") or tweet.get("id") or "").strip() or None
-    parent = str(tweet.get("in_reply_to_status_id_str") or tweet.get("in_reply_to_status_id") or "").strip()
-    return own, parent or None
+    def ident(*values) -> str | None:
+        for value in values:  # ids are strings in archives, numbers in older ones; anything else is none
+            if isinstance(value, str | int) and not isinstance(value, bool) and str(value).strip():
+                return str(value).strip()
+        return None
+
+    return ident(tweet.get("id_str"), tweet.get("id")), ident(
+        tweet.get("in_reply_to_status_id_str"), tweet.get("in_reply_to_status_id")
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -569,7 +584,7 @@ def _text_or_skip(text: str) -> str:
 
 def x_item(tweet: dict, ctx: Context) -> Item:
     """A tweet from the council's own archive."""
-    text = tweet.get("full_text") or tweet.get("text") or ""
+    text = as_text(tweet.get("full_text")) or as_text(tweet.get("text"))
     if text.startswith("RT @") or "retweeted_status" in tweet:
         raise SkipRow("retweet{s}", bad=False)
     own, parent = tweet_ids(tweet)
@@ -578,7 +593,7 @@ def x_item(tweet: dict, ctx: Context) -> Item:
     created = ctx.when(tweet.get("created_at"))
     item_type, thread, parent_key = placement(lambda i: f"x:{i}", own, parent, None, ctx.index, True)
     owner = ctx.owner or XArchive([])
-    lang = tweet.get("lang")
+    lang = as_text(tweet.get("lang")).strip()
     return Item(
         kind=KIND, native_id=f"x:{own}", item_type=item_type, created_at=created,
         raw_text=_text_or_skip(text), thread_id=thread, parent_id=parent_key,

@@ -10,6 +10,9 @@ from datetime import datetime, timezone
 from typing import Any
 
 
+MAX_INT = 2**63  # bigger numbers are no count or time a platform means
+
+
 def as_dict(value: Any) -> dict:
     return value if isinstance(value, dict) else {}
 
@@ -31,21 +34,23 @@ def as_optional_text(value: Any) -> str | None:
 
 
 def as_int(value: Any) -> int | None:
-    """Whole numbers as platforms send them: 3, 3.0 or "3"; anything else is None."""
+    """Whole numbers as platforms send them: 3, 3.0 or "3"; anything else is None, and so is
+    a number too large for any count or time (64 bits) or digits that are not 0-9 ("²")."""
     if isinstance(value, bool):
         return None
-    if isinstance(value, int):
-        return value
     if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value.strip())
+        value = int(value)
+    elif isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+        value = int(value.strip())
+    if isinstance(value, int) and -MAX_INT < value < MAX_INT:
+        return value
     return None
 
 
 def parse_iso_time(value: Any) -> datetime | None:
     """An ISO 8601 / RFC 3339 time ("2026-11-20T09:15:02Z", "+0000" offsets, fractions)
-    as an aware UTC datetime; a time without an offset is taken as UTC; else None."""
+    as an aware UTC datetime; a time without an offset is taken as UTC; else None
+    (also for a time that is only inside the calendar in its own zone, like year 1 at +01:00)."""
     if not isinstance(value, str) or not value.strip():
         return None
     text = value.strip()
@@ -58,4 +63,18 @@ def parse_iso_time(value: Any) -> datetime | None:
             return None
     if stamp.tzinfo is None:
         return stamp.replace(tzinfo=timezone.utc)
-    return stamp.astimezone(timezone.utc)
+    try:
+        return stamp.astimezone(timezone.utc)
+    except OverflowError:
+        return None
+
+
+def parse_epoch(value: Any) -> datetime | None:
+    """Seconds since 1970 (a number, as Reddit's created_utc) as an aware UTC datetime;
+    None for anything else, infinities and NaN, or a number beyond the calendar."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    try:
+        return datetime.fromtimestamp(value, timezone.utc)
+    except (OverflowError, OSError, ValueError):
+        return None

@@ -55,7 +55,7 @@ from collectors.config import MissingSecret, SourceConfig, require_secret
 from collectors.errors import CollectorError, PayloadError
 from collectors.http import HttpStatusError, header_rate_limit
 from collectors.items import Batch, Item, item_key
-from collectors.payload import as_dict, as_int, as_list, as_text
+from collectors.payload import as_dict, as_int, as_list, as_text, parse_epoch
 
 KIND = "reddit"
 DEFAULT_BASE_URL = "https://oauth.reddit.com"
@@ -74,9 +74,8 @@ RATE_LIMIT = header_rate_limit("X-Ratelimit-Remaining", "X-Ratelimit-Reset", res
 
 
 def _epoch(value: Any) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return None
-    return float(value)
+    """Seconds since 1970 as Reddit sends them; None for anything that is not a time (inf, NaN, too far)."""
+    return float(value) if parse_epoch(value) is not None else None
 
 
 def _when(epoch: float) -> datetime:

@@ -12,6 +12,7 @@ received when a source fails are saved before the failure is recorded.
 
 from __future__ import annotations
 
+import re
 import sys
 import time
 import traceback
@@ -61,8 +62,29 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
+STORE_INT = 2**31  # counts are INTEGER columns
+
+
+def _count(value: int | None) -> int | None:
+    """A like or reply count the store can hold; a number past it is no real count."""
+    return value if value is not None and -STORE_INT <= value < STORE_INT else None
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def storable(text: str | None) -> str | None:
+    """Text that can be written as UTF-8: a lone surrogate (JSON allows "\\ud800") becomes U+FFFD."""
+    return _LONE_SURROGATE.sub("\ufffd", text) if text else text
+
+
 def item_row(item: Item, source: SourceConfig, source_id: int, collected_at: datetime) -> dict:
-    """An Item as a row of the items table, text cleaned once here."""
+    """An Item as a row of the items table, text cleaned once here and made storable."""
+    row = _row(item, source, source_id, collected_at)
+    return {name: storable(value) if isinstance(value, str) else value for name, value in row.items()}
+
+
+def _row(item: Item, source: SourceConfig, source_id: int, collected_at: datetime) -> dict:
     return {
         "key": item.key,
         "source_id": source_id,
@@ -80,8 +102,8 @@ def item_row(item: Item, source: SourceConfig, source_id: int, collected_at: dat
         "raw_text": item.raw_text,
         "url": item.url,
         "lang": item.lang,
-        "like_count": item.like_count,
-        "reply_count": item.reply_count,
+        "like_count": _count(item.like_count),
+        "reply_count": _count(item.reply_count),
         "is_council": bool(item.is_council or source.is_council(item.author_id, item.author_name)),
         "deleted_at": collected_at if item.deleted else None,
     }
