@@ -17,7 +17,8 @@ number from 0 to 1; the score is their weighted sum, scaled down by two gates:
 |             | punctuation, digits, links and spacing are ignored (copy-     |                                            |        |
 |             | paste campaigns; positive replies are not counted)            |                                            |        |
 | council     | share of replies aimed at the council: the thread is under a  | the thread is under a council post         | 0.10   |
-|             | council post, or the reply answers one of the council's replies |                                          |        |
+|             | council post, or the reply answers one of the council's       |                                            |        |
+|             | replies                                                       |                                            |        |
 
 Gates (multiply the weighted sum): tone, rising from 0 at 45 % negative replies to 1
 at 65 % (a split debate is not a pile-on however busy it is: the first rules asked for
@@ -29,8 +30,9 @@ evidence: at least 6 public replies, 3 people and 3 negative replies. A 3-reply 
 never flags, whatever its score. Every number above is a field of FlagRules.
 
 Everything is computed for all threads at once with grouped pandas/numpy operations
-(no Python loop over replies or threads); only the reasons of flagged threads are
-put into words one by one.
+(no Python loop over replies or threads); texts are normalised by pyarrow kernels, and
+only in threads whose tone gate is open (elsewhere copies could not count); only the
+reasons of flagged threads are put into words one by one.
 """
 
 from __future__ import annotations
