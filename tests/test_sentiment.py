@@ -47,6 +47,7 @@ TRICKY = [
     "Yeah right, thanks for nothing 🙄😡", "bad", "It was not really very good, but the staff were kind",
     "no problem", "Nobody answered. Nothing happened. Never again. Won't vote for them.",
     "Thanks a lot!!!! Superb :) :( <3", "BINS MISSED AGAIN, terrible", "the shit hit the fan", "what a kiss of death",
+    "  padded  text, kind of   good  ", "kind", "kind of", "😀", "great😀news", "sort of 👍🏽 ok", " \n ",
 ]
 
 
