@@ -398,6 +398,7 @@ def _class_encoding(frame: pd.DataFrame) -> tuple[pd.DataFrame, alt.Color, alt.O
     frame = frame.assign(
         cls=frame["feedback_class"].astype(str).map(CLASS_LABELS).fillna(frame["feedback_class"].astype(str)),
         stack=frame["feedback_class"].cat.codes,
+        week=pd.to_datetime(frame["bucket"]).dt.strftime("%d %b"),
     )
     colour = alt.Color(
         "cls:N", title=None,
@@ -408,6 +409,17 @@ def _class_encoding(frame: pd.DataFrame) -> tuple[pd.DataFrame, alt.Color, alt.O
     return frame, colour, alt.Order("stack:Q", sort="ascending")
 
 
+def _bucket_axis(frame: pd.DataFrame, bucket: str, axis_format: str, ticks: int | None = None) -> alt.X:
+    """Days on a time axis; weeks as one band each (labelled by their Monday), so a week's bar is wide."""
+    if bucket == "day":
+        return alt.X("yearmonthdate(bucket):T", title=None,
+                     axis=alt.Axis(format=axis_format, labelAngle=0, tickCount=ticks or alt.Undefined))
+    order = [f"{day:%d %b}" for day in sorted(frame["bucket"].unique())]
+    return alt.X("week:O", title=None, sort=order,
+                 axis=alt.Axis(labelAngle=0, labelOverlap="greedy", values=order[::max(1, len(order) // (ticks or 7))]
+                               if ticks else alt.Undefined))
+
+
 def trend_chart(series: pd.DataFrame, bucket: str, height: int = 300) -> alt.Chart:
     """Stacked bars per day or week by feedback class; series from analysis.volumes.bucketed."""
     title, axis_format, tip_format = BUCKET_WORDS[bucket]
@@ -416,7 +428,7 @@ def trend_chart(series: pd.DataFrame, bucket: str, height: int = 300) -> alt.Cha
         alt.Chart(frame)
         .mark_bar()
         .encode(
-            x=alt.X("yearmonthdate(bucket):T", title=None, axis=alt.Axis(format=axis_format, labelAngle=0)),
+            x=_bucket_axis(frame, bucket, axis_format),
             y=alt.Y("sum(items):Q", title=title, stack="zero"),
             color=colour,
             order=order,
@@ -440,8 +452,7 @@ def split_chart(series: pd.DataFrame, bucket: str, group_title: str, columns: in
         alt.Chart(frame)
         .mark_bar()
         .encode(
-            x=alt.X("yearmonthdate(bucket):T", title=None, axis=alt.Axis(format=axis_format, labelAngle=0,
-                                                                          tickCount=4)),
+            x=_bucket_axis(frame, bucket, axis_format, ticks=4),
             y=alt.Y("sum(items):Q", title=title, stack="zero"),
             color=colour,
             order=order,
@@ -472,14 +483,14 @@ def spike_thread_table(threads: pd.DataFrame, key: str) -> str | None:
                     zip(threads["flagged"], threads["reason"])],
     })
     event = st.dataframe(
-        table, key=key, on_select="rerun", selection_mode="single-row", hide_index=True,
+        table, key=key, on_select="rerun", selection_mode="single-row", hide_index=True, width="stretch",
         column_config={
-            "Post": st.column_config.TextColumn(width=330),
-            "Source": st.column_config.TextColumn(width=150),
+            "Post": st.column_config.TextColumn(width=300),
+            "Source": st.column_config.TextColumn(width=140),
             "Negative": st.column_config.NumberColumn(format="%d", width=75, help="Negative items that day"),
             "Hostile": st.column_config.NumberColumn(format="%d", width=70, help="Hostile items that day"),
             "Items": st.column_config.NumberColumn(format="%d", width=60, help="All public items that day"),
-            "Flagged": st.column_config.TextColumn(width=300, help="Why the thread is flagged, if it is"),
+            "Flagged": st.column_config.TextColumn(help="Why the thread is flagged, if it is"),
         },
     )
     rows = event.selection.rows if event is not None else []

@@ -10,6 +10,7 @@ fewer) measures shows whatever it has.
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
@@ -35,10 +36,10 @@ PREDICTORS = {
 }
 # The issue's targets, in words, and how each is checked on the figures.
 SENTIMENT_TARGETS = {
-    "nhs": ("accuracy at least 0.80", lambda m, base: _ge(m.get("accuracy"), 0.80)),
-    "tweets": ("weighted F1 no worse than VADER's", lambda m, base: _ge(m.get("weighted_f1"), base.get("weighted_f1"))),
-    "movies": ("weighted F1 no worse than VADER's", lambda m, base: _ge(m.get("weighted_f1"), base.get("weighted_f1"))),
-    "amazon": ("weighted F1 no worse than VADER's", lambda m, base: _ge(m.get("weighted_f1"), base.get("weighted_f1"))),
+    "nhs": ("accuracy ≥ 0.80", lambda m, base: _ge(m.get("accuracy"), 0.80)),
+    "tweets": ("weighted F1 ≥ VADER's", lambda m, base: _ge(m.get("weighted_f1"), base.get("weighted_f1"))),
+    "movies": ("weighted F1 ≥ VADER's", lambda m, base: _ge(m.get("weighted_f1"), base.get("weighted_f1"))),
+    "amazon": ("weighted F1 ≥ VADER's", lambda m, base: _ge(m.get("weighted_f1"), base.get("weighted_f1"))),
 }
 CONSTRUCTIVE_TARGET = 0.94
 BINARY_MEASURES = {"accuracy": "Accuracy", "precision": "Precision", "recall": "Recall", "f1": "F1",
@@ -85,11 +86,21 @@ def model_headers(models_dir: Path | None = None) -> pd.DataFrame:
         rows.append({
             "model": name,
             "version": header.get("version"),
-            "trained_at": header.get("trained_at"),
+            "trained_at": _when(header.get("trained_at")),
             "threshold": header.get("threshold"),
             "licence": header.get("licence"),
         })
     return pd.DataFrame(rows)
+
+
+def _when(stamp: object) -> str | None:
+    """'2026-11-29T07:22:45Z' as '29 Nov 2026 07:22 UTC'; anything unreadable as it is."""
+    if not isinstance(stamp, str):
+        return None
+    try:
+        return f"{datetime.fromisoformat(stamp.replace('Z', '+00:00')):%d %b %Y %H:%M} UTC"
+    except ValueError:
+        return stamp
 
 
 def figure(value: object, digits: int = 4) -> str:

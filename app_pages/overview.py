@@ -39,8 +39,11 @@ negative.metric(
 )
 now_constructive = share(int(classes["constructive"]), now["scored"])
 before_constructive = share(int(classes_before["constructive"]), before["scored"])
+constructive_delta = points_delta(now_constructive, before_constructive)
 constructive.metric(
-    "Share constructive", format_share(now_constructive), points_delta(now_constructive, before_constructive),
+    "Share constructive", format_share(now_constructive), constructive_delta,
+    delta_color="off" if constructive_delta == "0 pts" else "normal",
+    delta_arrow="off" if constructive_delta == "0 pts" else "auto",
     delta_description=compared, border=True,
     help="Constructive feedback (suggestions and reasoned criticism, whatever its tone) among the scored items.",
 )

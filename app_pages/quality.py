@@ -42,7 +42,7 @@ st.dataframe(
         threshold=[quality.figure(t, 3) if name != "sentiment" else "– (the likeliest class)"
                    for name, t in zip(headers["model"], headers["threshold"])],
     ).fillna(quality.NOT_MEASURED).rename(columns={
-        "model": "Model", "version": "Version", "trained_at": "Trained (UTC)", "threshold": "Decision threshold",
+        "model": "Model", "version": "Version", "trained_at": "Trained", "threshold": "Decision threshold",
         "licence": "Licence",
     }),
     hide_index=True, width="content",

@@ -4,7 +4,8 @@ attention; every spike in the period."""
 import streamlit as st
 
 import views
-from analysis.volumes import bucket_for, bucketed, compare_groups, top_groups
+from analysis.trends import format_share
+from analysis.volumes import NO_AREA, bucket_for, bucketed, compare_groups, top_groups
 
 SPLITS = {"Service area": "service_area", "Source": "source"}
 SMALL_CHARTS = 9  # groups drawn one by one; the rest are summed into one chart
@@ -39,6 +40,7 @@ noun = split_label.lower()
 st.subheader(f"By {noun}")
 volume = views.read("trends.class_volume", *bounds, filters.ids, by)
 groups = top_groups(volume, SMALL_CHARTS)
+groups = [g for g in groups if g != NO_AREA] + [g for g in groups if g == NO_AREA]  # not a service: last
 st.caption(
     f"The {len(groups)} {noun}s with most items, each on the same scale"
     + (", and everything else together" if volume["group"].nunique(dropna=False) > len(groups) else "")
@@ -56,6 +58,7 @@ st.caption(
     f"Most negative items first, then the biggest rise since the previous {filters.period.days} days "
     f"({views.escape_markdown(filters.period.previous().label())})."
 )
+table["share_negative"] = [format_share(v) if v == v else "–" for v in table["share_negative"]]
 st.dataframe(
     table[["group", "items", "negative", "negative_change", "share_negative", "constructive", "hostile",
            "positive", "neutral"]].rename(columns={
@@ -68,7 +71,7 @@ st.dataframe(
         split_label: st.column_config.TextColumn(width=220),
         "Negative vs before": st.column_config.NumberColumn(
             format="%+d", help="Negative items now minus negative items in the previous period"),
-        "Share negative": st.column_config.NumberColumn(format="percent", help="Of the scored items"),
+        "Share negative": st.column_config.TextColumn(help="Of the scored items"),
         "Hostile": st.column_config.NumberColumn(help="Items marked hostile, whatever their class"),
     },
 )
@@ -86,8 +89,8 @@ else:
         spikes.assign(by=spikes["by"].map({"source": "Source", "service_area": "Service area"}))[
             ["day", "by", "text"]].rename(columns={"day": "Day", "by": "Per", "text": "What happened"}),
         hide_index=True, width="stretch", key="trends_spikes", on_select="rerun", selection_mode="single-row",
-        column_config={"Day": st.column_config.DateColumn(format="ddd D MMM YYYY", width=130),
-                       "Per": st.column_config.TextColumn(width=110)},
+        column_config={"Day": st.column_config.DateColumn(format="ddd D MMM YYYY", width=120),
+                       "Per": st.column_config.TextColumn(width=95)},
     )
     rows = picked.selection.rows if picked is not None else []
     if rows:
