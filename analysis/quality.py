@@ -177,7 +177,7 @@ def binary_table(metrics: dict, model: str) -> pd.DataFrame:
     extra = _block(block, "model").get("majority_accuracy")
     if isinstance(extra, (int, float)):
         rows.append({"Predictor": predictor_name("majority"), "Rows": _block(block, "model").get("rows"),
-                     "Positives": None, "Accuracy": figure(extra),
+                     "Positives": _block(block, "model").get("positives"), "Accuracy": figure(extra),
                      **{label: "–" for label in list(BINARY_MEASURES.values())[1:]}, "Threshold used": "–"})
     frame = pd.DataFrame(rows, columns=["Predictor", "Rows", "Positives", *BINARY_MEASURES.values(), "Threshold used"])
     return frame.astype({"Rows": "Int64", "Positives": "Int64"})

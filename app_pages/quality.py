@@ -114,7 +114,8 @@ if isinstance(metrics.get("constructive"), dict):
 st.subheader("Hostile language")
 st.caption(
     "Trained on C3's toxicity ratings. Few comments there are hostile, so accuracy says little (always saying "
-    "'not hostile' is right most of the time): precision and recall matter. The flag is a pointer for an "
+    "'not hostile' is right most of the time). Precision: of the comments flagged, the share that really were "
+    "hostile. Recall: of the hostile comments, the share that were flagged. The flag is a pointer for an "
     "officer, never a verdict on a person."
 )
 st.dataframe(quality.binary_table(metrics, "hostile"), hide_index=True, width="stretch")

@@ -13,10 +13,13 @@ import json
 import pytest
 
 from analysis.quality import MODELS_DIR
+from store import triage
+from store.db import connect
 from tests.e2e.test_browser import _no_errors, _require_chromium, _settle, _shot, browser, running_app  # noqa: F401
 
 GUARDIAN = "Guardian comments"
 PILE_ON_TITLE = "Brackenford council to tweet every call it takes for 24 hours"
+OFFICER = triage.Actor("Jo Bloggs", "officer")
 
 
 @pytest.fixture(scope="module")
@@ -26,6 +29,11 @@ def demo_url(tmp_path_factory):
 
     work = tmp_path_factory.mktemp("e2e-demo")
     build(work / "demo.duckdb", fresh=True, show_progress=False)
+    with connect(work / "demo.duckdb") as con:  # an officer confirms two labels and changes one
+        keys = [r[0] for r in con.execute(
+            "SELECT item_key FROM scores WHERE sentiment = 'negative' ORDER BY item_key LIMIT 3").fetchall()]
+        triage.correct_label(con, OFFICER, keys[:2], "sentiment", "negative")
+        triage.correct_label(con, OFFICER, keys[2], "sentiment", "positive")
     with running_app(work / "demo.duckdb", work) as base:
         yield base
 
@@ -114,7 +122,8 @@ def test_quality_page(page, demo_url):  # noqa: F811
     page.goto(f"{demo_url}/quality")
     page.get_by_text("Agreement with officers").wait_for()
     _settle(page)
-    assert page.get_by_text("No corrections yet").count() == 1
+    agreement = page.locator('[data-testid="stMetric"]', has_text="Sentiment: model agrees")
+    assert "67%" in agreement.inner_text() and "2 of 3 officer labels" in agreement.inner_text()
     for heading in ("Sentiment: negative, neutral or positive", "Constructive feedback", "Hostile language"):
         assert page.locator('[data-testid="stHeading"]', has_text=heading).count() == 1
     assert page.get_by_text(metrics["versions"]["sentiment"]).count() >= 1
