@@ -56,3 +56,95 @@ def test_the_secrets_example_reads():
     rules = rules_from_secrets(tomllib.loads(example.read_text(encoding="utf-8")))
     assert rules == AccessRules(officers=frozenset({"jo.bloggs@council.example"}))
     assert load_settings(example, environ={}).channels == []  # alerts are commented out
+
+
+def test_the_dashboard_binds_to_localhost():
+    """`streamlit run app.py` from the repository root reads .streamlit/config.toml there (Streamlit's own
+    lookup); it must listen on 127.0.0.1 only, and nothing that starts the app may say otherwise."""
+    import tomllib
+    from pathlib import Path
+
+    from streamlit import file_util
+
+    from tests.conftest import ROOT
+
+    config = tomllib.loads(Path(file_util.get_project_streamlit_file_path("config.toml")).read_text(encoding="utf-8"))
+    assert config["server"]["address"] == "127.0.0.1"
+    assert "server.address" not in (ROOT / "Makefile").read_text(encoding="utf-8")
+
+
+# Secrets as a deployment holds them: the login's client secret and cookie key, the alert channels'
+# password and webhook token, a platform key and the pseudonym key.
+SECRET_VALUES = {
+    "client_secret": "oidc-client-secret-7f3a9c",
+    "cookie_secret": "cookie-signing-key-51be0d2e",
+    "smtp_password": "smtp-password-c0ffee42",
+    "webhook_token": "webhook-token-9d8e7f6a",
+    "platform_token": "EAAGplatformtoken0a1b2c3d",
+    "pseudonym_key": "pseudonym-key-4e5f6a7b",
+}
+
+
+def _element_bytes(node) -> bytes:
+    """Everything an AppTest page holds, serialised: text, labels, options, dataframe cells."""
+    proto = getattr(node, "proto", None)
+    found = [proto.SerializeToString()] if proto is not None and hasattr(proto, "SerializeToString") else []
+    for child in getattr(node, "children", {}).values():
+        found.append(_element_bytes(child))
+    return b"".join(found)
+
+
+def test_no_page_shows_a_secret(seeded_db, httpserver, monkeypatch):
+    """With secrets configured and a collector error from a request that carried a token (in its path,
+    its query and its headers), no page of the router shows any secret, to an officer."""
+    import re
+
+    import pytest
+    from streamlit.testing.v1 import AppTest
+
+    from collectors.errors import FetchError
+    from collectors.http import HttpClient
+    from store.db import connect, transaction
+    from store.sources import finish_run, start_run
+    from tests.conftest import ROOT
+
+    monkeypatch.setenv("PULSE_PSEUDONYM_KEY", SECRET_VALUES["pseudonym_key"])
+    monkeypatch.setenv("YOUTUBE_API_KEY", SECRET_VALUES["platform_token"])
+    token = SECRET_VALUES["platform_token"]
+    httpserver.expect_request(f"/bot{token}/feed").respond_with_data("down", status=500)
+    with HttpClient(tries=1, sleep=lambda s: None) as http, pytest.raises(FetchError) as failed:
+        http.get(httpserver.url_for(f"/bot{token}/feed"), params={"access_token": token},
+                 headers={"Authorization": f"Bearer {token}"}, secrets=[token])
+    source_id = seeded_db.source_ids["Reddit r/examplecouncil"]
+    with connect(seeded_db.path) as con, transaction(con):
+        run = start_run(con, source_id, seeded_db.now)
+        finish_run(con, run, source_id, seeded_db.now, str(failed.value), [])
+
+    secrets = {
+        "auth": {"redirect_uri": "http://127.0.0.1:8501/oauth2callback",
+                 "cookie_secret": SECRET_VALUES["cookie_secret"],
+                 "client_id": "pulse", "client_secret": SECRET_VALUES["client_secret"],
+                 "server_metadata_url": "https://login.example/.well-known/openid-configuration"},
+        "pulse": {"officers": ["jo@council.example"]},
+        "alerts": {"smtp_host": "127.0.0.1", "smtp_from": "pulse@council.example", "smtp_to": ["jo@council.example"],
+                   "smtp_password": SECRET_VALUES["smtp_password"],
+                   "webhook_url": f"https://hooks.example/services/{SECRET_VALUES['webhook_token']}"},
+    }
+    pages = re.findall(r'st\.Page\(\s*"([^"]+)"', (ROOT / "app.py").read_text(encoding="utf-8"))
+    shown_error = False
+    for page in pages:
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+        at.secrets.update(secrets)
+        at.user = {"is_logged_in": True, "email": "jo@council.example"}
+        at.run()
+        at.switch_page(page)
+        if page.endswith("thread.py"):
+            at.query_params["thread"] = seeded_db.pile_on_key
+        at.run()
+        assert not at.exception, (page, [e.message for e in at.exception])
+        everything = _element_bytes(at._tree)
+        assert "Signed in: jo".encode() in everything  # drawn for the signed-in officer
+        leaked = [name for name, value in SECRET_VALUES.items() if value.encode() in everything]
+        assert leaked == [], f"{page} shows {leaked}"
+        shown_error = shown_error or b"HTTP 500" in everything
+    assert shown_error, "the Sources page showed the collector's error (redacted)"

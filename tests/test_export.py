@@ -132,3 +132,50 @@ def test_score_cli_adds_columns(tmp_path):
     rows = list(csv.DictReader(out.open(encoding="utf-8")))
     assert [r["sentiment"] for r in rows] == ["positive", "negative"]
     assert {"compound", "constructive_prob", "feedback_class", "service_area", "hostile"} <= set(rows[0])
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def formula_cells(data: bytes) -> list[str]:
+    """Cells Excel would run: text starting with a formula character (numbers such as -0.49 are numbers)."""
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+    found = []
+    for cell in (c for row in rows[1:] for c in row):
+        try:
+            float(cell)
+        except ValueError:
+            if cell.startswith(FORMULA_START):
+                found.append(cell)
+    return found
+
+
+def test_every_export_path_neutralises_formula_cells(db_path):
+    """Items CSV (dashboard button, `analysis export`, with or without pseudonyms), summary CSV and the
+    corrections file: text from the public, a source's name and authors never start a formula."""
+    from analysis.report import build_corrections_csv, weekly_summary_csv
+    from store import triage
+
+    source = SourceConfig(name="=cmd|' /C calc'!A0", kind="guardian", options={"discussions": ["/p/1"]})
+    attacks = ['=HYPERLINK("http://evil.invalid","click")', "+SUM(1,1) awful", "-2+3 terrible", "@SUM(A1) useless"]
+    items = [post("/p/1", "+44 budget story", datetime(2026, 10, 20))] + [
+        comment(f"c{n}", text, datetime(2026, 10, 21, n), "/p/1", author=f"=author{n}")
+        for n, text in enumerate(attacks)
+    ]
+    with connect(db_path) as con:
+        store_items(con, source, items)
+    score_pending(db_path)
+    with connect(db_path) as con:
+        triage.correct_label(con, triage.Actor("Jo", triage.OFFICER), "guardian:c0", "sentiment", "negative")
+    exports = {
+        "items": weekly_items_csv(db_path, "2026-W43"),
+        "items with names": weekly_items_csv(db_path, "2026-W43", pseudonymise=False),
+        "summary": weekly_summary_csv(db_path, "2026-W43"),
+        "corrections": build_corrections_csv(db_path, actor="Jo")[0],
+    }
+    for path, data in exports.items():
+        assert formula_cells(data) == [], path
+    text = exports["items with names"].decode("utf-8-sig")
+    assert "'=HYPERLINK" in text and "'+44 budget story" in text and "'=author1" in text  # kept, as text
+    assert "'=cmd|" in exports["summary"].decode("utf-8-sig")
+    assert "'=HYPERLINK" in exports["corrections"].decode("utf-8-sig")

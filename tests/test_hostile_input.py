@@ -6,7 +6,7 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from analysis.clean import MAX_TEXT_CHARS, clean_text
+from analysis.clean import MAX_TEXT_CHARS, TRUNCATION_MARK, clean_text
 from analysis.scoring import score_items
 from collectors.config import SourceConfig
 from store.db import memory
@@ -54,3 +54,16 @@ def test_stored_text_survives_exactly(raw):
 def test_emoji_rtl_and_zero_width_survive_cleaning():
     raw = "Bins \u200b\u200d missed 😡 — שלום \u202blinks\u202c"
     assert clean_text(raw) == raw
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(min_value=MAX_TEXT_CHARS + 1, max_value=3 * MAX_TEXT_CHARS),
+       st.sampled_from(["a", "word ", "😡🚮", "שלום ", "zero\u200bwidth ", "\u202eRTL\u202c ", "line\n"]))
+def test_long_comments_are_cut_at_the_stated_limit_and_say_so(length, piece):
+    raw = (piece * (length // len(piece) + 1))[:length]
+    whole = clean_text(raw, max_chars=10 * length)  # the same cleaning, no limit
+    text = clean_text(raw)
+    assert len(whole) > MAX_TEXT_CHARS
+    assert text == whole[:MAX_TEXT_CHARS].rstrip() + TRUNCATION_MARK.format(dropped=len(whole) - MAX_TEXT_CHARS)
+    assert clean_text(raw) == text  # the same comment is always cut the same way
+    assert len(text) <= MAX_TEXT_CHARS + len(TRUNCATION_MARK.format(dropped=3 * MAX_TEXT_CHARS))

@@ -98,3 +98,36 @@ def test_pages_hold_no_sql_and_no_markdown_rendering_of_data(path):
     source = path.read_text()
     for forbidden in ("st.markdown", "st.write", "unsafe_allow_html", "st.html", "duckdb", "SELECT ", "httpx"):
         assert forbidden not in source, f"{path.name} uses {forbidden}"
+
+
+@pytest.mark.parametrize(
+    "url, offered",
+    [("javascript:fetch('http://198.51.100.7/x')", None), (" JavaScript:alert(1)", None),
+     ("data:text/html,<script>alert(1)</script>", None), ("https://example.invalid/p/1", "https://example.invalid/p/1")],
+)
+def test_the_thread_page_offers_no_javascript_link(db_path, url, offered):
+    """A post's own link is offered as "Open the original" only when it is plain http(s)."""
+    from datetime import datetime
+
+    from streamlit.testing.v1 import AppTest
+
+    from collectors.config import SourceConfig
+    from collectors.items import Item
+    from store.db import connect
+    from tests.factories import comment, store_items
+
+    source = SourceConfig(name="Links", kind="guardian", options={"discussions": ["/p/1"]})
+    with connect(db_path) as con:
+        store_items(con, source, [
+            Item(kind="guardian", native_id="/p/1", item_type="post", created_at=datetime(2026, 11, 20),
+                 raw_text="A post", title="A post", url=url),
+            comment("c1", "A reply", datetime(2026, 11, 20, 1), "/p/1"),
+        ])
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    at.switch_page("app_pages/thread.py")
+    at.query_params["thread"] = "guardian:/p/1"
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert [t.value for t in at.text] == ["A reply"]  # the page drew the thread
+    assert [button.proto.url for button in at.get("link_button")] == ([offered] if offered else [])

@@ -1,0 +1,246 @@
+"""Switch one protection off for a pytest run, to prove that the tests guarding it then fail.
+
+Used by tests/test_protections_matter.py, which runs each protection's guard tests in a subprocess:
+
+    PULSE_PROTECTION_OFF=markdown-escaping python -m pytest -p tests.protection_off <guard tests>
+
+At the start of the session (before any test module is imported, so `from views import
+escape_markdown` in a test sees the replacement too) the named function is replaced by one that
+does not protect: an identity, a no-op, a single attempt. PROTECTIONS is the one table of what is
+protected, how the protection is removed and which tests guard it; the README's list
+"Protections and the tests that prove them" is made from it (tests/test_protections_matter.py
+keeps the two in step).
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import tempfile
+from collections.abc import Callable
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+ENV = "PULSE_PROTECTION_OFF"
+
+
+@dataclass(frozen=True)
+class Protection:
+    name: str
+    what: str  # the protection, in words
+    target: str  # "module:function" that is replaced
+    removal: str  # what replaces it, in words
+    replace: Callable[[Callable], Callable]  # original -> replacement
+    guards: tuple[str, ...]  # test node ids that must fail without it
+
+
+def _identity_of_first(original):
+    return lambda value, *args, **kwargs: value
+
+
+def _escape_removed(original):
+    return lambda text: "" if text is None else str(text)
+
+
+def _pseudonym_removed(original):
+    return lambda author, key: author if isinstance(author, str) and author else None
+
+
+def _redaction_removed(original):
+    return lambda error, secrets: error
+
+
+def _officer_check_removed(original):
+    return lambda actor: getattr(actor, "name", "") or "anyone"
+
+
+def _everyone_officer(original):
+    from store.triage import OFFICER, Actor
+
+    def identify(user, entered_name, rules):
+        found = original(user, entered_name, rules)
+        return Actor(found.name or "anyone", OFFICER)
+
+    return identify
+
+
+def _no_login(original):
+    from access import AccessRules
+
+    def current_rules():
+        rules = original()
+        return AccessRules(login_configured=False, require_login=False, officers=rules.officers)
+
+    return current_rules
+
+
+def _bind_everywhere(original):
+    """Streamlit's project config.toml, as a copy that binds 0.0.0.0."""
+    from tests.conftest import ROOT
+
+    folder = Path(tempfile.mkdtemp(prefix="pulse-protection-off-")) / ".streamlit"
+    folder.mkdir()
+    text = (ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8")
+    (folder / "config.toml").write_text(text.replace('address = "127.0.0.1"', 'address = "0.0.0.0"'), encoding="utf-8")
+    return lambda *parts: str(folder.joinpath(*parts))
+
+
+def _purge_removed(original):
+    return lambda con, now: {}
+
+
+def _erase_removed(original):
+    return lambda con, author: 0
+
+
+def _single_attempt(original):
+    def open_once(path, read_only, wait_s):
+        return original(path, read_only, 0.0)  # one try: the deadline has passed when it fails
+
+    return open_once
+
+
+def _autocommit(original):
+    @contextmanager
+    def no_transaction(con):
+        yield con  # every statement commits on its own
+
+    return no_transaction
+
+
+PROTECTIONS: tuple[Protection, ...] = (
+    Protection(
+        "markdown-escaping",
+        "public text in captions and headings is escaped, so it cannot become an image, a link or HTML",
+        "views:escape_markdown", "str (no escaping)", _escape_removed,
+        ("tests/test_views.py::test_escape_markdown_leaves_no_markup_unescaped",
+         "tests/test_pages.py::test_thread_shows_markdown_and_html_verbatim_as_text"),
+    ),
+    Protection(
+        "safe-links",
+        "only plain http(s) links are offered; javascript: and data: links never are",
+        "views:safe_url", "identity (any link)", _identity_of_first,
+        ("tests/test_views.py::test_safe_url",
+         "tests/test_views.py::test_the_thread_page_offers_no_javascript_link"),
+    ),
+    Protection(
+        "formula-neutralising",
+        "cells Excel would run as formulas are prefixed with an apostrophe, on every export path",
+        "analysis.export:neutralise_formula", "identity", _identity_of_first,
+        ("tests/test_export.py::test_formula_cells_are_neutralised",
+         "tests/test_export.py::test_every_export_path_neutralises_formula_cells",
+         "tests/test_report.py::test_summary_table_neutralises_formula_like_names"),
+    ),
+    Protection(
+        "author-pseudonyms",
+        "authors in exports and in the erasure's audit row are keyed (HMAC) pseudonyms",
+        "analysis.export:pseudonym", "the author's own name", _pseudonym_removed,
+        ("tests/test_export.py::test_weekly_export_rows_columns_and_pseudonyms",
+         "tests/test_governance.py::test_erase_removes_an_author_everywhere_and_logs_without_the_name"),
+    ),
+    Protection(
+        "secret-redaction",
+        "secret values (tokens, keys, passwords) are scrubbed from every network error, so no page shows one",
+        "collectors.http:_redacted", "identity (message kept as raised)", _redaction_removed,
+        ("tests/test_http.py::test_secrets_never_appear_in_messages",
+         "tests/test_access.py::test_no_page_shows_a_secret"),
+    ),
+    Protection(
+        "url-redaction",
+        "secret query parameters are hidden in every address a message quotes",
+        "collectors.http:redact_url", "identity", _identity_of_first,
+        ("tests/test_http.py::test_redact_url_hides_secret_query_values",),
+    ),
+    Protection(
+        "officer-only-triage",
+        "the store refuses a viewer's status, assignment, note, silencing and label changes",
+        "store.triage:_require_officer", "no check", _officer_check_removed,
+        ("tests/test_triage.py::test_viewers_and_nameless_users_are_refused_by_the_store",
+         "tests/test_triage_pages.py::test_the_store_refuses_a_viewer_even_if_the_button_fires"),
+    ),
+    Protection(
+        "officer-only-sources",
+        "collecting, adding and switching sources are refused to viewers",
+        "collectors.control:_require_officer", "no check", _officer_check_removed,
+        ("tests/test_sources_page.py::test_the_control_functions_refuse_anyone_but_an_officer",),
+    ),
+    Protection(
+        "roles",
+        "with a login only the listed officers are officers; require_login makes everyone else a viewer",
+        "access:identify", "everyone an officer", _everyone_officer,
+        ("tests/test_access.py::test_with_a_login_the_officer_list_decides",
+         "tests/test_access.py::test_require_login_without_one_makes_everyone_a_viewer",
+         "tests/test_triage_pages.py::test_a_viewer_sees_disabled_controls_and_why"),
+    ),
+    Protection(
+        "login-gate",
+        "with a login configured nobody sees any data before signing in",
+        "access:current_rules", "the login ignored", _no_login,
+        ("tests/test_triage_pages.py::test_with_a_login_configured_nobody_sees_data_before_signing_in",),
+    ),
+    Protection(
+        "localhost-bind",
+        "the dashboard listens on 127.0.0.1 only (.streamlit/config.toml)",
+        "streamlit.file_util:get_project_streamlit_file_path", "a config.toml that binds 0.0.0.0",
+        _bind_everywhere,
+        ("tests/test_access.py::test_the_dashboard_binds_to_localhost",),
+    ),
+    Protection(
+        "length-limit",
+        "a comment longer than 20,000 characters is cut, and the cut says how much was dropped",
+        "analysis.clean:truncate", "identity (no limit)", _identity_of_first,
+        ("tests/test_clean.py::test_long_text_is_cut_visibly",
+         "tests/test_hostile_input.py::test_long_comments_are_cut_at_the_stated_limit_and_say_so"),
+    ),
+    Protection(
+        "retention-purge",
+        "items older than their source's retention period are deleted with their scores and corrections",
+        "store.governance:purge_expired", "nothing deleted", _purge_removed,
+        ("tests/test_governance.py::test_purge_follows_each_sources_retention",),
+    ),
+    Protection(
+        "erasure",
+        "erasing an author deletes their items, scores and corrections, and they leave the exports",
+        "store.governance:erase_author", "nothing deleted", _erase_removed,
+        ("tests/test_governance.py::test_erase_removes_an_author_everywhere_and_logs_without_the_name",),
+    ),
+    Protection(
+        "lock-retry",
+        "opening the database waits, with backoff, while another process holds it",
+        "store.db:_open", "a single attempt", _single_attempt,
+        ("tests/test_write_safety.py::test_a_connection_waits_while_another_process_holds_the_file",),
+    ),
+    Protection(
+        "batch-transaction",
+        "a collected batch is saved with its cursor in one transaction: all of it or none",
+        "collectors.runner:transaction", "autocommit (each statement on its own)", _autocommit,
+        ("tests/test_write_safety.py::test_a_batch_whose_save_fails_part_way_leaves_nothing_behind",),
+    ),
+)
+
+BY_NAME = {p.name: p for p in PROTECTIONS}
+
+
+def remove(protection: Protection) -> None:
+    """Replace the protection's function in its module for the rest of this process."""
+    module_name, function = protection.target.split(":")
+    module = importlib.import_module(module_name)
+    setattr(module, function, protection.replace(getattr(module, function)))
+
+
+def pytest_configure(config) -> None:
+    name = os.environ.get(ENV)
+    if not name:
+        return
+    if name not in BY_NAME:
+        raise SystemExit(f"{ENV}={name!r} is not a protection (known: {', '.join(BY_NAME)})")
+    remove(BY_NAME[name])
+    config.stash_protection_off = name  # for the report header
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    name = getattr(terminalreporter.config, "stash_protection_off", None)
+    if name:
+        p = BY_NAME[name]
+        terminalreporter.write_line(f"protection switched off: {name} ({p.target} -> {p.removal})")
