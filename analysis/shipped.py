@@ -8,6 +8,7 @@ from pathlib import Path
 
 from analysis.features import HASH_FEATURES
 from analysis.linear import LinearLayer, ModelFileError, load_model
+from analysis.sentiment import Decision
 
 MODELS_DIR = Path(__file__).resolve().parent / "models"
 NAMES = ("sentiment", "constructive", "hostile")
@@ -21,6 +22,7 @@ class Shipped:
     constructive_threshold: float
     hostile_threshold: float
     versions: dict[str, str]
+    decision: Decision  # how sentiment probabilities become a class (sentiment.json "decision")
 
 
 @lru_cache(maxsize=4)
@@ -32,6 +34,11 @@ def load_shipped(directory: Path = MODELS_DIR) -> Shipped:
     for required in ("general", "service", "domain", "stacker"):
         if required not in sentiment:
             raise ModelFileError(f"model sentiment in {directory} has no layer {required!r}")
+    decision = sentiment_meta.get("decision", {})
+    try:
+        decision = Decision(**decision)
+    except TypeError:
+        raise ModelFileError(f"model sentiment in {directory}: unknown decision settings {sorted(decision)}") from None
     return Shipped(
         sentiment=sentiment,
         constructive=constructive["model"],
@@ -40,4 +47,5 @@ def load_shipped(directory: Path = MODELS_DIR) -> Shipped:
         hostile_threshold=float(hostile_meta["threshold"]),
         versions={name: meta["version"] for name, meta in
                   (("sentiment", sentiment_meta), ("constructive", constructive_meta), ("hostile", hostile_meta))},
+        decision=decision,
     )

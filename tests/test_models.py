@@ -46,6 +46,7 @@ def test_shipped_shapes():
         assert layer.coef_hashed.shape == (1, HASH_FEATURES)
         assert layer.dense_names == tuple(SHAPE_FEATURES)
     assert 0 < models.hostile_threshold < 1 and models.constructive_threshold == 0.5
+    assert models.decision.neutral_weight >= 1 and 0 < models.decision.news_confidence <= 1
 
 
 def test_loaded_once():
@@ -108,9 +109,17 @@ def test_metrics_on_record_for_the_quality_page():
             result = metrics["sentiment"][corpus][who]
             assert len(result["confusion"]["matrix"]) == 3 and result["rows"] > 0
             assert sum(map(sum, result["confusion"]["matrix"])) == result["rows"]
-    assert metrics["constructive"]["model"]["confusion"]["matrix"]
-    assert metrics["constructive"]["length_only"]["accuracy"] > 0
+    constructive = metrics["constructive"]
+    assert constructive["model"]["confusion"]["matrix"]
+    # Both length baselines were measured in the same folds as the model (same rows, same positives).
+    for baseline in ("length_only", "chars_only"):
+        assert constructive[baseline]["accuracy"] > 0
+        assert constructive[baseline]["positives"] == constructive["model"]["positives"]
+    assert constructive["model_with_suggestion_rule"]["fires"] >= 0
     assert metrics["hostile"]["model"]["confusion"]["matrix"]
+    assert {"precision", "recall", "f1"} <= set(metrics["hostile"]["lexicon_only"])
+    shipped = json.loads((MODELS_DIR / "sentiment.json").read_text())["decision"]
+    assert {k: metrics["sentiment_decision"][k] for k in shipped} == shipped
     card = (MODELS_DIR / "MODEL_CARD.md").read_text()
     assert "CC BY-NC-SA 4.0" in card and "nhs/nhs_train.csv" in card and "c3/c3_train.csv" in card
 
@@ -149,3 +158,53 @@ def test_shipped_sentiment_beats_vader_on_nhs_sample():
     model = (scores["sentiment"].to_numpy() == truth).mean()
     vader = (classify_many(scores["compound"].to_numpy()) == truth).mean()
     assert model > vader + 0.1
+
+
+# --- The sentiment decision and the suggestion rule ---------------------------------------
+
+
+def test_decision_neutral_weight_short_text_and_news():
+    from analysis.sentiment import Decision, decide
+
+    proba = np.array([[0.5, 0.3, 0.2], [0.45, 0.1, 0.45], [0.9, 0.05, 0.05], [0.6, 0.1, 0.3]])
+    compound = np.array([0.0, 0.6, 0.0, 0.0])
+    words = np.array([40, 5, 5, 5])
+    argmax = decide(proba, compound, words, None, Decision())
+    assert argmax.tolist()[:3] == ["negative", "negative", "negative"]  # ties go to the first class
+    weighted = decide(proba, compound, words, None, Decision(neutral_weight=2.0))
+    assert weighted[0] == "neutral"  # 0.6 against 0.5 once neutral counts double
+    short = decide(proba, compound, words, None, Decision(short_words=8, confidence=0.7))
+    assert short.tolist() == ["negative", "positive", "negative", "neutral"]  # unsure short texts: VADER's class
+    news = decide(proba, compound, np.full(4, 40), np.array([True, False, True, True]), Decision(news_confidence=0.8))
+    assert news.tolist() == ["neutral", "negative", "negative", "neutral"]
+
+
+def test_suggestion_rule_needs_a_request_a_service_and_civility():
+    from analysis.service_areas import tag_service_areas
+    from analysis.suggestions import (
+        SUGGESTION_FLOOR,
+        is_suggestion,
+        with_suggestion_floor,
+    )
+    from analysis.tokens import tokenise
+
+    texts = [
+        "Could you put a bin by the bus stop on Mill Lane please?",  # request, waste service, civil
+        "Could you sort it out please?",  # request, no service named
+        "Could you idiots fix the potholes on Elm Road?",  # insult
+        "The potholes on Elm Road are getting worse.",  # no request
+        "The council should fix the potholes on Elm Road.",  # opinion, not a request cue
+        "Please vote for the other candidate in the council election.",  # politics, not a service
+        " ".join(["Please fix the potholes on Elm Road."] * 12),  # too long for the rule: the model's business
+    ]
+    series = pd.Series(texts)
+    tokenised = tokenise(texts)
+    words = np.array([len(t.split()) for t in texts])
+    areas = tag_service_areas(series, tokenised=tokenised)
+    insults = np.array([0, 0, 1, 0, 0, 0, 0])
+    calm = np.zeros(len(texts), bool)
+    assert is_suggestion(tokenised, words, areas, insults, calm).tolist() == [True] + [False] * 6
+    flagged = np.array([True] + [False] * 6)
+    assert not is_suggestion(tokenised, words, areas, np.zeros(len(texts)), flagged)[0]
+    floored = with_suggestion_floor(np.array([0.1, 0.9]), np.array([True, True]))
+    assert floored.tolist() == [SUGGESTION_FLOOR, 0.9]

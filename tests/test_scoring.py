@@ -2,10 +2,15 @@
 
 import numpy as np
 import pandas as pd
-import pytest
 
 from analysis.scoring import (
-    MODEL_VERSION, SCORE_COLUMNS, feedback_class, score_items, score_texts, score_texts_parallel, shutdown_pools,
+    MODEL_VERSION,
+    SCORE_COLUMNS,
+    feedback_class,
+    score_items,
+    score_texts,
+    score_texts_parallel,
+    shutdown_pools,
 )
 from analysis.shipped import load_shipped
 
@@ -110,3 +115,57 @@ def test_parallel_gives_the_same_rows():
     finally:
         shutdown_pools()
     pd.testing.assert_frame_equal(parallel, score_texts(texts))
+
+
+# --- Short practical suggestions, news and flat notices ---------------------------------
+
+SUGGESTIONS = [
+    "Could you put a bin by the bus stop on Mill Lane please?",
+    "Please stagger the library hours so at least one branch in each area is open every afternoon.",
+    "Why not trial fortnightly collections in one ward first and publish the results?",
+    "Suggestion: send a text the evening before bin day, like Wealdshire does.",
+]
+ABUSE = [
+    "You are useless idiots, sack the lot of you",
+    "Pathetic clowns running this council. Disgraceful.",
+    "Could you be any more useless? Idiots.",
+]
+PRAISE = [
+    "Thank you, the bin crew were brilliant this morning!",
+    "Great job, well done team",
+    "Lovely staff at the library, really helpful",
+]
+
+
+def test_short_specific_suggestions_are_constructive_abuse_and_praise_are_not():
+    scores = score_texts(pd.Series(SUGGESTIONS + ABUSE + PRAISE))
+    classes = scores["feedback_class"].tolist()
+    n, m = len(SUGGESTIONS), len(ABUSE)
+    assert classes[:n] == ["constructive"] * n
+    assert classes[n : n + m] == ["negative"] * m
+    assert classes[n + m :] == ["positive"] * len(PRAISE)
+    assert scores["hostile"].tolist()[n : n + m] == [True] * m
+
+
+def test_a_vague_request_or_a_civil_complaint_is_not_made_constructive_by_the_rule():
+    scores = score_texts(pd.Series(["Please sort it out.", "Bins missed again on Mill Lane, third week running."]))
+    assert scores["constructive_prob"].tolist()[0] < 0.5
+    assert scores["feedback_class"].tolist()[1] == "negative"
+
+
+def test_news_headlines_with_no_sentiment_words_are_neutral():
+    news = items(
+        ["Market Street and Church Lane will close from 9.30am to 12.30pm on Sunday for the parade.",
+         "Brackenford asks residents whether bins should go fortnightly", ""],
+        ["Remembrance Sunday road closures", None, "Council tax set to rise 4.99% as cabinet meets"],
+    )
+    news["item_type"] = ["mention", "mention", "mention"]
+    assert score_items(news)["sentiment"].tolist() == ["neutral"] * 3
+
+
+def test_the_news_flag_changes_only_the_sentiment_of_flat_text():
+    texts = pd.Series(["Bin collections move to Tuesday", "Absolutely furious about the parking charges"])
+    plain, as_news = score_texts(texts), score_texts(texts, news=[True, True])
+    assert as_news["sentiment"].tolist() == ["neutral", "negative"]
+    pd.testing.assert_frame_equal(plain.drop(columns=["sentiment", "feedback_class"]),
+                                  as_news.drop(columns=["sentiment", "feedback_class"]))
