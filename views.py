@@ -540,15 +540,10 @@ def score_breakdown(thread_key: str) -> None:
     if not summary or not summary["reply_count"]:
         return
     with st.expander(f"Why this score: {summary['pileon_score']:.0f} / 100, component by component"):
-        st.dataframe(
-            score_parts(summary), hide_index=True,
-            column_config={
-                "Component": st.column_config.TextColumn(width=170),
-                "Measured": st.column_config.TextColumn(width=380),
-                "Weight": st.column_config.NumberColumn(format="%.2f", width=70),
-                "Points": st.column_config.NumberColumn(format="%.1f", width=70),
-            },
-        )
+        # A static table: a grid (st.dataframe) would stay undrawn inside a closed expander.
+        parts = score_parts(summary)
+        st.table(parts.assign(Weight=parts["Weight"].map("{:.2f}".format), Points=parts["Points"].map("{:.1f}".format)),
+                 hide_index=True)
         st.caption(escape_markdown(gate_words(summary)))
 
 

@@ -370,7 +370,8 @@ def test_thread_page_breaks_the_score_down_into_points_that_add_up(seeded_db):
         score = con.execute("SELECT pileon_score FROM threads WHERE thread_key = ?",
                             [seeded_db.pile_on_key]).fetchall()[0][0]
     assert at.expander[0].label == f"Why this score: {score:.0f} / 100, component by component"
-    parts = next(d.value for d in at.dataframe if "Points" in d.value.columns).set_index("Component")
+    parts = at.table[0].value.set_index("Component")
+    parts["Points"] = parts["Points"].astype(float)
     assert list(parts.index) == ["Negative replies", "Hostile replies", "Busiest hour", "People",
                                  "Near-identical replies", "Aimed at the council"]
     assert parts["Points"].sum() == pytest.approx(score, abs=0.3)
