@@ -44,7 +44,7 @@ groups = [g for g in groups if g != NO_AREA] + [g for g in groups if g == NO_ARE
 st.caption(
     f"The {len(groups)} {noun}s with most items, each on the same scale"
     + (", and everything else together" if volume["group"].nunique(dropna=False) > len(groups) else "")
-    + (". A reply that names no service counts under its post's." if by == "service_area" else ".")
+    + (". Each item counts under the service it names, as in the weekly export." if by == "service_area" else ".")
 )
 st.altair_chart(views.split_chart(bucketed(volume, filters.period, bucket, groups), bucket, split_label),
                 width="content")

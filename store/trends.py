@@ -7,14 +7,15 @@ items count (the council's own posts are not feedback), and labels are the ones
 a reader sees (store.labels: officers' corrections win).
 
 `by` chooses the split: None (everything together), "source" (the source's name,
-unique) or "service_area". An item's service area is its own, or, when it names
-none, the area of the post it answers ("Disgraceful" under a post about bins
-counts under waste and recycling); items with neither have no area (null).
+unique) or "service_area" (the item's own, as the models tagged it and the weekly
+export writes it; null when it names none). Whole-day periods, which is what the
+dashboard asks for, are counted from store.daily's per-day table (exact, and a few
+thousand rows for a million items); other bounds count the items themselves.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time
 
 import duckdb
 import pandas as pd
@@ -22,20 +23,31 @@ import pandas as pd
 from store.labels import FEEDBACK_CLASS, LABEL_JOINS
 
 SPLITS = ("source", "service_area")
-CLASS_COLUMNS = ("negative", "neutral", "positive", "constructive")
 
-# Each public item with what these reads group and count on.
+# Public items one by one, in the columns of the per-day table (items = 1 each); {where} narrows them.
 _ITEMS = f"""
-    SELECT i.key, i.source_id, src.name AS source, coalesce(i.thread_id, i.key) AS thread_key,
-           i.thread_id, i.created_at,
-           coalesce(s.service_area, rs.service_area) AS service_area,
-           coalesce(s.hostile, false) AS hostile,
-           {FEEDBACK_CLASS} AS feedback_class
+    SELECT i.created_at::DATE AS day, i.source_id, src.name AS source, s.service_area,
+           {FEEDBACK_CLASS} AS feedback_class, coalesce(s.hostile, false) AS hostile, 1 AS items
     FROM items i {LABEL_JOINS}
-    LEFT JOIN scores rs ON rs.item_key = i.thread_id
     JOIN sources src ON src.id = i.source_id
-    WHERE i.deleted_at IS NULL AND NOT i.is_council AND i.created_at >= ? AND i.created_at < ?
+    WHERE i.deleted_at IS NULL AND NOT i.is_council AND i.created_at >= ? AND i.created_at < ?{{where}}
 """
+_DAILY = """
+    SELECT d.day, d.source_id, src.name AS source, d.service_area, d.feedback_class, d.hostile, d.items
+    FROM daily_counts d JOIN sources src ON src.id = d.source_id
+    WHERE NOT d.is_council AND d.day >= ?::DATE AND d.day < ?::DATE
+"""
+
+
+def _whole_days(start: datetime, end: datetime) -> bool:
+    return all(isinstance(t, datetime) and t.time() == time() for t in (start, end))
+
+
+def _counted(start: datetime, end: datetime) -> str:
+    """The FROM source (aliased l) of public items in [start, end), one row per count of `items`."""
+    if _whole_days(start, end):
+        return f"({_DAILY}) l"
+    return f"({_ITEMS.format(where='')}) l"
 
 
 def _group(by: str | None) -> str:
@@ -67,9 +79,9 @@ def class_volume(
     """
     where, params = _sources(source_ids)
     return con.execute(
-        f"""SELECT l.created_at::DATE AS day, {_group(by)} AS "group", l.feedback_class,
-                   count(*) AS items, count(*) FILTER (WHERE l.hostile) AS hostile
-            FROM ({_ITEMS}) l
+        f"""SELECT l.day, {_group(by)} AS "group", l.feedback_class,
+                   sum(l.items)::BIGINT AS items, coalesce(sum(l.items) FILTER (WHERE l.hostile), 0)::BIGINT AS hostile
+            FROM {_counted(start, end)}
             WHERE true{where}
             GROUP BY ALL ORDER BY ALL""",
         [start, end, *params],
@@ -87,15 +99,19 @@ def group_summary(
     unscored, hostile. Groups with no items are absent; by None gives one row, group 'All'
     (with zeros when the period is empty)."""
     where, params = _sources(source_ids)
+
+    def total(condition: str) -> str:
+        return f"coalesce(sum(l.items) FILTER (WHERE {condition}), 0)::BIGINT"
+
     frame = con.execute(
-        f"""SELECT {_group(by)} AS "group", count(*) AS items,
-                   count(*) FILTER (WHERE l.feedback_class = 'negative') AS negative,
-                   count(*) FILTER (WHERE l.feedback_class = 'neutral') AS neutral,
-                   count(*) FILTER (WHERE l.feedback_class = 'positive') AS positive,
-                   count(*) FILTER (WHERE l.feedback_class = 'constructive') AS constructive,
-                   count(*) FILTER (WHERE l.feedback_class IS NULL) AS unscored,
-                   count(*) FILTER (WHERE l.hostile) AS hostile
-            FROM ({_ITEMS}) l
+        f"""SELECT {_group(by)} AS "group", sum(l.items)::BIGINT AS items,
+                   {total("l.feedback_class = 'negative'")} AS negative,
+                   {total("l.feedback_class = 'neutral'")} AS neutral,
+                   {total("l.feedback_class = 'positive'")} AS positive,
+                   {total("l.feedback_class = 'constructive'")} AS constructive,
+                   {total("l.feedback_class IS NULL")} AS unscored,
+                   {total("l.hostile")} AS hostile
+            FROM {_counted(start, end)}
             WHERE true{where}
             GROUP BY ALL ORDER BY items DESC, "group" """,
         [start, end, *params],
@@ -114,23 +130,34 @@ def daily_spike_counts(
 ) -> pd.DataFrame:
     """What spikes are measured on: day, group, items, negative, hostile per UTC day and group.
 
-    Like store.alerts.daily_negative, replies in silenced threads are left out (an
-    officer asked not to be alerted about them); items with no service area are left
-    out of the service-area split.
+    Like store.alerts.daily_negative, items in silenced threads are left out (an
+    officer asked not to be alerted about them): they are counted one by one and taken
+    off the totals. Items with no service area are left out of the service-area split.
     """
     if by is None:
         raise ValueError("spikes are measured per source or per service area")
     where, params = _sources(source_ids)
     group = _group(by)
+    silenced = _ITEMS.format(where=" AND i.thread_id IN (SELECT thread_key FROM threads WHERE silenced)")
+
+    def counts(source: str) -> str:
+        return f"""SELECT l.day, {group} AS "group", sum(l.items) AS items,
+                          coalesce(sum(l.items) FILTER (WHERE l.feedback_class = 'negative'), 0) AS negative,
+                          coalesce(sum(l.items) FILTER (WHERE l.hostile), 0) AS hostile
+                   FROM {source}
+                   WHERE {group} IS NOT NULL{where}
+                   GROUP BY ALL"""
+
     return con.execute(
-        f"""SELECT l.created_at::DATE AS day, {group} AS "group", count(*) AS items,
-                   count(*) FILTER (WHERE l.feedback_class = 'negative') AS negative,
-                   count(*) FILTER (WHERE l.hostile) AS hostile
-            FROM ({_ITEMS}) l
-            LEFT JOIN threads t ON t.thread_key = l.thread_id
-            WHERE NOT coalesce(t.silenced, false) AND {group} IS NOT NULL{where}
-            GROUP BY ALL ORDER BY ALL""",
-        [start, end, *params],
+        f"""WITH everything AS ({counts(_counted(start, end))}),
+                 quiet AS ({counts(f"({silenced}) l")})
+            SELECT e.day, e."group", (e.items - coalesce(q.items, 0))::BIGINT AS items,
+                   (e.negative - coalesce(q.negative, 0))::BIGINT AS negative,
+                   (e.hostile - coalesce(q.hostile, 0))::BIGINT AS hostile
+            FROM everything e LEFT JOIN quiet q ON q.day = e.day AND q."group" = e."group"
+            WHERE e.items > coalesce(q.items, 0)
+            ORDER BY e.day, e."group" """,
+        [start, end, *params, start, end, *params],
     ).df()
 
 
@@ -150,18 +177,24 @@ def spike_threads(
     A news mention is its own thread."""
     if measure not in ("negative", "hostile"):
         raise ValueError(f"spikes measure negative or hostile items, not {measure!r}")
-    where, params = _sources(source_ids)
-    counted = "l.feedback_class = 'negative'" if measure == "negative" else "l.hostile"
+    if by not in SPLITS:
+        raise ValueError(f"cannot split by {by!r}: only {', '.join(SPLITS)}")
+    where, params = ("", []) if source_ids is None else (
+        " AND i.source_id IN (SELECT unnest(?::INTEGER[]))", [list(source_ids)])
+    negative, hostile = f"({FEEDBACK_CLASS}) = 'negative'", "coalesce(s.hostile, false)"
     top = con.execute(
-        f"""SELECT l.thread_key, any_value(l.source) AS source,
-                   count(*) FILTER (WHERE l.feedback_class = 'negative') AS negative,
-                   count(*) FILTER (WHERE l.hostile) AS hostile, count(*) AS items
-            FROM ({_ITEMS}) l
-            LEFT JOIN threads st ON st.thread_key = l.thread_id
-            WHERE NOT coalesce(st.silenced, false) AND {_group(by)} = ?{where}
-            GROUP BY l.thread_key
-            HAVING count(*) FILTER (WHERE {counted}) > 0
-            ORDER BY {measure} DESC, items DESC, l.thread_key
+        f"""SELECT coalesce(i.thread_id, i.key) AS thread_key, any_value(src.name) AS source,
+                   count(*) FILTER (WHERE {negative}) AS negative, count(*) FILTER (WHERE {hostile}) AS hostile,
+                   count(*) AS items
+            FROM items i {LABEL_JOINS}
+            JOIN sources src ON src.id = i.source_id
+            LEFT JOIN threads st ON st.thread_key = i.thread_id
+            WHERE i.deleted_at IS NULL AND NOT i.is_council AND i.created_at >= ? AND i.created_at < ?
+              AND NOT coalesce(st.silenced, false)
+              AND {"src.name" if by == "source" else "s.service_area"} = ?{where}
+            GROUP BY 1
+            HAVING count(*) FILTER (WHERE {negative if measure == "negative" else hostile}) > 0
+            ORDER BY {measure} DESC, items DESC, thread_key
             LIMIT ?""",
         [start, end, group, *params, limit],
     ).df()

@@ -30,15 +30,13 @@ TIMEOUT_S = 60
 FACEBOOK = SourceConfig("Facebook: Example Council", "facebook", {"page_id": "1"}, council_accounts=("council",))
 BINS_POST = "Bin collections this week: general waste on Tuesday, recycling on Thursday."
 CROWD_POST = "From next month the bin collection for general waste will be fortnightly."
-ANGRY = [
-    "Absolutely useless council, you never listen to residents.",
+ANGRY = [  # every one about bins (tagged waste and recycling), and plainly negative
     "This is a disgrace. Fortnightly bins will mean rats everywhere.",
     "Terrible decision, my bin is already overflowing and it stinks.",
-    "Shameful. Nobody here deserves to be treated like this.",
     "Awful idea, fly tipping will get worse and you know it.",
-    "Worst council in the country, no question.",
-    "I am furious, nobody asked us about this.",
-    "Ridiculous and unfair, cancel it now.",
+    "Useless. My bin has not been collected for three weeks.",
+    "Absolutely furious, the recycling was missed again and nobody answers.",
+    "Pathetic service, the bin men left rubbish all over the street.",
 ]
 
 
@@ -129,7 +127,7 @@ def test_a_spike_is_an_alert_in_words_with_its_thread(spike_db):
 def test_the_same_spike_per_service_area(spike_db):
     area = spike_db.areas[spike_db.crowd_key]
     assert area, "the bins post must be tagged with a service area"
-    assert all(spike_db.areas[k] in (None, area) for day in spike_db.replies for k in spike_db.replies[day])
+    assert all(spike_db.areas[k] == area for day in spike_db.replies for k in spike_db.replies[day])
     at = open_app()
     assert any(a.startswith(expected_sentence_start(spike_db, area)) for a in spike_alerts(at))
 
