@@ -64,9 +64,13 @@ def render_model_card(metrics: dict) -> str:
         "when the service model (complaints about a service). The stacker is fitted on out-of-fold outputs of "
         "the n-gram layers (inner grouped folds), as they would be on new text. `compound` shown in the "
         "dashboard stays VADER's; the class is this model's.",
-        f"- **Sentiment decision** (from probabilities to a class; `decision` in sentiment.json): P(neutral) is "
-        f"multiplied by {decision.get('neutral_weight', 1.0)} before the arg-max (a class-prior correction: the "
-        "corpora hold few neutral rows, so the model under-calls neutral); a text of at most "
+        "- **Sentiment decision** (from probabilities to a class; `decision` in sentiment.json): "
+        + (f"P(neutral) is multiplied by {decision.get('neutral_weight')} before the arg-max (a class-prior "
+           "correction: the corpora hold few neutral rows, so the model under-calls neutral); "
+           if decision.get("neutral_weight", 1.0) != 1.0 else
+           "P(neutral) is used as it is (a class-prior correction was tried: no weight above 1 on the grid did "
+           "better while keeping every target; larger weights cost NHS accuracy first); ")
+        + "a text of at most "
         f"{decision.get('short_words', 0)} words on which the model's top probability is below "
         f"{decision.get('confidence', 0.0)} takes VADER's class (±0.05 cut-offs); news mentions and items with "
         f"a headline take VADER's class unless the model's top probability reaches "
