@@ -13,6 +13,7 @@ per source or per service area (the Overview's alerts) with the same rules, and
 
 from __future__ import annotations
 
+import statistics
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -34,9 +35,8 @@ class SpikeRules:
 
 def robust_score(value: float, history: list[float], rules: SpikeRules) -> tuple[float, float, float]:
     """(baseline median, spread, score) of `value` against `history`."""
-    series = pd.Series(history, dtype="float64")
-    median = float(series.median())
-    mad = float((series - median).abs().median())
+    median = float(statistics.median(history))  # plain Python: a few dozen values, hundreds of times a page
+    mad = float(statistics.median(abs(v - median) for v in history))
     spread = max(MAD_TO_SD * mad, rules.min_spread)
     return median, spread, (value - median) / spread
 
@@ -44,8 +44,8 @@ def robust_score(value: float, history: list[float], rules: SpikeRules) -> tuple
 def _scan(frame: pd.DataFrame, keys: list[str], measure: str, days: list[date], rules: SpikeRules):
     """Yield (key values, day, value, baseline, spread, score, history days) for every spike."""
     for key, group in frame.groupby(keys, sort=True):
-        counts = group.groupby("day")[measure].sum()
-        first = min(counts.index)
+        counts = group.groupby("day")[measure].sum().to_dict()  # a dict: one look-up per day below
+        first = min(counts)
         for day in days:
             window = [day - timedelta(days=n) for n in range(rules.baseline_days, 0, -1)]
             history = [float(counts.get(d, 0)) for d in window if d >= first]
