@@ -551,6 +551,10 @@ def _share(value: object) -> str:
     return "–" if value is None or pd.isna(value) else f"{round(100 * float(value))} %"
 
 
+def _signed(value: object) -> str:
+    return "–" if value is None or pd.isna(value) else f"{float(value):+.2f}"
+
+
 def reply_effect_panel(replies: pd.DataFrame) -> None:
     """Did our reply help: the public's replies before and after the council's first reply, and a verdict.
 
@@ -569,7 +573,7 @@ def reply_effect_panel(replies: pd.DataFrame) -> None:
                 "Public replies": [side.replies for _, side in sides],
                 "Negative": [_share(side.negative_share) for _, side in sides],
                 "Hostile": [_share(side.hostile_share) for _, side in sides],
-                "Mean score": [side.mean_compound for _, side in sides],
+                "Mean score": [_signed(side.mean_compound) for _, side in sides],
             }),
             hide_index=True,
             column_config={
@@ -577,8 +581,8 @@ def reply_effect_panel(replies: pd.DataFrame) -> None:
                 "Public replies": st.column_config.NumberColumn(format="%d", width=110),
                 "Negative": st.column_config.TextColumn(width=90),
                 "Hostile": st.column_config.TextColumn(width=90),
-                "Mean score": st.column_config.NumberColumn(
-                    format="%+.2f", width=100, help="Mean VADER compound score, -1 (negative) to +1 (positive)",
+                "Mean score": st.column_config.TextColumn(
+                    width=100, help="Mean VADER compound score, -1 (negative) to +1 (positive)",
                 ),
             },
         )

@@ -24,12 +24,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from analysis.jobs import score_pending
+from analysis.jobs import refresh_threads, score_pending
 from collectors.config import SourceConfig
 from collectors.items import Item
 from collectors.runner import item_row
 from store.db import connect, transaction
-from store.items import items_frame, upsert_items
+from store.items import items_frame, save_scores, upsert_items
 from store.sources import sync_source
 
 NEGATIVE = [
@@ -66,6 +66,9 @@ NEUTRAL = [
     "Bus timetable changes from the first of next month.",
 ]
 POOLS = {"negative": NEGATIVE, "positive": POSITIVE, "neutral": NEUTRAL}
+# The abusive ones: in the flagged threads exactly these replies are marked hostile, whatever
+# the hostile model says (its threshold moves with each model), since flag reasons count them.
+HOSTILE = frozenset(NEGATIVE[i] for i in (0, 1, 5, 6, 10, 11))
 
 # Stored exactly as written (not through the cleaner): the renderer must show it as text.
 MARKDOWN_ATTACK = "**bold** <img src=http://example.invalid/x.png> [link](http://evil.invalid)"
@@ -73,12 +76,12 @@ MARKDOWN_AUTHOR = "[admin](http://evil.invalid) :red[**staff**] www.evil.invalid
 
 PILE_ON_POST = "From 1 March general waste will be collected fortnightly. Recycling stays weekly."
 PILE_ON_REASON = (
-    "14 of 20 replies negative (70 %), 8 hostile; 9 people within 3 hours, busiest hour 7 replies; "
+    "14 of 20 replies negative (70 %), 6 hostile; 9 people within 3 hours, busiest hour 7 replies; "
     "aimed at the council's post"
 )
 REDDIT_FLAGGED_TITLE = "Parking permit prices doubled overnight"
-REDDIT_FLAGGED_REASON = "7 of 10 replies negative (70 %), 3 hostile; 5 people within 40 minutes, busiest hour 7 replies"
-GUARDIAN_FLAGGED_REASON = "6 of 9 replies negative (67 %), 4 hostile; 4 people within 2 hours, busiest hour 4 replies"
+REDDIT_FLAGGED_REASON = "7 of 10 replies negative (70 %), 2 hostile; 5 people within 40 minutes, busiest hour 7 replies"
+GUARDIAN_FLAGGED_REASON = "6 of 9 replies negative (67 %), 3 hostile; 4 people within 2 hours, busiest hour 4 replies"
 COUNCIL_REPLY = (
     "Officers will be at the town hall drop-in on Thursday to answer your questions, "
     "thank you for your patience."
@@ -271,8 +274,23 @@ def seed_database(path: str | Path, now: datetime | None = None, seed: int = 7) 
             upsert_items(con, items_frame(rows))
         seeded.source_ids[source.name] = source_id
     score_pending(path)
+    _mark_hostile(seeded)
     _read_back(seeded)
     return seeded
+
+
+def _mark_hostile(seeded: Seeded) -> None:
+    """In the flagged threads, exactly the HOSTILE replies are hostile (saved as scores are, then re-flagged)."""
+    flagged = [seeded.pile_on_key, seeded.reddit_flagged_key, seeded.guardian_flagged_key]
+    with connect(seeded.path) as con, transaction(con):
+        scores = con.execute(
+            """SELECT s.*, i.text AS _text FROM scores s JOIN items i ON i.key = s.item_key
+               WHERE i.thread_id IN (SELECT unnest(?::VARCHAR[]))""",
+            [flagged],
+        ).df()
+        scores["hostile"] = scores.pop("_text").isin(HOSTILE)
+        save_scores(con, scores, seeded.now)
+    refresh_threads(seeded.path, flagged)
 
 
 def _read_back(seeded: Seeded) -> None:
