@@ -41,13 +41,20 @@ st.subheader(f"By {noun}")
 volume = views.read("trends.class_volume", *bounds, filters.ids, by)
 groups = top_groups(volume, SMALL_CHARTS)
 groups = [g for g in groups if g != NO_AREA] + [g for g in groups if g == NO_AREA]  # not a service: last
-st.caption(
-    f"The {len(groups)} {noun}s with most items, each on the same scale"
-    + (", and everything else together" if volume["group"].nunique(dropna=False) > len(groups) else "")
-    + (". Each item counts under the service it names, as in the weekly export." if by == "service_area" else ".")
-)
-st.altair_chart(views.split_chart(bucketed(volume, filters.period, bucket, groups), bucket, split_label),
-                width="content")
+if groups == [NO_AREA]:
+    st.info(
+        "No item in this period names a council service. The models tag a service area when a text mentions one "
+        "(bins, potholes, parking...); the list is in analysis/service_areas.toml.", icon=":material/info:",
+    )
+else:
+    st.caption(
+        (f"The {len(groups)} {noun}s with most items" if len(groups) > 1 else f"The one {noun} with items")
+        + (", each on the same scale" if len(groups) > 1 else "")
+        + (", and everything else together" if volume["group"].nunique(dropna=False) > len(groups) else "")
+        + (". Each item counts under the service it names, as in the weekly export." if by == "service_area" else ".")
+    )
+    st.altair_chart(views.split_chart(bucketed(volume, filters.period, bucket, groups), bucket, split_label),
+                    width="content")
 
 st.subheader(f"Which {noun}s need attention")
 table = compare_groups(
