@@ -26,7 +26,7 @@ except quality.QualityError as error:
 def matrices(block: dict, names: dict | None = None) -> None:
     """Each predictor's confusion matrix in a column of its own."""
     shown = [(key, quality.confusion_frame(block[key], names)) for key in quality.predictors(block)]
-    columns = st.columns(max(len(shown), 2))
+    columns = [column for _ in range(0, len(shown), 2) for column in st.columns(2)]  # two to a row
     for column, (key, frame) in zip(columns, shown):
         column.caption(f"**{views.escape_markdown(quality.predictor_name(key))}**")
         if frame is None:

@@ -89,7 +89,7 @@ def test_figures_match_metrics_json(db_path):
     model = constructive.set_index("Predictor").loc["Shipped model"]
     assert model["Accuracy"] == f"{metrics['constructive']['model']['accuracy']:.4f}"
     assert model["Rows"] == metrics["constructive"]["model"]["rows"]
-    length = constructive.set_index("Predictor").loc["Length alone (logistic regression)"]
+    length = constructive.set_index("Predictor").loc[quality.predictor_name("length_only")]
     assert length["Accuracy"] == f"{metrics['constructive']['length_only']['accuracy']:.4f}"
     assert hostile.set_index("Predictor").loc["Shipped model", "Recall"] == f"{metrics['hostile']['model']['recall']:.4f}"
     assert any(c.startswith("Target: accuracy at least 0.94") for c in captions(at))
@@ -160,6 +160,7 @@ def test_missing_figures_are_not_measured_and_new_ones_are_shown(db_path, models
     del metrics["sentiment"]["nhs"]["model"]["accuracy"]
     del metrics["hostile"]["model"]["confusion"]
     metrics["hostile"]["length_only"] = {"rows": 9612, "accuracy": 0.9101, "precision": 0.1}  # a new baseline
+    metrics["hostile"]["a_new_idea"] = {"rows": 9612, "accuracy": 0.5}  # a predictor this page never heard of
     (models_copy / "metrics.json").write_text(json.dumps(metrics))
     at = open_quality()
     sentiment = next(t for t in tables(at) if "Weighted F1" in t.columns)
@@ -167,8 +168,9 @@ def test_missing_figures_are_not_measured_and_new_ones_are_shown(db_path, models
     assert nhs["Accuracy"].item() == quality.NOT_MEASURED
     assert nhs["Met"].item() == quality.NOT_MEASURED
     hostile = [t for t in tables(at) if "ROC AUC" in t.columns][1].set_index("Predictor")
-    assert hostile.loc["Length alone (logistic regression)", "Accuracy"] == "0.9101"
-    assert hostile.loc["Length alone (logistic regression)", "Recall"] == quality.NOT_MEASURED
+    assert hostile.loc["Length in words alone", "Accuracy"] == "0.9101"
+    assert hostile.loc["Length in words alone", "Recall"] == quality.NOT_MEASURED
+    assert hostile.loc["A new idea", "Accuracy"] == "0.5000"
     assert any(c == f"Confusion matrix {quality.NOT_MEASURED}." for c in captions(at))
 
 
