@@ -2,7 +2,7 @@
 
 app.py draws the sidebar filters once per run (`sidebar_filters`); pages read
 them with `current_filters` and fetch data with `read`, which runs one function
-of store.queries on a short read-only connection, cached for 30 seconds per
+of store.queries on a read-only cursor (store.db.reading), cached for 30 seconds per
 database file. Nothing here runs SQL itself.
 
 Public text (comments, titles, author names) is shown with st.text or inside a
@@ -24,7 +24,7 @@ from analysis.reply_effect import OUTCOME_LABELS, reply_effect, reply_effects
 from analysis.threads import gate_words, score_parts, summarise_thread
 from analysis.trends import DEFAULT_DAYS, PRESETS, Period, default_end, period_ending
 from store import alerts, queries, threads, trends, triage
-from store.db import DatabaseBusy, connect, db_path
+from store.db import DatabaseBusy, db_path, reading
 
 CACHE_TTL_S = 30
 
@@ -116,7 +116,7 @@ _READ_MODULES = {"": queries, "triage": triage, "alerts": alerts, "trends": tren
 @st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
 def _cached_read(db: str, query: str, args: tuple):
     module, _, name = query.rpartition(".")
-    with connect(db, read_only=True) as con:
+    with reading(db) as con:  # store.db: the file opened once for a page's reads, closed when idle
         return getattr(_READ_MODULES[module], name)(con, *args)
 
 

@@ -4,12 +4,22 @@ DuckDB lets one process write a file at a time, and within one process every
 connection to a file must share one configuration. So connections here are
 short-lived (a `with` block), and opening one retries with backoff while another
 process or connection holds the file.
+
+Opening a file costs DuckDB ~25 ms of CPU (the instance starts and reads the
+catalogue); a cursor on an instance already open costs microseconds. `reading`
+(the dashboard's reads) therefore keeps one read-only instance per file open while
+reads keep coming and closes it READ_IDLE_S after the last one (and at the latest
+READ_MAX_HOLD_S after opening, once idle), so a page's ten reads open the file once
+and a collector in another process waits at most that long for its write lock.
+A write connection in this process closes an idle reader of the file first.
 """
 
 from __future__ import annotations
 
+import atexit
 import os
 import random
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -41,21 +51,43 @@ def _is_busy(error: Exception) -> bool:
     return any(marker in text for marker in _BUSY_MARKERS)
 
 
+def _waiting_marker(path: Path) -> Path:
+    """The file a writer kept waiting touches, so that readers (`reading`) let it in first."""
+    return path.with_name(path.name + ".writer-waiting")
+
+
+def _touch(marker: Path) -> bool:
+    try:
+        marker.touch()
+        return True
+    except OSError:  # a read-only folder: readers are not asked to wait, writers still retry
+        return False
+
+
 def _open(path: Path, read_only: bool, wait_s: float) -> duckdb.DuckDBPyConnection:
     deadline = time.monotonic() + wait_s
     delay = 0.02
-    while True:
-        try:
-            return duckdb.connect(str(path), read_only=read_only)
-        except (duckdb.IOException, duckdb.ConnectionException) as error:
-            if not _is_busy(error) or time.monotonic() >= deadline:
-                if _is_busy(error):
-                    raise DatabaseBusy(
-                        f"the database {path} is busy (another process is writing); try again shortly"
-                    ) from error
-                raise
-        time.sleep(delay * (1 + random.random()))
-        delay = min(delay * 2, 0.5)
+    marked = False
+    try:
+        while True:
+            if not read_only:
+                _release_reader(path)
+            try:
+                return duckdb.connect(str(path), read_only=read_only)
+            except (duckdb.IOException, duckdb.ConnectionException) as error:
+                if not _is_busy(error) or time.monotonic() >= deadline:
+                    if _is_busy(error):
+                        raise DatabaseBusy(
+                            f"the database {path} is busy (another process is writing); try again shortly"
+                        ) from error
+                    raise
+            if not read_only:
+                marked = _touch(_waiting_marker(path)) or marked
+            time.sleep(delay * (1 + random.random()))
+            delay = min(delay * 2, 0.1 if marked else 0.5)
+    finally:
+        if marked:
+            _waiting_marker(path).unlink(missing_ok=True)
 
 
 # Files this process has already brought up to date: skip the check next time.
@@ -99,6 +131,117 @@ def connect(
         yield con
     finally:
         con.close()
+
+
+READ_IDLE_S = 0.5
+READ_MAX_HOLD_S = 3.0
+WRITER_FRESH_S = 2.0  # a waiting writer's mark older than this is left over from a crash: ignored
+
+
+class _Reader:
+    """One read-only instance of a file, shared by the reads of this process while they keep coming."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection):
+        self.con = con
+        self.opened = self.used = time.monotonic()
+        self.in_use = 0
+        self.closed = False
+        self.timer: threading.Timer | None = None
+
+
+_readers: dict[Path, _Reader] = {}
+_readers_lock = threading.Lock()
+
+
+def _close_reader(key: Path, reader: _Reader) -> None:
+    """Stop handing out `reader`; close it now if nobody is using it, else when its last read ends.
+    Hold _readers_lock."""
+    if _readers.get(key) is reader:
+        del _readers[key]
+    if reader.in_use == 0 and not reader.closed:
+        reader.closed = True
+        if reader.timer is not None:
+            reader.timer.cancel()
+        reader.con.close()
+
+
+def _writer_waiting(path: Path) -> bool:
+    try:
+        return time.time() - _waiting_marker(path).stat().st_mtime < WRITER_FRESH_S
+    except OSError:
+        return False
+
+
+def _close_if_idle(key: Path, reader: _Reader) -> None:
+    with _readers_lock:
+        if time.monotonic() - reader.used >= READ_IDLE_S * 0.9:
+            _close_reader(key, reader)
+
+
+def _release_reader(path: Path) -> None:
+    """Before writing: close this process's reader of the file if no read is running on it."""
+    key = path.resolve()
+    with _readers_lock:
+        reader = _readers.get(key)
+        if reader is not None:
+            _close_reader(key, reader)
+
+
+@atexit.register
+def _close_readers() -> None:
+    """At exit, close the idle readers here, not in a timer thread while the interpreter shuts down."""
+    with _readers_lock:
+        for key, reader in list(_readers.items()):
+            _close_reader(key, reader)
+
+
+@contextmanager
+def reading(path: str | os.PathLike | None = None, wait_s: float = 30.0) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only cursor on the file's shared reader (opened if none is), for one read.
+
+    The reader stays open READ_IDLE_S after the last read ends, never longer than
+    READ_MAX_HOLD_S from its opening once idle: see the module's docstring.
+    """
+    resolved = db_path(path)
+    ensure_schema(resolved, wait_s=wait_s)
+    key = resolved.resolve()
+    deadline = time.monotonic() + wait_s
+    while _writer_waiting(resolved) and time.monotonic() < deadline:  # a writer goes first
+        with _readers_lock:
+            if key in _readers:
+                _close_reader(key, _readers[key])
+        time.sleep(0.02)
+    with _readers_lock:
+        reader = _readers.get(key)
+        if reader is not None:
+            reader.in_use += 1
+    if reader is None:
+        con = _open(resolved, read_only=True, wait_s=wait_s)  # outside the lock: it may wait for a writer
+        with _readers_lock:
+            reader = _readers.get(key)
+            if reader is None:
+                reader = _readers[key] = _Reader(con)
+                con = None
+            reader.in_use += 1
+        if con is not None:  # another thread opened one meanwhile: use that
+            con.close()
+    cursor = reader.con.cursor()
+    try:
+        yield cursor
+    finally:
+        cursor.close()
+        with _readers_lock:
+            reader.in_use -= 1
+            reader.used = time.monotonic()
+            if reader.in_use == 0:
+                if _readers.get(key) is not reader or reader.used - reader.opened >= READ_MAX_HOLD_S:
+                    _close_reader(key, reader)
+                else:
+                    if reader.timer is not None:
+                        reader.timer.cancel()
+                    reader.timer = threading.Timer(READ_IDLE_S, _close_if_idle, (key, reader))
+                    reader.timer.daemon = True
+                    reader.timer.start()
 
 
 @contextmanager

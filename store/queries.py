@@ -214,9 +214,10 @@ def flagged_queue(
         where += " AND coalesce(t.assignee, '') IN (SELECT unnest(?::VARCHAR[]))"
         params.append(list(assignees))
     if service_areas:
-        where += """ AND EXISTS (SELECT 1 FROM items a JOIN scores sa ON sa.item_key = a.key
-                                 WHERE (a.key = t.thread_key OR a.thread_id = t.thread_key)
-                                   AND sa.service_area IN (SELECT unnest(?::VARCHAR[])))"""
+        # the threads of the items in those areas: the thread an item replies in, and the one it is the root of
+        where += """ AND t.thread_key IN (
+                         SELECT unnest([a.key, a.thread_id]) FROM items a JOIN scores sa ON sa.item_key = a.key
+                         WHERE sa.service_area IN (SELECT unnest(?::VARCHAR[])))"""
         params.append(list(service_areas))
     if started_after is not None:
         where += " AND t.first_reply_at >= ?"

@@ -191,3 +191,28 @@ def test_is_demo_reads_the_setting(fresh_db):
     assert queries.is_demo(fresh_db) is False
     fresh_db.execute("INSERT INTO settings VALUES ('demo', 'true')")
     assert queries.is_demo(fresh_db) is True
+
+
+def test_queue_by_service_area_finds_threads_through_any_of_their_items(seeded_db):
+    from tests.seed import REDDIT_FLAGGED_REASON  # noqa: F401  (the seeded flags this test relies on)
+
+    with connect(seeded_db.path) as con:
+        start, end = window(seeded_db, 90)
+        everything = queries.flagged_queue(con, start, end)
+        assert len(everything) >= 2
+        first, second = everything["thread_key"].tolist()[:2]
+        reply = con.execute(
+            "SELECT key FROM items WHERE thread_id = ? AND key <> ? ORDER BY key LIMIT 1", [first, first]
+        ).fetchall()[0][0]
+        areas = pd.DataFrame({"item_key": [reply, second], "model_version": "test", "compound": 0.0,
+                              "sentiment": "neutral", "feedback_class": "neutral",
+                              "service_area": ["test: a reply's area", "test: a post's area"], "hostile": False})
+        save_scores(con, areas, T0)
+
+        def queue(*names):
+            return queries.flagged_queue(con, start, end, service_areas=names)["thread_key"].tolist()
+
+        assert queue("test: a reply's area") == [first]  # through a reply
+        assert queue("test: a post's area") == [second]  # through the root post
+        assert queue("test: a reply's area", "test: a post's area") == [first, second]
+        assert queue("test: no such area") == []
