@@ -47,7 +47,6 @@ from tests.e2e.test_browser import (
     SHOTS,
     _chromium,
     _require_chromium,
-    _settle,
     running_app,
 )
 from tests.seed import NEGATIVE, SeedError, seed_database
@@ -292,6 +291,21 @@ def visit(browser, listener):
     v.context.close()
 
 
+def _settle(page) -> None:
+    """Until Streamlit has finished this run and every grid in sight has drawn (grids inside a closed
+    expander never draw until it is opened)."""
+    page.wait_for_selector('[data-testid="stApp"]')
+    page.wait_for_function(
+        """() => document.querySelector('[data-testid="stMain"]')
+                 && !document.querySelector('[data-testid="stStatusWidget"]')
+                 && !document.querySelector('[data-testid^="stSkeleton"]')""",
+    )
+    for grid in page.locator('[data-testid="stDataFrame"]').all():
+        if grid.is_visible():
+            grid.locator("canvas").first.wait_for()
+    page.wait_for_timeout(500)  # let charts finish drawing before checks and screenshots (not an assertion)
+
+
 def as_officer(page) -> None:
     box = page.locator('[data-testid="stSidebar"]').get_by_role("textbox", name="Your name")
     box.fill(OFFICER_SHORT)
@@ -379,6 +393,33 @@ _SCROLL_TO_CUT = """el => {
 }"""
 
 
+def hover_charts(v: Visit, where: str) -> None:
+    """Move over every chart, so tooltips (which quote source and area names) are drawn, then check."""
+    for chart in v.page.locator('[data-testid="stVegaLiteChart"]').all():
+        box = chart.bounding_box() if chart.is_visible() else None
+        if box:
+            for across in (0.2, 0.5, 0.8):
+                v.page.mouse.move(box["x"] + box["width"] * across, box["y"] + box["height"] * 0.7)
+                check(v, f"{where}, a chart's tooltip")
+
+
+def press_every_choice(v: Visit, where: str) -> int:
+    """Press each option of every segmented control and pill row (Trends' "Split by": source names
+    then label the small charts and the table), checking each view; returns how many were pressed."""
+    pressed = 0
+    groups = v.page.locator('[data-testid="stMain"] [data-testid="stButtonGroup"]')
+    for g in range(groups.count()):
+        buttons = groups.nth(g).locator("button")
+        for b in range(buttons.count()):
+            buttons.nth(b).click()
+            _settle(v.page)
+            pressed += 1
+            check(v, f"{where}, choice {pressed}")
+            hover_charts(v, f"{where}, choice {pressed}")
+            shot(v.page, f"rendering-{where.lower().replace(' ', '-')}-choice-{pressed}")
+    return pressed
+
+
 def shot(page, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
@@ -400,15 +441,18 @@ def test_every_page_in_the_router_shows_hostile_text_as_text_and_fetches_nothing
              for a in page.locator('[data-testid="stSidebarNav"] a').all()}
     pages = router_pages()
     assert {title for _, title in pages} <= set(links), f"router pages {pages}, sidebar links {sorted(links)}"
-    lists = 0
+    lists = choices = 0
     for file, title in pages:
         page.goto(links[title])
         page.locator('[data-testid="stMain"]').wait_for()
         as_officer(page)
         check(visit, title)
+        hover_charts(visit, title)
+        choices += press_every_choice(visit, title)
         lists += open_every_list(visit, title)
         shot(page, f"rendering-{Path(file).stem}")
     assert lists >= len(pages), "the sidebar's source list at least was opened on every page"
+    assert choices >= 2 * ("app_pages/trends.py" in dict(pages)), "Trends' Split by: service area, then source"
 
     # Sources page: the hostile source's name is a line of plain text, its last error is in the table.
     page.goto(links[dict(pages)["app_pages/sources.py"]])
