@@ -56,7 +56,7 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from urllib.parse import urlsplit
 
-from collectors.config import SourceConfig
+from collectors.config import SourceConfig, option_name, web_address
 from collectors.errors import CollectorError, PayloadError
 from collectors.http import HttpStatusError, header_rate_limit, where
 from collectors.items import Batch, Item
@@ -114,19 +114,11 @@ class BlueskyCollector:
     kind = KIND
 
     def __init__(self, source: SourceConfig, http):
-        actor = source.options.get("actor")
-        if not isinstance(actor, str) or not actor.strip().lstrip("@"):
-            raise CollectorError(
-                f"source {source.name!r}: actor must be a Bluesky handle like \"walsallcouncil.bsky.social\" or a DID"
-            )
-        base = (source.base_url or DEFAULT_BASE_URL).rstrip("/")
-        if urlsplit(base).scheme not in ("http", "https") or not urlsplit(base).hostname:
-            raise CollectorError(f"source {source.name!r}: base_url must be an address like {DEFAULT_BASE_URL}")
+        self.actor = option_name(source, "actor", 'a Bluesky handle like "walsallcouncil.bsky.social" or a DID')
+        self.base_url = web_address(source, DEFAULT_BASE_URL, f"an address like {DEFAULT_BASE_URL}")
         self.source = source
         self.http = http
-        self.actor = actor.strip().lstrip("@")
-        self.base_url = base
-        self.host = urlsplit(base).netloc
+        self.host = urlsplit(self.base_url).netloc
         self.clock = getattr(http, "clock", time.time)
 
     # -- requests ----------------------------------------------------------

@@ -11,6 +11,7 @@ import threading
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from collectors.errors import CollectorError
 
@@ -70,6 +71,39 @@ class SourceConfig:
     def is_council(self, *names: str | None) -> bool:
         accounts = {a.lower().lstrip("@") for a in self.council_accounts}
         return any(n and n.lower().lstrip("@") in accounts for n in names)
+
+
+# -- a collector's own options, checked when it is made ------------------------------
+
+
+def option_name(source: SourceConfig, key: str, wanted: str) -> str:
+    """An account or handle option, without a leading @; else a CollectorError saying what is wanted."""
+    value = source.options.get(key)
+    if not isinstance(value, str) or not value.strip().lstrip("@"):
+        raise CollectorError(f"source {source.name!r}: {key} must be {wanted}")
+    return value.strip().lstrip("@")
+
+
+def option_list(source: SourceConfig, key: str, wanted: str, valid=lambda text: bool(text.strip())) -> list[str]:
+    """A list of texts (one text is a list of one), each `valid`; stripped, repeats dropped."""
+    raw = source.options.get(key) or []
+    if isinstance(raw, str):
+        raw = [raw]
+    if not isinstance(raw, list) or not all(isinstance(v, str) and valid(v) for v in raw):
+        raise CollectorError(f"source {source.name!r}: {key} must be {wanted}")
+    return list(dict.fromkeys(v.strip() for v in raw))
+
+
+def web_address(source: SourceConfig, default: str, wanted: str) -> str:
+    """`base_url` (else `default`) without a trailing slash, an http(s) address with a host."""
+    base = (source.base_url or default).rstrip("/")
+    try:
+        parts = urlsplit(base)
+    except ValueError:  # "http://[::1" and the like
+        parts = urlsplit("")
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise CollectorError(f"source {source.name!r}: base_url must be {wanted}")
+    return base
 
 
 def parse_source(entry: dict, position: int) -> SourceConfig:

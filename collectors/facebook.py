@@ -35,22 +35,23 @@ the others are read, and that post is tried again next run.
 from __future__ import annotations
 
 import copy
-import time
 from collections.abc import Iterator
 
-from collectors.config import SourceConfig
-from collectors.errors import CollectorError
 from collectors.graph import (
-    DAY,
-    DEFAULT_BASE_URL,
-    GraphClient,
+    GraphCollector,
     GraphError,
     fallback_time,
-    graph_token,
+    recent_entries,
     thread_batches,
 )
-from collectors.payload import as_dict, as_int, as_optional_text, parse_iso_time
 from collectors.items import Batch, Item, item_key
+from collectors.payload import (
+    as_dict,
+    as_int,
+    as_optional_text,
+    as_text,
+    parse_iso_time,
+)
 
 KIND = "facebook"
 FEED_PAGE_SIZE = 25
@@ -62,37 +63,25 @@ POST_FIELDS = (
 COMMENT_FIELDS = "id,message,created_time,from{id,name},parent{id},like_count,comment_count,permalink_url"
 
 
-class FacebookCollector:
+class FacebookCollector(GraphCollector):
     """`page_id = "..."` -> the page's posts and all comments on them."""
 
     kind = KIND
+    id_option = "page_id"
+    id_wanted = 'the page\'s id or username, e.g. "104958162837"'
 
-    def __init__(self, source: SourceConfig, http):
-        page_id = source.options.get("page_id")
-        if isinstance(page_id, int) and not isinstance(page_id, bool):
-            page_id = str(page_id)
-        if not isinstance(page_id, str) or not page_id.strip() or "/" in page_id:
-            raise CollectorError(f"source {source.name!r}: page_id must be the page's id or username, e.g. \"104958162837\"")
-        self.source = source
-        self.http = http
-        self.page_id = page_id.strip()
-        self.base_url = (source.base_url or DEFAULT_BASE_URL).rstrip("/")
-        self.clock = getattr(http, "clock", time.time)
+    @staticmethod
+    def id_valid(value: str) -> bool:
+        return bool(value) and "/" not in value
 
     # -- collecting -------------------------------------------------------
 
     def fetch(self, cursor: dict) -> Iterator[Batch]:
-        graph = GraphClient(self.http, self.base_url, graph_token(), budget=f"graph:{self.page_id}")
-        now = self.clock()
-        window_start = int(now - self.source.lookback_days * DAY)
+        graph, now, window_start = self.start()
         since = as_int(cursor.get("since"))
         if since is None:
             since = window_start
-        posts: dict[str, dict] = {}
-        for post_id, entry in as_dict(cursor.get("posts")).items():
-            entry = as_dict(entry)
-            if (as_int(entry.get("t")) or 0) >= window_start:
-                posts[str(post_id)] = {"t": as_int(entry.get("t")), "c": as_int(entry.get("c"))}
+        posts = recent_entries(cursor.get("posts"), window_start, "c")
         state = {"since": since, "posts": posts}
 
         def snapshot() -> dict:
@@ -101,7 +90,7 @@ class FacebookCollector:
         newest = since
         seen: set[str] = set()
         params = {"fields": POST_FIELDS, "since": since, "limit": FEED_PAGE_SIZE}
-        for page in graph.pages(f"{self.page_id}/feed", params):
+        for page in graph.pages(f"{self.object_id}/feed", params):
             reached_old = False
             for raw in page:
                 post = self._post(raw, now)
@@ -165,52 +154,43 @@ class FacebookCollector:
 
     # -- payload -> items -------------------------------------------------
 
-    def _author(self, raw: dict) -> tuple[str | None, str | None]:
+    def _item(self, raw: dict, item_type: str, now: float, **fields) -> Item | None:
+        """What posts and comments share: id, time, message, author (`from`), link; None without an id."""
+        native_id = as_optional_text(raw.get("id"))
+        if native_id is None:
+            return None
         author = as_dict(raw.get("from"))
-        return as_optional_text(author.get("id")), as_optional_text(author.get("name"))
+        author_id = as_optional_text(author.get("id"))
+        return Item(
+            kind=KIND,
+            native_id=native_id,
+            item_type=item_type,
+            created_at=parse_iso_time(raw.get("created_time")) or fallback_time(now),
+            raw_text=as_text(raw.get("message")),
+            author_id=author_id,
+            author_name=as_optional_text(author.get("name")),
+            url=as_optional_text(raw.get("permalink_url")),
+            is_council=author_id == self.object_id,
+            **fields,
+        )
 
     def _post(self, raw, now: float) -> Item | None:
         raw = as_dict(raw)
-        post_id = as_optional_text(raw.get("id"))
-        if post_id is None:
-            return None
-        author_id, author_name = self._author(raw)
-        return Item(
-            kind=KIND,
-            native_id=post_id,
-            item_type="post",
-            created_at=parse_iso_time(raw.get("created_time")) or fallback_time(now),
-            raw_text=str(raw.get("message") or ""),
-            author_id=author_id,
-            author_name=author_name,
-            url=as_optional_text(raw.get("permalink_url")),
+        return self._item(
+            raw, "post", now,
             like_count=as_int(as_dict(as_dict(raw.get("reactions")).get("summary")).get("total_count")),
             reply_count=as_int(as_dict(as_dict(raw.get("comments")).get("summary")).get("total_count")),
-            is_council=author_id == self.page_id,
         )
 
     def _comment(self, raw, post_id: str, now: float) -> Item | None:
         raw = as_dict(raw)
-        comment_id = as_optional_text(raw.get("id"))
-        if comment_id is None:
-            return None
         post_key = item_key(KIND, post_id)
         parent = as_optional_text(as_dict(raw.get("parent")).get("id"))
-        parent_key = item_key(KIND, parent) if parent and parent not in (post_id, comment_id) else post_key
-        author_id, author_name = self._author(raw)
-        return Item(
-            kind=KIND,
-            native_id=comment_id,
-            item_type="comment",
-            created_at=parse_iso_time(raw.get("created_time")) or fallback_time(now),
-            raw_text=str(raw.get("message") or ""),
+        own = as_optional_text(raw.get("id"))
+        return self._item(
+            raw, "comment", now,
             thread_id=post_key,
-            parent_id=parent_key,
-            author_id=author_id,
-            author_name=author_name,
-            url=as_optional_text(raw.get("permalink_url")),
+            parent_id=item_key(KIND, parent) if parent and parent not in (post_id, own) else post_key,
             like_count=as_int(raw.get("like_count")),
             reply_count=as_int(raw.get("comment_count")),
-            is_council=author_id == self.page_id,
         )
-

@@ -29,6 +29,7 @@ parameter. What they share lives here:
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import datetime, timezone
 from typing import Any
@@ -36,7 +37,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import httpx
 
-from collectors.config import MissingSecret, require_secret
+from collectors.config import MissingSecret, SourceConfig, require_secret
 from collectors.errors import CollectorError, FetchError, PayloadError, RateLimited
 from collectors.http import SECRET_PARAMS, HttpStatusError, RateLimitInfo, where
 from collectors.items import Batch, Item
@@ -234,6 +235,55 @@ def next_query(query: Mapping[str, Any], paging: dict) -> dict | None:
     pairs = parse_qsl(urlsplit(following).query, keep_blank_values=True)
     rebuilt = {k: v for k, v in pairs if k.lower() not in SECRET_PARAMS}
     return rebuilt or None
+
+
+# -- the collectors' shared set-up ----------------------------------------------
+
+
+class GraphCollector:
+    """What the Facebook and Instagram collectors share: the object they read (an id in
+    sources.toml, checked here), the API root, the clock, and a Graph client per run.
+
+    A subclass names its `kind`, the option holding the id (`id_option`), what a valid
+    id looks like (`id_valid`) and, for the error, what is wanted (`id_wanted`).
+    """
+
+    kind: str
+    id_option: str
+    id_wanted: str
+
+    def __init__(self, source: SourceConfig, http):
+        value = source.options.get(self.id_option)
+        if isinstance(value, int) and not isinstance(value, bool):
+            value = str(value)
+        if not isinstance(value, str) or not self.id_valid(value.strip()):
+            raise CollectorError(f"source {source.name!r}: {self.id_option} must be {self.id_wanted}")
+        self.source = source
+        self.http = http
+        self.object_id = value.strip()
+        self.base_url = (source.base_url or DEFAULT_BASE_URL).rstrip("/")
+        self.clock = getattr(http, "clock", time.time)
+
+    @staticmethod
+    def id_valid(value: str) -> bool:
+        raise NotImplementedError
+
+    def start(self) -> tuple[GraphClient, float, int]:
+        """(a client for this run, now, the start of the look-back window in unix seconds)."""
+        graph = GraphClient(self.http, self.base_url, graph_token(), budget=f"graph:{self.object_id}")
+        now = self.clock()
+        return graph, now, int(now - self.source.lookback_days * DAY)
+
+
+def recent_entries(entries, window_start: int, count_field: str) -> dict[str, dict]:
+    """The cursor's per-post entries {id: {"t": time, count_field: n}} still inside the window
+    (unreadable ones dropped), read through the payload readers."""
+    kept: dict[str, dict] = {}
+    for object_id, entry in as_dict(entries).items():
+        entry = as_dict(entry)
+        if (as_int(entry.get("t")) or 0) >= window_start:
+            kept[str(object_id)] = {"t": as_int(entry.get("t")), count_field: as_int(entry.get(count_field))}
+    return kept
 
 
 # -- batches -----------------------------------------------------------------

@@ -57,7 +57,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import urlsplit
 
-from collectors.config import MissingSecret, SourceConfig, require_secret
+from collectors.config import MissingSecret, SourceConfig, option_list, require_secret
 from collectors.errors import CollectorError, PayloadError
 from collectors.http import HttpStatusError
 from collectors.items import Batch, Item, item_key
@@ -151,14 +151,8 @@ class GuardianCollector:
         self.source = source
         self.http = http
         self.base_url = (source.base_url or DEFAULT_BASE_URL).rstrip("/")
-        raw = source.options.get("discussions") or []
-        if isinstance(raw, str):
-            raw = [raw]
-        if not isinstance(raw, list) or not all(isinstance(k, str) and k.strip("/ ") for k in raw):
-            raise CollectorError(
-                f"source {source.name!r}: discussions must be a list of keys like \"/p/2n9xk\""
-            )
-        self.discussions = list(dict.fromkeys(normalise_key(k) for k in raw))
+        keys = option_list(source, "discussions", 'a list of keys like "/p/2n9xk"', valid=lambda k: bool(k.strip("/ ")))
+        self.discussions = list(dict.fromkeys(normalise_key(k) for k in keys))
         search = source.options.get("search")
         if search is not None and (not isinstance(search, str) or not search.strip()):
             raise CollectorError(f"source {source.name!r}: search must be a Content API query, like \"walsall council\"")

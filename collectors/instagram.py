@@ -33,24 +33,25 @@ comments Graph refuses is a warning on the source and is read again next run.
 from __future__ import annotations
 
 import copy
-import time
 from collections.abc import Iterator
 
-from collectors.config import SourceConfig
-from collectors.errors import CollectorError
 from collectors.graph import (
-    DAY,
-    DEFAULT_BASE_URL,
-    GraphClient,
+    GraphCollector,
     GraphError,
     fallback_time,
-    graph_token,
     next_query,
-
+    recent_entries,
     thread_batches,
 )
-from collectors.payload import as_dict, as_int, as_list, as_optional_text, parse_iso_time
 from collectors.items import Batch, Item, item_key
+from collectors.payload import (
+    as_dict,
+    as_int,
+    as_list,
+    as_optional_text,
+    as_text,
+    parse_iso_time,
+)
 
 KIND = "instagram"
 MEDIA_PAGE_SIZE = 25
@@ -60,36 +61,22 @@ REPLY_FIELDS = "id,text,timestamp,username,from,like_count,parent_id"
 COMMENT_FIELDS = f"id,text,timestamp,username,from,like_count,replies{{{REPLY_FIELDS}}}"
 
 
-class InstagramCollector:
+class InstagramCollector(GraphCollector):
     """`user_id = "..."` (the Instagram professional account's id) -> its media and their comments."""
 
     kind = KIND
+    id_option = "user_id"
+    id_wanted = 'the Instagram account\'s numeric id, e.g. "17841400000000000"'
 
-    def __init__(self, source: SourceConfig, http):
-        user_id = source.options.get("user_id")
-        if isinstance(user_id, int) and not isinstance(user_id, bool):
-            user_id = str(user_id)
-        if not isinstance(user_id, str) or not user_id.strip().isdigit():
-            raise CollectorError(
-                f"source {source.name!r}: user_id must be the Instagram account's numeric id, e.g. \"17841400000000000\""
-            )
-        self.source = source
-        self.http = http
-        self.user_id = user_id.strip()
-        self.base_url = (source.base_url or DEFAULT_BASE_URL).rstrip("/")
-        self.clock = getattr(http, "clock", time.time)
+    @staticmethod
+    def id_valid(value: str) -> bool:
+        return value.isascii() and value.isdigit()
 
     # -- collecting -------------------------------------------------------
 
     def fetch(self, cursor: dict) -> Iterator[Batch]:
-        graph = GraphClient(self.http, self.base_url, graph_token(), budget=f"graph:{self.user_id}")
-        now = self.clock()
-        window_start = int(now - self.source.lookback_days * DAY)
-        media_state: dict[str, dict] = {}
-        for media_id, entry in as_dict(cursor.get("media")).items():
-            entry = as_dict(entry)
-            if (as_int(entry.get("t")) or 0) >= window_start:
-                media_state[str(media_id)] = {"t": as_int(entry.get("t")), "n": as_int(entry.get("n"))}
+        graph, now, window_start = self.start()
+        media_state = recent_entries(cursor.get("media"), window_start, "n")
         state = {"media": media_state}
         dropped = len(media_state) != len(as_dict(cursor.get("media")))
 
@@ -98,7 +85,7 @@ class InstagramCollector:
 
         seen: set[str] = set()
         params = {"fields": MEDIA_FIELDS, "since": window_start, "limit": MEDIA_PAGE_SIZE}
-        for page in graph.pages(f"{self.user_id}/media", params):
+        for page in graph.pages(f"{self.object_id}/media", params):
             unchanged: list[Item] = []
             reached_old = False
             for raw in page:
@@ -166,47 +153,45 @@ class InstagramCollector:
 
     # -- payload -> items -------------------------------------------------
 
-    def _media(self, raw, now: float) -> Item | None:
-        raw = as_dict(raw)
-        media_id = as_optional_text(raw.get("id"))
-        if media_id is None:
+    def _item(self, raw: dict, item_type: str, text_field: str, now: float, **fields) -> Item | None:
+        """What media and comments share: id, time, text, likes; None without an id."""
+        native_id = as_optional_text(raw.get("id"))
+        if native_id is None:
             return None
         return Item(
             kind=KIND,
-            native_id=media_id,
-            item_type="post",
+            native_id=native_id,
+            item_type=item_type,
             created_at=parse_iso_time(raw.get("timestamp")) or fallback_time(now),
-            raw_text=str(raw.get("caption") or ""),
-            author_id=self.user_id,
+            raw_text=as_text(raw.get(text_field)),
+            like_count=as_int(raw.get("like_count")),
+            **fields,
+        )
+
+    def _media(self, raw, now: float) -> Item | None:
+        raw = as_dict(raw)
+        return self._item(
+            raw, "post", "caption", now,
+            author_id=self.object_id,
             author_name=as_optional_text(raw.get("username")),
             url=as_optional_text(raw.get("permalink")),
-            like_count=as_int(raw.get("like_count")),
             reply_count=as_int(raw.get("comments_count")),
             is_council=True,
         )
 
     def _comment(self, raw, media_id: str, parent_id: str | None, owner: str, now: float) -> Item | None:
         raw = as_dict(raw)
-        comment_id = as_optional_text(raw.get("id"))
-        if comment_id is None:
-            return None
         media_key = item_key(KIND, media_id)
         author = as_dict(raw.get("from"))
         author_id = as_optional_text(author.get("id"))
         author_name = as_optional_text(raw.get("username")) or as_optional_text(author.get("username"))
         parent = parent_id or as_optional_text(raw.get("parent_id"))
-        mine = author_id == self.user_id or bool(owner and author_name and author_name.lower() == owner)
-        return Item(
-            kind=KIND,
-            native_id=comment_id,
-            item_type="comment",
-            created_at=parse_iso_time(raw.get("timestamp")) or fallback_time(now),
-            raw_text=str(raw.get("text") or ""),
+        own = as_optional_text(raw.get("id"))
+        return self._item(
+            raw, "comment", "text", now,
             thread_id=media_key,
-            parent_id=item_key(KIND, parent) if parent and parent != comment_id else media_key,
+            parent_id=item_key(KIND, parent) if parent and parent != own else media_key,
             author_id=author_id,
             author_name=author_name,
-            like_count=as_int(raw.get("like_count")),
-            is_council=mine,
+            is_council=author_id == self.object_id or bool(owner and author_name and author_name.lower() == owner),
         )
-

@@ -59,7 +59,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import urlsplit
 
-from collectors.config import SourceConfig, read_secret
+from collectors.config import SourceConfig, option_name, read_secret, web_address
 from collectors.errors import CollectorError, PayloadError
 from collectors.http import HttpStatusError, decode_json, header_rate_limit, where
 from collectors.items import Batch, Item, item_key
@@ -126,21 +126,11 @@ class MastodonCollector:
     kind = KIND
 
     def __init__(self, source: SourceConfig, http):
-        account = source.options.get("account")
-        if not isinstance(account, str) or not account.strip().lstrip("@"):
-            raise CollectorError(
-                f"source {source.name!r}: account must be a Mastodon user name like \"walsallcouncil\""
-            )
-        base = (source.base_url or "").rstrip("/")
-        if urlsplit(base).scheme not in ("http", "https") or not urlsplit(base).hostname:
-            raise CollectorError(
-                f"source {source.name!r}: base_url must be the instance's address, e.g. https://mastodon.social"
-            )
+        self.account = option_name(source, "account", 'a Mastodon user name like "walsallcouncil"')
+        self.base_url = web_address(source, "", "the instance's address, e.g. https://mastodon.social")
         self.source = source
         self.http = http
-        self.account = account.strip().lstrip("@")
-        self.base_url = base
-        self.host = urlsplit(base).netloc
+        self.host = urlsplit(self.base_url).netloc
         self.token = read_secret(TOKEN_VARIABLE)
         self.clock = getattr(http, "clock", time.time)
         self.account_id: str | None = None

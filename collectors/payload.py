@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
-
 MAX_INT = 2**63  # bigger numbers are no count or time a platform means
 
 

@@ -276,6 +276,8 @@ class RedditCollector:
         answer = as_list(self._get(f"/comments/{post_id}.json", {"limit": 500}))
         post_things = children(answer[0]) if answer else []
         post_data = as_dict(post_things[0].get("data")) if post_things else {}
+        if self._name(post_data, "t3") != name:
+            post_data = {}  # not this post (or unreadable): the listing's copy stands in
         post = self._post(post_data or data, entry.get("created"))
         found: dict[str, Item] = {}
         more: list[str] = []
@@ -359,28 +361,38 @@ class RedditCollector:
             name = f"{prefix}_{data['id']}"
         return name if name.startswith(prefix + "_") else ""
 
-    def _post(self, data: dict, known_created: float | None = None) -> Item:
-        name = self._name(data, "t3")
-        created = _epoch(data.get("created_utc")) or _epoch(known_created) or self.clock()
-        selftext = as_text(data.get("selftext"))
-        title = as_text(data.get("title")).strip()
-        deleted = selftext.strip() in DELETED
+    def _item(self, data: dict, name: str, item_type: str, created_at: datetime, text: str,
+              other_url: str | None = None, **fields) -> Item:
+        """What posts and comments share: author, score, permalink (else `other_url`), and
+        "[deleted]" / "[removed]" text kept as empty text on an item marked deleted."""
+        deleted = text.strip() in DELETED
         author = as_text(data.get("author"))
         permalink = as_text(data.get("permalink"))
         return Item(
             kind=KIND,
             native_id=name,
-            item_type="post",
-            created_at=_when(created),
-            raw_text="" if deleted else (selftext or title),
-            title=title or None,
+            item_type=item_type,
+            created_at=created_at,
+            raw_text="" if deleted else text,
             author_id=as_text(data.get("author_fullname")) or None,
             author_name=author if author and author not in DELETED else None,
-            url=f"{SITE}{permalink}" if permalink.startswith("/") else (as_text(data.get("url")) or None),
+            url=f"{SITE}{permalink}" if permalink.startswith("/") else other_url,
             like_count=as_int(data.get("score")),
-            reply_count=as_int(data.get("num_comments")),
             is_council=self.source.is_council(author),
             deleted=deleted,
+            **fields,
+        )
+
+    def _post(self, data: dict, known_created: float | None = None) -> Item:
+        created = _epoch(data.get("created_utc")) or _epoch(known_created) or self.clock()
+        selftext = as_text(data.get("selftext"))
+        title = as_text(data.get("title")).strip()
+        text = selftext if selftext.strip() in DELETED else (selftext or title)
+        return self._item(
+            data, self._name(data, "t3"), "post", _when(created), text,
+            other_url=as_text(data.get("url")) or None,
+            title=title or None,
+            reply_count=as_int(data.get("num_comments")),
         )
 
     def _comment(self, data: dict, post: Item, found: dict) -> Item | None:
@@ -389,24 +401,8 @@ class RedditCollector:
             return None
         parent = as_text(data.get("parent_id"))
         parent_key = item_key(KIND, parent) if parent.startswith(("t1_", "t3_")) else post.key
-        parent_item = found.get(parent_key)
         created = _epoch(data.get("created_utc"))
-        body = as_text(data.get("body"))
-        deleted = body.strip() in DELETED
-        author = as_text(data.get("author"))
-        permalink = as_text(data.get("permalink"))
-        return Item(
-            kind=KIND,
-            native_id=name,
-            item_type="comment",
-            created_at=_when(created) if created is not None else (parent_item or post).created_at,
-            raw_text="" if deleted else body,
-            thread_id=post.key,
-            parent_id=parent_key,
-            author_id=as_text(data.get("author_fullname")) or None,
-            author_name=author if author and author not in DELETED else None,
-            url=f"{SITE}{permalink}" if permalink.startswith("/") else None,
-            like_count=as_int(data.get("score")),
-            is_council=self.source.is_council(author),
-            deleted=deleted,
+        created_at = _when(created) if created is not None else (found.get(parent_key) or post).created_at
+        return self._item(
+            data, name, "comment", created_at, as_text(data.get("body")), thread_id=post.key, parent_id=parent_key
         )

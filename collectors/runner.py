@@ -28,7 +28,14 @@ from collectors.items import Batch, Item
 from collectors.registry import collector_for
 from store.db import connect, transaction
 from store.items import items_frame, upsert_items
-from store.sources import add_to_run, finish_run, get_cursor, save_cursor, start_run, sync_source
+from store.sources import (
+    add_to_run,
+    finish_run,
+    get_cursor,
+    save_cursor,
+    start_run,
+    sync_source,
+)
 
 # progress(source_name, items_so_far) while a source is collected
 CollectProgress = Callable[[str, int], None]

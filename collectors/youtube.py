@@ -54,7 +54,7 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 
 from analysis.clean import clean_text
-from collectors.config import MissingSecret, SourceConfig, require_secret
+from collectors.config import MissingSecret, SourceConfig, option_list, require_secret
 from collectors.errors import CollectorError, PayloadError, RateLimited
 from collectors.http import HttpStatusError
 from collectors.items import Batch, Item, item_key
@@ -170,12 +170,7 @@ class YouTubeCollector:
         self.http = http
         self.base_url = (source.base_url or DEFAULT_BASE_URL).rstrip("/")
         self.channel_id = as_text(source.options.get("channel_id")).strip() or None
-        raw = source.options.get("video_ids") or []
-        if isinstance(raw, str):
-            raw = [raw]
-        if not isinstance(raw, list) or not all(isinstance(v, str) and v.strip() for v in raw):
-            raise CollectorError(f"source {source.name!r}: video_ids must be a list of video ids")
-        self.video_ids = list(dict.fromkeys(v.strip() for v in raw))
+        self.video_ids = option_list(source, "video_ids", "a list of video ids")
         try:
             self._key = require_secret(SECRET)
         except MissingSecret as error:

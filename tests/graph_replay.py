@@ -21,12 +21,23 @@ import re
 from collections import defaultdict
 from pathlib import Path
 
-from replay import FIXTURES, json_response, load_json
+from replay import (  # noqa: F401 (everything_stored and saved_cursor re-exported)
+    FIXTURES,
+    FakeClock,
+    everything_stored,
+    json_response,
+    load_json,
+    quick_http,
+    saved_cursor,
+)
 from werkzeug import Request, Response
 
 from store.db import connect
 
 VERSION = "v21.0"
+TOKEN = "EAAT3stPageT0kenFAKE0123456789abcdef"  # what FACEBOOK_PAGE_TOKEN is set to
+RECORDED_TOKEN = "EAAGm0PX4ZCpsBARecordedPageTokenNeverStore"  # the token inside recorded `next` URLs
+NOW = 1795176000.0  # 2026-11-20 12:00 UTC, when the recordings were made
 ERRORS = {
     "facebook": FIXTURES / "facebook" / "errors",
     "instagram": FIXTURES / "instagram" / "errors",
@@ -106,6 +117,20 @@ class GraphReplay:
         return json_response(error, 400, headers)
 
 
+# -- what the Facebook and Instagram tests share ---------------------------------------
+
+
+def graph_http(clock: FakeClock):
+    """An HttpClient on the fake clock (for the tests' `http` fixture)."""
+    return quick_http(clock=clock, sleep=clock.sleep)
+
+
+def replay_graph(httpserver, monkeypatch, owner_id: str, folder: Path, buc_type: str = "pages") -> GraphReplay:
+    """A Graph replay for `owner_id` on the test server, FACEBOOK_PAGE_TOKEN set to TOKEN."""
+    monkeypatch.setenv("FACEBOOK_PAGE_TOKEN", TOKEN)
+    return GraphReplay(TOKEN, owner_id, buc_type).install(httpserver).use(folder)
+
+
 def graph_error(kind: str, name: str, status: int, headers: dict | None = None) -> Response:
     """A recorded Graph error body (fixtures/<kind>/errors/<name>.json) with a status and headers."""
     return json_response(load_json(ERRORS[kind] / f"{name}.json"), status, headers or {})
@@ -122,17 +147,3 @@ def stored(db) -> dict[str, dict]:
         )
         names = [d[0] for d in cursor.description]
         return {row[0]: dict(zip(names, row)) for row in cursor.fetchall()}
-
-
-def everything_stored(db) -> str:
-    """Every row of the tables a token could leak into, as text."""
-    with connect(db, read_only=True) as con:
-        return json.dumps(
-            [con.execute(sql).fetchall() for sql in ("SELECT * FROM sources", "SELECT * FROM items", "SELECT * FROM runs")],
-            default=str,
-        )
-
-
-def saved_cursor(db) -> dict:
-    with connect(db, read_only=True) as con:
-        return json.loads(con.execute("SELECT cursor FROM sources").fetchall()[0][0])

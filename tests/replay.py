@@ -9,6 +9,7 @@ conditional GET with ETag / Last-Modified, pages picked by query parameters.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable
 from email.utils import format_datetime, parsedate_to_datetime
 from pathlib import Path
@@ -40,6 +41,54 @@ def quick_http(**options) -> HttpClient:
     options.setdefault("connect_timeout", 2.0)
     options.setdefault("read_timeout", 2.0)
     return HttpClient(**options)
+
+
+def recording_http(clock: Callable[[], float]) -> HttpClient:
+    """An HttpClient on a fixed clock whose waits are kept in `client.waits`, never slept."""
+    waits: list[float] = []
+    client = HttpClient(clock=clock, sleep=waits.append, jitter=lambda: 0.5, backoff=0.01,
+                        connect_timeout=2.0, read_timeout=2.0)
+    client.waits = waits
+    return client
+
+
+def run_once(source, db, now: float, clock: FakeClock | None = None):
+    """One collection of one source on a fake clock (waits recorded on it); its SourceResult."""
+    from collectors.runner import collect_all
+
+    clock = clock or FakeClock(now)
+    with quick_http(clock=clock, sleep=clock.sleep) as http:
+        [result] = collect_all([source], db, http)
+    return result
+
+
+def items_by_key(db) -> dict[str, dict]:
+    """Every stored item as {key: {column: value}}."""
+    from store.db import connect
+
+    with connect(db, read_only=True) as con:
+        cursor = con.execute("SELECT * FROM items ORDER BY key")
+        names = [d[0] for d in cursor.description]
+        return {row[0]: dict(zip(names, row)) for row in cursor.fetchall()}
+
+
+def everything_stored(db) -> str:
+    """Every row of the tables a secret could leak into, as text."""
+    from store.db import connect
+
+    with connect(db, read_only=True) as con:
+        return json.dumps(
+            [con.execute(f"SELECT * FROM {table}").fetchall() for table in ("sources", "items", "runs")],
+            default=str,
+        )
+
+
+def saved_cursor(db) -> dict:
+    """The cursor stored for the (only) source."""
+    from store.db import connect
+
+    with connect(db, read_only=True) as con:
+        return json.loads(con.execute("SELECT cursor FROM sources").fetchall()[0][0])
 
 
 def load_json(path: Path):
@@ -199,8 +248,6 @@ class Routes:
         return self
 
     def install(self, httpserver) -> Routes:
-        import re
-
         httpserver.expect_request(re.compile(r"^/.*")).respond_with_handler(self.handle)
         return self
 
@@ -222,6 +269,56 @@ class Routes:
     def count(self, path: str, **params) -> int:
         return sum(
             1 for _, p, q in self.requests if p == path and all(q.get(k) == str(v) for k, v in params.items())
+        )
+
+
+class PlatformReplay:
+    """A platform's API as far as a collector sees it, on the test server.
+
+    Every request is kept in `requests`; `refused(request)` may answer first (a
+    host that wants sign-in, a missing token), then `refuse` (query regex ->
+    a one-shot response, for faults), then `answer(request)`: the subclass's
+    replay of the platform. `rate_headers()` go on every JSON answer.
+    """
+
+    def __init__(self, httpserver):
+        self.server = httpserver
+        self.requests: list[Request] = []
+        self.refuse: list[tuple[str, Response]] = []
+        httpserver.expect_request(re.compile(".*")).respond_with_handler(self.handle)
+
+    @property
+    def base_url(self) -> str:
+        return self.server.url_for("").rstrip("/")
+
+    def rate_headers(self) -> dict:
+        return {}
+
+    def json(self, data, status: int = 200, headers: dict | None = None) -> Response:
+        return json_response(data, status, {**self.rate_headers(), **(headers or {})})
+
+    def refused(self, request: Request) -> Response | None:
+        return None
+
+    def answer(self, request: Request) -> Response:
+        raise NotImplementedError
+
+    def handle(self, request: Request) -> Response:
+        self.requests.append(request)
+        early = self.refused(request)
+        if early is not None:
+            return early
+        for pattern, response in list(self.refuse):
+            if re.search(pattern, request.full_path):
+                self.refuse.remove((pattern, response))
+                return response
+        return self.answer(request)
+
+    def asked(self, path: str, **params: str) -> int:
+        """How many requests went to `path` with these query parameters."""
+        return sum(
+            1 for r in self.requests
+            if r.path == path and all(r.args.get(k) == v for k, v in params.items())
         )
 
 

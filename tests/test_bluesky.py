@@ -10,7 +10,6 @@ RateLimit-* headers (Reset in epoch seconds). The clock is fixed at NOW.
 from __future__ import annotations
 
 import json
-import re
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -22,6 +21,9 @@ from collectors.config import SourceConfig
 from collectors.http import HttpClient
 from collectors.runner import collect_all
 from store.db import connect
+from tests.replay import PlatformReplay, recording_http
+from tests.replay import items_by_key as rows
+from tests.replay import saved_cursor as stored_cursor
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "bluesky"
 NOW = datetime(2026, 11, 29, 6, 0, tzinfo=timezone.utc)
@@ -60,7 +62,7 @@ def key(uri: str) -> str:
     return f"bluesky:{uri}"
 
 
-class AppViewReplay:
+class AppViewReplay(PlatformReplay):
     """The public AppView as far as the collector sees it.
 
     Knobs: `first_page` (the newest feed page), `threads` (rkey -> fixture),
@@ -69,8 +71,7 @@ class AppViewReplay:
     """
 
     def __init__(self, httpserver):
-        self.server = httpserver
-        self.requests: list[Request] = []
+        super().__init__(httpserver)
         self.first_page = "feed_page1.json"
         self.threads = {
             "3n3eeiay5c22b": "thread_3n3eeiay5c22b.json",
@@ -78,32 +79,20 @@ class AppViewReplay:
             "3n2qlnlbsk22b": "thread_3n2qlnlbsk22b.json",
             "3n3fijm6g222b": "thread_3n3fijm6g222b.json",
         }
-        self.refuse: list[tuple[str, Response]] = []
         self.sign_in = False
-        httpserver.expect_request(re.compile(".*")).respond_with_handler(self.handle)
 
-    @property
-    def base_url(self) -> str:
-        return self.server.url_for("").rstrip("/")
-
-    def json(self, data, status: int = 200, headers: dict | None = None) -> Response:
-        limits = {
+    def rate_headers(self) -> dict:
+        return {
             "RateLimit-Limit": "3000",
             "RateLimit-Remaining": "2999",
             "RateLimit-Reset": str(int((NOW + timedelta(minutes=5)).timestamp())),
             "RateLimit-Policy": "3000;w=300",
         }
-        return Response(json.dumps(data), status=status, headers={**limits, **(headers or {})},
-                        content_type="application/json; charset=utf-8")
 
-    def handle(self, request: Request) -> Response:
-        self.requests.append(request)
-        if self.sign_in:
-            return self.json(load("error_401.json"), 401)
-        for pattern, response in list(self.refuse):
-            if re.search(pattern, request.full_path):
-                self.refuse.remove((pattern, response))
-                return response
+    def refused(self, request: Request) -> Response | None:
+        return self.json(load("error_401.json"), 401) if self.sign_in else None
+
+    def answer(self, request: Request) -> Response:
         args = request.args
         if request.path == FEED:
             assert args.get("filter") == "posts_no_replies" and args.get("limit") == "100"
@@ -123,12 +112,6 @@ class AppViewReplay:
             return self.json(load("error_post_not_found.json"), 400)
         return self.json({"error": "MethodNotImplemented", "message": "Method Not Implemented"}, 501)
 
-    def asked(self, path: str, **params) -> int:
-        return sum(
-            1 for r in self.requests
-            if r.path == path and all(r.args.get(k) == v for k, v in params.items())
-        )
-
 
 @pytest.fixture
 def replay(httpserver):
@@ -137,29 +120,13 @@ def replay(httpserver):
 
 @pytest.fixture
 def http():
-    waits: list[float] = []
-    client = HttpClient(clock=NOW.timestamp, sleep=waits.append, jitter=lambda: 0.5, backoff=0.01,
-                        connect_timeout=2.0, read_timeout=2.0)
-    client.waits = waits
-    yield client
-    client.close()
+    with recording_http(NOW.timestamp) as client:
+        yield client
 
 
 def source(replay: AppViewReplay, actor: str = ACTOR) -> SourceConfig:
     return SourceConfig(name="Walsall Council on Bluesky", kind="bluesky", options={"actor": actor},
                         base_url=replay.base_url)
-
-
-def rows(db_path) -> dict[str, dict]:
-    with connect(db_path, read_only=True) as con:
-        cursor = con.execute("SELECT * FROM items ORDER BY key")
-        names = [d[0] for d in cursor.description]
-        return {row[0]: dict(zip(names, row)) for row in cursor.fetchall()}
-
-
-def stored_cursor(db_path) -> dict:
-    with connect(db_path, read_only=True) as con:
-        return json.loads(con.execute("SELECT cursor FROM sources").fetchall()[0][0])
 
 
 # -- a first run --------------------------------------------------------------

@@ -9,22 +9,32 @@ naming its `parent`, and Graph's error objects.
 from __future__ import annotations
 
 import pytest
-from replay import FIXTURES, FakeClock, quick_http
+from graph_replay import (
+    NOW,
+    RECORDED_TOKEN,
+    TOKEN,
+    FakeClock,
+    GraphReplay,
+    everything_stored,
+    graph_error,
+    graph_http,
+    replay_graph,
+    saved_cursor,
+    stored,
+    usage_headers,
+)
+from replay import FIXTURES
 
 from collectors.config import SourceConfig
 from collectors.facebook import FacebookCollector
 from collectors.graph import next_query, usage
 from collectors.runner import collect_all
-from graph_replay import GraphReplay, everything_stored, graph_error, saved_cursor, stored, usage_headers
 from store.db import connect
 
 RUN1 = FIXTURES / "facebook" / "run1"
 RUN2 = FIXTURES / "facebook" / "run2"
 OLDEST_FIRST = FIXTURES / "facebook" / "chronological"  # the same comments, as if `order` were not honoured
 PAGE = "104958162837"
-TOKEN = "EAAT3stPageT0kenFAKE0123456789abcdef"
-RECORDED_TOKEN = "EAAGm0PX4ZCpsBARecordedPageTokenNeverStore"
-NOW = 1795176000.0  # 2026-11-20 12:00 UTC
 WINDOW_START = int(NOW - 14 * 86400)
 
 P1, P2, P3 = (f"{PAGE}_1029384756", f"{PAGE}_1029384001", f"{PAGE}_1029383117")
@@ -43,14 +53,13 @@ def fake_time() -> FakeClock:
 
 @pytest.fixture
 def http(fake_time):
-    with quick_http(clock=fake_time, sleep=fake_time.sleep) as client:
+    with graph_http(fake_time) as client:
         yield client
 
 
 @pytest.fixture
 def graph(httpserver, monkeypatch) -> GraphReplay:
-    monkeypatch.setenv("FACEBOOK_PAGE_TOKEN", TOKEN)
-    return GraphReplay(TOKEN, PAGE).install(httpserver).use(RUN1)
+    return replay_graph(httpserver, monkeypatch, PAGE, RUN1)
 
 
 @pytest.fixture

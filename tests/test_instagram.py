@@ -12,20 +12,30 @@ from __future__ import annotations
 import json
 
 import pytest
-from replay import FIXTURES, FakeClock, quick_http
+from graph_replay import (
+    NOW,
+    RECORDED_TOKEN,
+    TOKEN,
+    FakeClock,
+    GraphReplay,
+    everything_stored,
+    graph_error,
+    graph_http,
+    replay_graph,
+    saved_cursor,
+    stored,
+    usage_headers,
+)
+from replay import FIXTURES
 
 from collectors.config import SourceConfig
 from collectors.instagram import InstagramCollector
 from collectors.runner import collect_all
-from graph_replay import GraphReplay, everything_stored, graph_error, saved_cursor, stored, usage_headers
 from store.db import connect
 
 RUN1 = FIXTURES / "instagram" / "run1"
 RUN2 = FIXTURES / "instagram" / "run2"
 ACCOUNT = "17841401234567890"
-TOKEN = "EAAT3stPageT0kenFAKE0123456789abcdef"
-RECORDED_TOKEN = "EAAGm0PX4ZCpsBARecordedPageTokenNeverStore"
-NOW = 1795176000.0  # 2026-11-20 12:00 UTC
 
 M1, M2, M3, OLD = "17954321098765432", "17954321098700001", "17954321098600002", "17954321098500003"
 JESS, JESS_REPLY, MARK, BOOKWORM, BOOKWORM_REPLY, BOOKWORM_REPLY_2, MARK_REPLY = (
@@ -45,14 +55,13 @@ def fake_time() -> FakeClock:
 
 @pytest.fixture
 def http(fake_time):
-    with quick_http(clock=fake_time, sleep=fake_time.sleep) as client:
+    with graph_http(fake_time) as client:
         yield client
 
 
 @pytest.fixture
 def graph(httpserver, monkeypatch) -> GraphReplay:
-    monkeypatch.setenv("FACEBOOK_PAGE_TOKEN", TOKEN)
-    return GraphReplay(TOKEN, ACCOUNT, buc_type="instagram").install(httpserver).use(RUN1)
+    return replay_graph(httpserver, monkeypatch, ACCOUNT, RUN1, buc_type="instagram")
 
 
 @pytest.fixture

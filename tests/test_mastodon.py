@@ -21,6 +21,9 @@ from collectors.http import HttpClient
 from collectors.mastodon import MastodonCollector, id_order, is_newer, parse_link_header
 from collectors.runner import collect_all
 from store.db import connect
+from tests.replay import PlatformReplay, recording_http
+from tests.replay import items_by_key as rows
+from tests.replay import saved_cursor as stored_cursor
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "mastodon"
 NOW = datetime(2026, 11, 29, 6, 0, tzinfo=timezone.utc)
@@ -37,7 +40,7 @@ def iso(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-class MastodonReplay:
+class MastodonReplay(PlatformReplay):
     """A Mastodon instance as far as the collector sees it.
 
     Pages of the account's statuses are chosen by max_id / min_id like the
@@ -48,8 +51,7 @@ class MastodonReplay:
     """
 
     def __init__(self, httpserver):
-        self.server = httpserver
-        self.requests: list[Request] = []
+        super().__init__(httpserver)
         self.context = {
             "113560000000000500": "context_113560000000000500.json",
             "113560000000000300": "context_113560000000000300.json",
@@ -57,41 +59,27 @@ class MastodonReplay:
             "113570000000000100": "context_113570000000000100.json",
         }
         self.new_statuses: list[dict] = []
-        self.refuse: list[tuple[str, Response]] = []
         self.token: str | None = None
         self.link_base: str | None = None  # where the Link header points (default: this server)
-        httpserver.expect_request(re.compile(".*")).respond_with_handler(self.handle)
 
-    @property
-    def base_url(self) -> str:
-        return self.server.url_for("").rstrip("/")
-
-    def headers(self, remaining: int = 299) -> dict:
+    def rate_headers(self, remaining: int = 299) -> dict:
         return {
             "X-RateLimit-Limit": "300",
             "X-RateLimit-Remaining": str(remaining),
             "X-RateLimit-Reset": iso(NOW + timedelta(minutes=5)),
         }
 
-    def json(self, data, status: int = 200, headers: dict | None = None) -> Response:
-        return Response(
-            json.dumps(data), status=status, headers={**self.headers(), **(headers or {})},
-            content_type="application/json; charset=utf-8",
-        )
-
     def link(self, **rels: str) -> str:
         query = "limit=40&exclude_replies=true&exclude_reblogs=true"
         base = self.link_base or self.base_url
         return ", ".join(f'<{base}{STATUSES}?{query}&{param}>; rel="{rel}"' for rel, param in rels.items())
 
-    def handle(self, request: Request) -> Response:
-        self.requests.append(request)
+    def refused(self, request: Request) -> Response | None:
         if self.token and request.headers.get("Authorization") != f"Bearer {self.token}":
             return self.json(load("error_401.json"), 401)
-        for pattern, response in list(self.refuse):
-            if re.search(pattern, request.full_path):
-                self.refuse.remove((pattern, response))
-                return response
+        return None
+
+    def answer(self, request: Request) -> Response:
         path, args = request.path, request.args
         if path == "/api/v1/accounts/lookup":
             if args.get("acct") == "walsallcouncil":
@@ -126,13 +114,6 @@ class MastodonReplay:
             )
         return self.json([])
 
-    def asked(self, path: str, **params: str) -> int:
-        """How many requests went to `path` with these query parameters."""
-        return sum(
-            1 for r in self.requests
-            if r.path == path and all(r.args.get(k) == v for k, v in params.items())
-        )
-
 
 @pytest.fixture
 def replay(httpserver):
@@ -141,12 +122,8 @@ def replay(httpserver):
 
 @pytest.fixture
 def http():
-    waits: list[float] = []
-    client = HttpClient(clock=NOW.timestamp, sleep=waits.append, jitter=lambda: 0.5, backoff=0.01,
-                        connect_timeout=2.0, read_timeout=2.0)
-    client.waits = waits
-    yield client
-    client.close()
+    with recording_http(NOW.timestamp) as client:
+        yield client
 
 
 @pytest.fixture(autouse=True)
@@ -163,20 +140,8 @@ def source(replay: MastodonReplay, **options) -> SourceConfig:
     )
 
 
-def rows(db_path) -> dict[str, dict]:
-    with connect(db_path, read_only=True) as con:
-        cursor = con.execute("SELECT * FROM items ORDER BY key")
-        names = [d[0] for d in cursor.description]
-        return {row[0]: dict(zip(names, row)) for row in cursor.fetchall()}
-
-
 def key(status_id: str) -> str:
     return f"mastodon:{status_id}"
-
-
-def stored_cursor(db_path) -> dict:
-    with connect(db_path, read_only=True) as con:
-        return json.loads(con.execute("SELECT cursor FROM sources").fetchall()[0][0])
 
 
 # -- a first run --------------------------------------------------------------

@@ -271,24 +271,22 @@ FACEBOOK = load_folder(FIXTURES / "facebook" / "run1")
 INSTAGRAM = load_folder(FIXTURES / "instagram" / "run1")
 
 
-@fuzz_settings(EXAMPLES)
-@given(payloads=MODES.flatmap(lambda mode: payload_variants(FACEBOOK, mode)))
-def test_facebook_collector(serving, monkeypatch, payloads):
-    monkeypatch.setenv("FACEBOOK_PAGE_TOKEN", "EAAT3stToken")
-    server = serving(graph_route(FACEBOOK))
-    server.serve(payloads)
-    source = SourceConfig("F", "facebook", {"page_id": "104958162837"}, base_url=server.base_url + "/v21.0")
-    collect_twice(server, lambda http: FacebookCollector(source, http), "facebook", 1795176000.0)
+GRAPH = {
+    "facebook": (FACEBOOK, FacebookCollector, {"page_id": "104958162837"}),
+    "instagram": (INSTAGRAM, InstagramCollector, {"user_id": "17841401234567890"}),
+}
 
 
+@pytest.mark.parametrize("kind", sorted(GRAPH))
 @fuzz_settings(EXAMPLES)
-@given(payloads=MODES.flatmap(lambda mode: payload_variants(INSTAGRAM, mode)))
-def test_instagram_collector(serving, monkeypatch, payloads):
+@given(data=st.data())
+def test_graph_collectors(serving, monkeypatch, kind, data):
+    folder, collector, options = GRAPH[kind]
     monkeypatch.setenv("FACEBOOK_PAGE_TOKEN", "EAAT3stToken")
-    server = serving(graph_route(INSTAGRAM))
-    server.serve(payloads)
-    source = SourceConfig("I", "instagram", {"user_id": "17841401234567890"}, base_url=server.base_url + "/v21.0")
-    collect_twice(server, lambda http: InstagramCollector(source, http), "instagram", 1795176000.0)
+    server = serving(graph_route(folder))
+    server.serve(data.draw(MODES.flatmap(lambda mode: payload_variants(folder, mode))))
+    source = SourceConfig(kind, kind, options, base_url=server.base_url + "/v21.0")
+    collect_twice(server, lambda http: collector(source, http), kind, 1795176000.0)
 
 
 # -- the harness itself: the recorded payloads, undamaged, are collected in full -------------

@@ -21,9 +21,17 @@ from werkzeug import Response
 
 from collectors.config import SourceConfig
 from collectors.reddit import RedditCollector, children
-from collectors.runner import collect_all
 from store.db import connect
-from tests.replay import FIXTURES, FakeClock, Routes, garble, load_json, quick_http
+from tests.replay import (
+    FIXTURES,
+    FakeClock,
+    Routes,
+    everything_stored,
+    garble,
+    load_json,
+    run_once,
+)
+from tests.replay import items_by_key as items
 
 RD = FIXTURES / "reddit"
 CLIENT_ID = "brackenford-pulse-app"
@@ -101,30 +109,13 @@ def source(httpserver) -> SourceConfig:
     )
 
 
-def run(src, db_path, clock=None):
-    clock = clock or FakeClock(NOW)
-    with quick_http(clock=clock, sleep=clock.sleep) as http:
-        [result] = collect_all([src], db_path, http)
-    return result
-
-
-def items(db_path) -> dict[str, dict]:
-    with connect(db_path, read_only=True) as con:
-        cursor = con.execute("SELECT * FROM items")
-        names = [d[0] for d in cursor.description]
-        return {row[0]: dict(zip(names, row)) for row in cursor.fetchall()}
+def run(source, db_path, clock=None):
+    return run_once(source, db_path, NOW, clock)
 
 
 def rows_and_keys(db_path) -> tuple[int, int]:
     with connect(db_path, read_only=True) as con:
         return tuple(con.execute("SELECT count(*), count(DISTINCT key) FROM items").fetchall()[0])
-
-
-def everything_stored(db_path) -> str:
-    with connect(db_path, read_only=True) as con:
-        return "\n".join(
-            repr(con.execute(f"SELECT * FROM {table}").fetchall()) for table in ("sources", "items", "runs")
-        )
 
 
 def test_collects_new_posts_and_whole_comment_trees(httpserver, routes, credentials, db_path):

@@ -17,10 +17,18 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from collectors.config import SourceConfig
-from collectors.runner import collect_all
 from collectors.youtube import YouTubeCollector, link_replies, next_quota_reset
 from store.db import connect
-from tests.replay import FIXTURES, FakeClock, Routes, garble, json_response, load_json, quick_http
+from tests.replay import (
+    FIXTURES,
+    Routes,
+    everything_stored,
+    garble,
+    json_response,
+    load_json,
+    run_once,
+)
+from tests.replay import items_by_key as items
 
 YT = FIXTURES / "youtube"
 KEY = "AIzaSyTEST-brackenford-0123456789abcdef"
@@ -83,25 +91,8 @@ def channel_source(httpserver, **options) -> SourceConfig:
     )
 
 
-def run(source, db_path):
-    clock = FakeClock(NOW)
-    with quick_http(clock=clock, sleep=clock.sleep) as http:
-        [result] = collect_all([source], db_path, http)
-    return result
-
-
-def items(db_path) -> dict[str, dict]:
-    with connect(db_path, read_only=True) as con:
-        cursor = con.execute("SELECT * FROM items")
-        names = [d[0] for d in cursor.description]
-        return {row[0]: dict(zip(names, row)) for row in cursor.fetchall()}
-
-
-def everything_stored(db_path) -> str:
-    with connect(db_path, read_only=True) as con:
-        return "\n".join(
-            repr(con.execute(f"SELECT * FROM {table}").fetchall()) for table in ("sources", "items", "runs")
-        )
+def run(source, db_path, clock=None):
+    return run_once(source, db_path, NOW, clock)
 
 
 def test_collects_uploads_and_every_comment_with_its_tree(httpserver, routes, youtube_key, db_path):
