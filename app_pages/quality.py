@@ -97,7 +97,11 @@ st.caption(
     "Three-class accuracy and F1 per corpus, the shipped model against VADER alone (the lexicon it corrects). "
     "Public-service feedback (NHS comments) is where VADER alone is weakest."
 )
-st.dataframe(quality.sentiment_table(metrics), hide_index=True, width="stretch")
+st.dataframe(
+    quality.sentiment_table(metrics), hide_index=True, width="stretch", height="content",
+    column_config={"Corpus": st.column_config.TextColumn(width=250), "Predictor": st.column_config.TextColumn(width=260),
+                   "Target": st.column_config.TextColumn(width=170), "Met": st.column_config.TextColumn(width=50)},
+)
 sentiment = metrics.get("sentiment") if isinstance(metrics.get("sentiment"), dict) else {}
 if sentiment:
     corpus = st.selectbox("Confusion matrices for", list(sentiment), format_func=quality.corpus_name,
@@ -107,7 +111,7 @@ if sentiment:
 st.subheader("Constructive feedback")
 st.caption(quality.constructive_target(metrics) + " A long comment is usually constructive in C3, so length "
            "alone is the baseline to beat.")
-st.dataframe(quality.binary_table(metrics, "constructive"), hide_index=True, width="stretch")
+st.dataframe(quality.binary_table(metrics, "constructive"), hide_index=True, width="stretch", height="content")
 if isinstance(metrics.get("constructive"), dict):
     matrices(metrics["constructive"], quality.BINARY_LABELS["constructive"])
 
@@ -118,7 +122,7 @@ st.caption(
     "hostile. Recall: of the hostile comments, the share that were flagged. The flag is a pointer for an "
     "officer, never a verdict on a person."
 )
-st.dataframe(quality.binary_table(metrics, "hostile"), hide_index=True, width="stretch")
+st.dataframe(quality.binary_table(metrics, "hostile"), hide_index=True, width="stretch", height="content")
 if isinstance(metrics.get("hostile"), dict):
     matrices(metrics["hostile"], quality.BINARY_LABELS["hostile"])
 
