@@ -10,6 +10,7 @@ fewer) measures shows whatever it has.
 from __future__ import annotations
 
 import json
+import math
 from datetime import datetime
 from pathlib import Path
 
@@ -104,14 +105,14 @@ def _when(stamp: object) -> str | None:
     if not isinstance(stamp, str):
         return None
     try:
-        return f"{datetime.fromisoformat(stamp.replace('Z', '+00:00')):%d %b %Y %H:%M} UTC"
+        return f"{datetime.fromisoformat(stamp):%d %b %Y %H:%M} UTC"
     except ValueError:
         return stamp
 
 
 def figure(value: object, digits: int = 4) -> str:
     """A measure for a table: rounded, or NOT_MEASURED."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or math.isnan(value):
         return NOT_MEASURED
     return f"{value:.{digits}f}"
 

@@ -1,6 +1,7 @@
 """Trends: constructive vs negative volume over the period, per source or service area; which need
 attention; every spike in the period."""
 
+import pandas as pd
 import streamlit as st
 
 import views
@@ -65,7 +66,7 @@ st.caption(
     f"Most negative items first, then the biggest rise since the previous {filters.period.days} days "
     f"({views.escape_markdown(filters.period.previous().label())})."
 )
-table["share_negative"] = [format_share(v) if v == v else "–" for v in table["share_negative"]]
+table["share_negative"] = [format_share(v) if pd.notna(v) else "–" for v in table["share_negative"]]
 st.dataframe(
     table[["group", "items", "negative", "negative_change", "share_negative", "constructive", "hostile",
            "positive", "neutral"]].rename(columns={

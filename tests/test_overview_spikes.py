@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import statistics
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -70,7 +70,7 @@ def spike_db(db_path) -> SpikeDb:
     replies: dict[object, list[str]] = {}
 
     def at(day, hour, minute=0):
-        return datetime.combine(day, time(hour, minute), tzinfo=timezone.utc)
+        return datetime.combine(day, time(hour, minute), tzinfo=UTC)
 
     for back in range(28, 0, -1):  # the 28 days before the spike: one post, one angry reply
         day = spike_day - timedelta(days=back)

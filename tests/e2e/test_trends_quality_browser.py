@@ -15,7 +15,14 @@ import pytest
 from analysis.quality import MODELS_DIR
 from store import triage
 from store.db import connect
-from tests.e2e.test_browser import _no_errors, _require_chromium, _settle, _shot, browser, running_app  # noqa: F401
+from tests.e2e.test_browser import (  # noqa: F401
+    _no_errors,
+    _require_chromium,
+    _settle,
+    _shot,
+    browser,
+    running_app,
+)
 
 GUARDIAN = "Guardian comments"
 PILE_ON_TITLE = "Brackenford council to tweet every call it takes for 24 hours"
@@ -64,7 +71,7 @@ def _click_first_row(page, grid) -> None:
     page.mouse.click(box["x"] + 18, box["y"] + 35 + 17)  # the row-selection box of the first row
 
 
-def test_overview_spikes_name_the_source_and_open_the_thread(page, demo_url):  # noqa: F811
+def test_overview_spikes_name_the_source_and_open_the_thread(page, demo_url):
     page.goto(demo_url)
     page.get_by_text("Most urgent flagged threads").wait_for()
     _settle(page)
@@ -83,7 +90,7 @@ def test_overview_spikes_name_the_source_and_open_the_thread(page, demo_url):  #
     _no_errors(page)
 
 
-def test_trends_page(page, demo_url):  # noqa: F811
+def test_trends_page(page, demo_url):
     page.goto(f"{demo_url}/trends")
     page.get_by_text("Which service areas need attention").wait_for()
     _settle(page)
@@ -106,7 +113,7 @@ def test_trends_page(page, demo_url):  # noqa: F811
     _shot(page, "trends-by-source")
 
 
-def test_trends_weekly_over_90_days(page, demo_url):  # noqa: F811
+def test_trends_weekly_over_90_days(page, demo_url):
     page.goto(f"{demo_url}/trends")
     page.get_by_text("Which service areas need attention").wait_for()
     page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first.click()
@@ -117,7 +124,7 @@ def test_trends_weekly_over_90_days(page, demo_url):  # noqa: F811
     _shot(page, "trends-90-days")
 
 
-def test_quality_page(page, demo_url):  # noqa: F811
+def test_quality_page(page, demo_url):
     metrics = json.loads((MODELS_DIR / "metrics.json").read_text())
     page.goto(f"{demo_url}/quality")
     page.get_by_text("Agreement with officers").wait_for()
