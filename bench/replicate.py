@@ -22,6 +22,7 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from store import daily  # noqa: E402
 from store.db import connect, transaction  # noqa: E402
 from store.items import ITEM_COLUMNS  # noqa: E402
 
@@ -48,6 +49,7 @@ def replicate(source: Path, target: Path, times: int) -> int:
             con.execute(f"INSERT INTO items ({', '.join(ITEM_COLUMNS)}) SELECT {items} FROM items, copies r")
             con.execute(f"INSERT INTO scores ({', '.join(score_columns)}) SELECT {scores} FROM scores, copies r")
             con.execute(f"INSERT INTO threads ({', '.join(thread_columns)}) SELECT {threads} FROM threads, copies r")
+            daily.rebuild(con)  # the copies went in around store/items.py, so the per-day counts are redone
         con.execute("CHECKPOINT")
         return con.execute("SELECT count(*) FROM items").fetchall()[0][0]
 

@@ -235,8 +235,10 @@ def label_pairs(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 def scored_versions(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Which model versions scored the stored items: model_version, items, last_scored_at."""
+    # Scores are deleted with their items (store.governance), so leaving out the few deleted items'
+    # scores is enough; joining every score to its item cost ~0.3 s of CPU at a million items.
     return con.execute(
         """SELECT s.model_version, count(*) AS items, max(s.scored_at) AS last_scored_at
-           FROM scores s JOIN items i ON i.key = s.item_key AND i.deleted_at IS NULL
+           FROM scores s ANTI JOIN (SELECT key FROM items WHERE deleted_at IS NOT NULL) d ON d.key = s.item_key
            GROUP BY ALL ORDER BY items DESC, s.model_version"""
     ).df()

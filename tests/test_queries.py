@@ -194,8 +194,6 @@ def test_is_demo_reads_the_setting(fresh_db):
 
 
 def test_queue_by_service_area_finds_threads_through_any_of_their_items(seeded_db):
-    from tests.seed import REDDIT_FLAGGED_REASON  # noqa: F401  (the seeded flags this test relies on)
-
     with connect(seeded_db.path) as con:
         start, end = window(seeded_db, 90)
         everything = queries.flagged_queue(con, start, end)
@@ -216,3 +214,12 @@ def test_queue_by_service_area_finds_threads_through_any_of_their_items(seeded_d
         assert queue("test: a post's area") == [second]  # through the root post
         assert queue("test: a reply's area", "test: a post's area") == [first, second]
         assert queue("test: no such area") == []
+
+
+def test_scored_versions_count_stored_items_not_deleted_ones(fresh_db):
+    from store import trends
+
+    items = [_item("a", 1), _item("b", 2), _item("gone", 3, deleted=True)]
+    _store(fresh_db, items, {"reddit:a": "negative", "reddit:b": "positive", "reddit:gone": "negative"})
+    versions = trends.scored_versions(fresh_db)
+    assert versions[["model_version", "items"]].values.tolist() == [["test", 2]]
