@@ -33,7 +33,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import datetime, timezone
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl
 
 import httpx
 
@@ -41,7 +41,7 @@ from collectors.config import MissingSecret, SourceConfig, require_secret
 from collectors.errors import CollectorError, FetchError, PayloadError, RateLimited
 from collectors.http import SECRET_PARAMS, HttpStatusError, RateLimitInfo, where
 from collectors.items import Batch, Item
-from collectors.payload import as_dict, as_int, as_list
+from collectors.payload import as_dict, as_int, as_list, split_url
 
 DEFAULT_BASE_URL = "https://graph.facebook.com/v21.0"
 TOKEN_VARIABLE = "FACEBOOK_PAGE_TOKEN"
@@ -232,7 +232,8 @@ def next_query(query: Mapping[str, Any], paging: dict) -> dict | None:
     after = as_dict(paging.get("cursors")).get("after")
     if isinstance(after, str) and after:
         return {**query, "after": after}
-    pairs = parse_qsl(urlsplit(following).query, keep_blank_values=True)
+    parts = split_url(following)
+    pairs = parse_qsl(parts.query, keep_blank_values=True) if parts is not None else []
     rebuilt = {k: v for k, v in pairs if k.lower() not in SECRET_PARAMS}
     return rebuilt or None
 

@@ -55,13 +55,19 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from typing import Any
-from urllib.parse import urlsplit
 
 from collectors.config import MissingSecret, SourceConfig, option_list, require_secret
 from collectors.errors import CollectorError, PayloadError
 from collectors.http import HttpStatusError
 from collectors.items import Batch, Item, item_key
-from collectors.payload import as_dict, as_int, as_list, as_text, parse_iso_time
+from collectors.payload import (
+    as_dict,
+    as_int,
+    as_list,
+    as_text,
+    parse_iso_time,
+    split_url,
+)
 
 KIND = "guardian"
 DEFAULT_BASE_URL = "https://discussion.theguardian.com"
@@ -112,7 +118,8 @@ def discussion_key_of(short_url: Any) -> str | None:
     """The discussion key in an article's shortUrl: https://www.theguardian.com/p/abc12 -> /p/abc12."""
     if not isinstance(short_url, str) or not short_url.strip():
         return None
-    parts = [p for p in urlsplit(short_url.strip()).path.split("/") if p]
+    split = split_url(short_url.strip())
+    parts = [p for p in split.path.split("/") if p] if split is not None else []
     if len(parts) >= 2 and parts[0] == "p":
         return f"/p/{parts[1]}"
     return None

@@ -63,7 +63,14 @@ from collectors.config import SourceConfig, option_name, read_secret, web_addres
 from collectors.errors import CollectorError, PayloadError
 from collectors.http import HttpStatusError, decode_json, header_rate_limit, where
 from collectors.items import Batch, Item, item_key
-from collectors.payload import as_dict, as_int, as_list, as_text, parse_iso_time
+from collectors.payload import (
+    as_dict,
+    as_int,
+    as_list,
+    as_text,
+    parse_iso_time,
+    split_url,
+)
 
 KIND = "mastodon"
 TOKEN_VARIABLE = "MASTODON_TOKEN"
@@ -175,8 +182,8 @@ class MastodonCollector:
         """Only follow Link URLs on our own instance: the token must not go anywhere else."""
         if not url:
             return False
-        parts, ours = urlsplit(url), urlsplit(self.base_url)
-        return (parts.scheme, parts.netloc) == (ours.scheme, ours.netloc)
+        parts, ours = split_url(url), urlsplit(self.base_url)
+        return parts is not None and (parts.scheme, parts.netloc) == (ours.scheme, ours.netloc)
 
     # -- the run -----------------------------------------------------------
 

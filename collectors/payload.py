@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 from typing import Any
+from urllib.parse import SplitResult, urlsplit
 
 MAX_INT = 2**63  # bigger numbers are no count or time a platform means
 
@@ -44,6 +45,22 @@ def as_int(value: Any) -> int | None:
     if isinstance(value, int) and -MAX_INT < value < MAX_INT:
         return value
     return None
+
+
+def split_url(value: Any) -> SplitResult | None:
+    """A URL's parts; None for what is not text or cannot be split ("http://[::1", an unclosed IPv6 host)."""
+    if not isinstance(value, str):
+        return None
+    try:
+        return urlsplit(value)
+    except ValueError:
+        return None
+
+
+def http_address(value: Any) -> str | None:
+    """The value when it is an http(s) address, else None."""
+    parts = split_url(value)
+    return value if parts is not None and parts.scheme in ("http", "https") else None
 
 
 def parse_iso_time(value: Any) -> datetime | None:

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 from collections.abc import Iterator
 from datetime import datetime, timezone
-from urllib.parse import parse_qs, urljoin, urlsplit
+from urllib.parse import parse_qs, urljoin
 from xml.sax import SAXParseException
 
 import feedparser
@@ -23,11 +24,15 @@ from collectors.config import SourceConfig
 from collectors.errors import CollectorError, PayloadError
 from collectors.http import FetchResult, where
 from collectors.items import Batch, Item
+from collectors.payload import http_address, split_url
 
 KIND = "rss"
 ACCEPT = "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.8, */*;q=0.5"
 # Native ids longer than this are hashed, so keys stay a sensible size.
 MAX_ID_CHARS = 200
+# A character reference to a lone surrogate (&#xD800;) is no character at all, and makes
+# feedparser's loose parser fail while writing it out: read as U+FFFD instead.
+SURROGATE_REFERENCE = re.compile(rb"&#(?:[xX]0*[dD][89a-fA-F][0-9a-fA-F]{2}|0*(?:5529[6-9]|55[3-9]\d\d|56\d{3}|57[0-2]\d\d|573[0-3]\d|5734[0-3]));")
 # Entries without any date keep the time they were first seen; remembered (bounded) in the cursor.
 MAX_UNDATED_REMEMBERED = 1000
 
@@ -44,7 +49,9 @@ def unwrap_google_link(link: str | None) -> str | None:
     """The real article behind a Google redirect (`https://www.google.com/url?...&url=REAL`)."""
     if not link:
         return link
-    parts = urlsplit(link)
+    parts = split_url(link)
+    if parts is None:
+        return link
     host = (parts.hostname or "").lower()
     is_google = host == "google.com" or (host.startswith(("www.google.", "google.")) and "." in host)
     if not (is_google and parts.path == "/url"):
@@ -52,7 +59,7 @@ def unwrap_google_link(link: str | None) -> str | None:
     query = parse_qs(parts.query)
     for name in ("url", "q"):
         for candidate in query.get(name, []):
-            if urlsplit(candidate).scheme in ("http", "https"):
+            if http_address(candidate):
                 return candidate
     return link
 
@@ -62,8 +69,11 @@ def article_link(link: str | None, feed_url: str) -> str | None:
     link = (link or "").strip()
     if not link:
         return None
-    link = unwrap_google_link(urljoin(feed_url, link))
-    return link if urlsplit(link).scheme in ("http", "https") else None
+    try:
+        link = unwrap_google_link(urljoin(feed_url, link))
+    except ValueError:  # an address that cannot be read ("http://[::1")
+        return None
+    return http_address(link)
 
 
 def native_id_for(entry) -> str | None:
@@ -156,7 +166,7 @@ class RssCollector:
 
     def __init__(self, source: SourceConfig, http):
         url = source.options.get("url")
-        if not isinstance(url, str) or urlsplit(url).scheme not in ("http", "https"):
+        if not http_address(url):
             raise CollectorError(f"source {source.name!r}: url must be an http(s) address of a feed, got {url!r}")
         self.source = source
         self.url = url
@@ -176,13 +186,19 @@ class RssCollector:
     def parse(self, result: FetchResult, cursor: dict, now: datetime | None = None) -> Batch:
         """Turn fetched feed bytes into a batch (pure apart from the clock)."""
         now = now or utcnow()
-        parsed = feedparser.parse(
-            io.BytesIO(result.content),  # a stream, so feedparser never treats it as a URL or path
-            # no content-location: feedparser would then rewrite plain guids into URLs
-            response_headers={"content-type": result.headers.get("content-type", "application/xml")},
-            sanitize_html=True,
-            resolve_relative_uris=False,
-        )
+        try:
+            parsed = feedparser.parse(
+                # a stream, so feedparser never treats it as a URL or path
+                io.BytesIO(SURROGATE_REFERENCE.sub(b"&#xFFFD;", result.content)),
+                # no content-location: feedparser would then rewrite plain guids into URLs
+                response_headers={"content-type": result.headers.get("content-type", "application/xml")},
+                sanitize_html=True,
+                resolve_relative_uris=False,
+            )
+        except Exception as error:  # noqa: BLE001 (feedparser failing inside is a feed it cannot read)
+            raise PayloadError(
+                f"{where(result.url)} could not be read as a feed ({type(error).__name__} in the feed parser)"
+            ) from None
         warnings: list[str] = []
         problem = bozo_words(parsed.get("bozo_exception")) if parsed.get("bozo") else None
         entries = parsed.get("entries") or []
@@ -244,6 +260,6 @@ class RssCollector:
             title=title or None,
             url=link,
             author_name=name or author_of(entry),
-            author_id=(urlsplit(site).hostname if site else None),
+            author_id=(split_url(site) or split_url("")).hostname,
             lang=lang,
         )

@@ -21,7 +21,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from collectors import bluesky, facebook, graph, instagram, mastodon, reddit, rss
+from collectors import (
+    bluesky,
+    facebook,
+    graph,
+    guardian,
+    instagram,
+    mastodon,
+    reddit,
+    rss,
+)
 from collectors.config import SourceConfig
 from collectors.errors import CollectorError
 from collectors.http import FetchResult, decode_json
@@ -94,6 +103,24 @@ def test_decoding_any_body_is_json_or_a_payload_error(body):
         message_in_words(error)
 
 
+URLISH = st.text(max_size=40) | st.lists(st.sampled_from(
+    ["http://", "https://", "//", "[", "]", "::1", ":99999", "www.google.com", "/url?", "url=", "q=", "&", "/p/", "x", "%", "#"]
+), max_size=10).map("".join)
+
+
+@fuzz_settings(200)
+@given(URLISH)
+def test_addresses_from_payloads_are_read_or_dropped(text):
+    """Links, Google redirects, shortUrls, Graph `next` and Link header URLs: never a ValueError."""
+    for link in (rss.article_link(text, "https://news.example.org/feed"), rss.unwrap_google_link(text)):
+        assert link is None or isinstance(link, str)
+    assert guardian.discussion_key_of(text) is None or guardian.discussion_key_of(text).startswith("/p/")
+    following = graph.next_query({"limit": 25}, {"next": text})
+    assert following is None or "access_token" not in following
+    assert mastodon_collector()._same_server(text) in (True, False)
+    assert isinstance(mastodon.parse_link_header(f"<{text}>; rel=next"), dict)
+
+
 # -- RSS and Atom (council news, Google News, Google Alerts) ------------------------------
 
 XML_PIECES = [
@@ -106,6 +133,7 @@ XML_PIECES = [
     "<![CDATA[", "]]>", "&amp;", "&nbsp;", "&#0;", "&#xD800;", "&#x1F600;", "&bogus;", "<", ">", '"',
     "Mon, 31 Feb 2026 25:61:00 +9999", "Fri, 27 Nov 2026 09:00:00 GMT", "2026-11-27T09:00:00Z", "0000-00-00",
     "https://www.google.com/url?rct=j&url=https://example.org/a&q=x", "javascript:alert(1)", "//x", "/relative",
+    "http://[::1", "https://www.google.com/url?url=http://[x", "http://a:99999/x",
     '<content type="html">', "</content>", "<script>alert(1)</script>", "\x00", "\u202e", "😡",
     (
         '<!DOCTYPE r [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">'
@@ -427,10 +455,6 @@ def test_imports_damaged_recorded_csv_files(tmp_path_factory, fmt, rng, times, e
             lines[index] = ",".join(cells)
     content = damaged_bytes("".join(lines).encode(encoding, errors="replace"), rng, rng.randrange(0, 2))
     import_bytes(tmp_path_factory.mktemp("csv"), "export.csv", content, fmt, CSV_MAP if fmt == "csv" else None)
-
-
-def tweets_js(entries) -> bytes:
-    return ("window.YTD.tweets.part0 = " + json.dumps(entries)).encode("utf-8", "surrogatepass")
 
 
 @fuzz_settings(50)
