@@ -70,13 +70,13 @@ def command_run(args: argparse.Namespace) -> int:
     db = db_path(args.db)
     with HttpClient() as http, _TerminalRun() as progress:
         summary = run_sources(sources, db, http, progress=progress)
-    for line in summary.lines():
+    for line in summary.closing_lines():
         print(line)
     return 1 if summary.all_failed else 0
 
 
 class _TerminalRun(RunProgress):
-    """Progress bars on stderr for `collectors run`; each source's line is printed when the run ends."""
+    """Progress bars on stderr for `collectors run`; each source's line on stdout as it finishes."""
 
     def __init__(self):
         self.bar: TerminalProgress | None = None
@@ -102,6 +102,7 @@ class _TerminalRun(RunProgress):
 
     def source_finished(self, result: SourceResult) -> None:
         self._close()
+        print(result.summary(), flush=True)
 
     def scoring(self, done: int, total: int) -> None:
         if self.bar is None or self.bar.label != "scoring":

@@ -54,10 +54,11 @@ class RunSummary:
 
     def lines(self) -> list[str]:
         """What the run did, a line per source, then scoring and retention, in words."""
-        lines = [r.summary() for r in self.results]
-        lines.append(f"scored {self.scored} new or changed items")
-        lines.extend(purge_lines(self.purged))
-        return lines
+        return [r.summary() for r in self.results] + self.closing_lines()
+
+    def closing_lines(self) -> list[str]:
+        """What happened after collecting: scoring and retention."""
+        return [f"scored {self.scored} new or changed items", *purge_lines(self.purged)]
 
 
 def run_sources(
