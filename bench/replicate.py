@@ -22,9 +22,9 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from store import daily  # noqa: E402
-from store.db import connect, transaction  # noqa: E402
-from store.items import ITEM_COLUMNS  # noqa: E402
+from store import daily
+from store.db import connect, transaction
+from store.items import ITEM_COLUMNS
 
 SUFFIXED = {"key", "native_id", "thread_id", "parent_id"}
 

@@ -167,7 +167,7 @@ def run_child(*args: str) -> dict:
     load_before = loadavg()
     done = subprocess.run(
         [sys.executable, str(Path(__file__).resolve()), *args],
-        cwd=ROOT, env=env, capture_output=True, text=True,
+        cwd=ROOT, env=env, capture_output=True, text=True, check=False,
     )
     if done.returncode != 0:
         raise SystemExit(f"bench child {args} failed:\n{done.stderr[-4000:]}")
@@ -176,108 +176,7 @@ def run_child(*args: str) -> dict:
     return figures
 
 
-# --- Queries, as each page makes them ------------------------------------------------
-
-
-def page_loads(con) -> dict[str, list[tuple]]:
-    """Per page: the (query, args) that one load makes, for each realistic filter set."""
-    from analysis.trends import default_end, period_ending
-    from store import queries
-    from store.queries import OPEN_STATUSES
-    from analysis.export import parse_iso_week
-    from analysis.trends import default_export_week
-
-    earliest, latest = queries.item_date_range(con)
-    today = latest  # the bench data ends "now"
-    period = period_ending(default_end(latest, today, 30), 30)
-    now, before = period.bounds(), period.previous().bounds()
-    sources = queries.source_list(con)
-    one = [int(sources[sources["kind"] == "facebook"]["id"].iloc[0])]
-    biggest = con.execute(
-        """SELECT thread_key FROM threads WHERE flagged AND last_reply_at >= ?
-           ORDER BY reply_count DESC, thread_key LIMIT 1""",
-        [now[0]],
-    ).fetchall()
-    thread = biggest[0][0] if biggest else con.execute(
-        "SELECT thread_key FROM threads ORDER BY reply_count DESC LIMIT 1").fetchall()[0][0]
-    week_start, week_end = parse_iso_week(default_export_week(today, latest))
-    sidebar = [("item_date_range", ()), ("source_list", ()), ("is_demo", ())]
-    loads: dict[str, list] = {}
-    for label, ids in (("all sources", None), ("one source", one)):
-        loads.setdefault("overview", []).append((label, sidebar + [
-            ("item_date_range", ()),
-            ("period_summary", (*now, ids)), ("period_summary", (*before, ids)),
-            ("daily_counts", (*now, ids)),
-            ("flagged_queue", (*now, ids, OPEN_STATUSES, None, 5)),
-        ]))
-        loads.setdefault("flagged", []).append((label, sidebar + [
-            ("item_date_range", ()), ("flagged_queue", (*now, ids, tuple(OPEN_STATUSES), None)),
-        ]))
-        loads["flagged"].append((label + ", search 'bins'", sidebar + [
-            ("item_date_range", ()), ("flagged_queue", (*now, ids, tuple(OPEN_STATUSES), "bins")),
-        ]))
-        loads.setdefault("thread_picker", []).append((label, sidebar + [("thread_choices", (*now, ids))]))
-    loads["thread"] = [("largest flagged thread", sidebar + [
-        ("thread_detail", (thread,)), ("thread_replies", (thread,)),
-    ])]
-    if "sources" in app_pages():
-        loads["sources"] = [("every source", sidebar + [("source_health", ())])]
-    loads["export"] = [("default week", sidebar + [
-        ("item_date_range", ()), ("count_items_between", (week_start, week_end)),
-    ])]
-    return loads, thread
-
-
-def bench_queries(db: str, repeats: int) -> tuple[dict, dict, dict, str]:
-    """Median ms of one page load's queries (worst filter set per page), two ways.
-
-    `sql`: every call on one open read-only connection (what the queries cost);
-    `views`: each call on its own new connection, as views.read does on a cache miss.
-    """
-    from store import queries, sources
-    from store.db import connect
-
-    def call(con, name, args):
-        # Every page reads through store.queries, but for the sources page (store.sources.source_health).
-        return getattr(queries, name, None) or getattr(sources, name)
-
-    with connect(db, read_only=True) as con:
-        loads, thread = page_loads(con)
-    sql: dict[str, float] = {}
-    views: dict[str, float] = {}
-    per_query: dict[str, list[float]] = {}
-
-    def load(calls, con) -> float:
-        total = 0.0
-        for name, args in calls:
-            began = time.perf_counter()
-            if con is None:
-                with connect(db, read_only=True) as own:
-                    call(own, name, args)(own, *args)
-            else:
-                call(con, name, args)(con, *args)
-            took = (time.perf_counter() - began) * 1000
-            total += took
-            if con is not None:
-                per_query.setdefault(name, []).append(took)
-        return total
-
-    for page, variants in loads.items():
-        for label, calls in variants:
-            with connect(db, read_only=True) as con:
-                load(calls, con)  # once to warm the file cache, not counted
-                shared = [load(calls, con) for _ in range(repeats)]
-            own = [load(calls, None) for _ in range(repeats)]
-            a, b = statistics.median(shared), statistics.median(own)
-            print(f"  queries {page:14s} {label:32s} median {a:7.1f} ms on one connection, "
-                  f"{b:7.1f} ms with a connection per query")
-            sql[page] = round(max(sql.get(page, 0.0), a), 1)
-            views[page] = round(max(views.get(page, 0.0), b), 1)
-    medians = {name: round(statistics.median(t), 1) for name, t in per_query.items()}
-    return sql, views, medians, thread
-
-
-# --- Pages through AppTest -------------------------------------------------------------
+# --- Pages and their queries, as the dashboard runs them --------------------------------
 
 
 def app_pages() -> dict[str, str]:
@@ -288,44 +187,184 @@ def app_pages() -> dict[str, str]:
     return {Path(path).stem: path for path in paths}
 
 
-def bench_pages(db: str, thread: str, repeats: int) -> dict:
-    """Every routed page by AppTest, cold cache: the thread page with ?thread=, and without (its picker)."""
+def page_variants(db: str) -> tuple[list[tuple[str, str, str, dict, dict]], str]:
+    """(page, variant, path, query params, session state) for every routed page, and the thread used.
+
+    Each page with the default filters (the last 30 days, every source) and with one
+    source chosen in the sidebar; the Flagged page also with a search; the Thread page
+    on the largest flagged thread active in the period, and without one (its picker).
+    """
+    from analysis.trends import default_end, period_ending
+    from store import queries
+    from store.db import connect
+
+    with connect(db, read_only=True) as con:
+        _, latest = queries.item_date_range(con)
+        start = period_ending(default_end(latest, latest, 30), 30).bounds()[0]
+        sources = queries.source_list(con)
+        one = str(sources[sources["kind"] == "facebook"]["name"].iloc[0])
+        biggest = con.execute(
+            """SELECT thread_key FROM threads WHERE flagged AND last_reply_at >= ?
+               ORDER BY reply_count DESC, thread_key LIMIT 1""", [start]).fetchall() or con.execute(
+            "SELECT thread_key FROM threads ORDER BY reply_count DESC, thread_key LIMIT 1").fetchall()
+    thread = biggest[0][0]
+    variants = []
+    for name, path in app_pages().items():
+        if name == "thread":
+            variants.append(("thread", "largest flagged thread", path, {"thread": thread}, {}))
+            name = "thread_picker"
+        for label, state in (("all sources", {}), ("one source", {"filter_sources": [one]})):
+            variants.append((name, label, path, {}, state))
+            if name == "flagged":
+                variants.append((name, label + ", search 'bins'", path, {}, {**state, "queue_search": "bins"}))
+    return variants, thread
+
+
+class _Recorder:
+    """Stands in for a module in views._READ_MODULES: notes each call views.read makes, then makes it."""
+
+    def __init__(self, prefix: str, module, calls: list):
+        self.prefix, self.module, self.calls = prefix, module, calls
+
+    def __getattr__(self, name):
+        function = getattr(self.module, name)
+
+        def call(con, *args):
+            self.calls.append((self.prefix + name, args))
+            return function(con, *args)
+
+        return call
+
+
+def bench_pages(db: str, repeats: int) -> tuple[dict, dict, dict, str, dict]:
+    """Every routed page by AppTest, cold: st.cache_data cleared and the file closed first.
+
+    Returns the median wall seconds and CPU seconds (all threads of this process) per page
+    (worst variant), per page variant the views.read calls its load made (replayed by
+    bench_queries), the thread shown, and the pages that raised (left out of the figures).
+    """
     os.environ["PULSE_DB"] = db
     import logging
 
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
+    import views
+    from store import db as store_db
+
     logging.getLogger("streamlit").setLevel(logging.ERROR)
-    routed = app_pages()
-    default = next(iter(routed.values()))
-    runs: dict[str, tuple[str, dict]] = {}
-    for name, path in routed.items():
-        runs[name] = (path, {"thread": thread} if name == "thread" else {})
-        if name == "thread":
-            runs["thread_picker"] = (path, {})
-    figures = {}
-    for name, (page, query) in runs.items():
-        times = []
+    variants, thread = page_variants(db)
+    default = next(iter(app_pages().values()))
+    calls: list = []
+    views._READ_MODULES = {k: _Recorder(f"{k}." if k else "", m, calls) for k, m in views._READ_MODULES.items()}
+    close_readers = getattr(store_db, "_close_readers", lambda: None)
+    figures: dict[str, float] = {}
+    cpu_figures: dict[str, float] = {}
+    errors: dict[str, list[str]] = {}
+    recorded: dict[tuple[str, str], list] = {}
+    for page, label, path, query, state in variants:
+        times, cpu = [], []
         for _ in range(repeats):
             at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
-            st.cache_data.clear()
-            began = time.perf_counter()
+            for key, value in state.items():
+                at.session_state[key] = value
+            # Not measured: AppTest's first run scans every installed package for components
+            # (~1.6 s of CPU here), which a served app does once at start-up.
             at.run()
-            took = time.perf_counter() - began
-            if page != default or query:
-                at.switch_page(page)
+            if path != default or query:
+                at.switch_page(path)
                 at.query_params.update(query)
-                st.cache_data.clear()
-                began = time.perf_counter()
-                at.run()
-                took = time.perf_counter() - began
+            st.cache_data.clear()
+            close_readers()
+            calls.clear()
+            began, began_cpu = time.perf_counter(), time.process_time()
+            at.run()
+            times.append(time.perf_counter() - began)
+            cpu.append(time.process_time() - began_cpu)
             if at.exception:
-                raise SystemExit(f"page {name} raised: {[e.message for e in at.exception]}")
-            times.append(took)
-        figures[name] = round(statistics.median(times), 2)
-        print(f"  page    {name:14s} median {figures[name]:6.2f} s (min {min(times):.2f}, cold cache)")
-    return figures
+                break
+        if at.exception:
+            errors[f"{page} ({label})"] = [e.message for e in at.exception]
+            print(f"  page    {page:14s} {label:32s} RAISED: {errors[f'{page} ({label})']}", flush=True)
+            continue
+        recorded[(page, label)] = list(calls)
+        median, median_cpu = round(statistics.median(times), 2), round(statistics.median(cpu), 2)
+        figures[page] = max(figures.get(page, 0.0), median)
+        cpu_figures[page] = max(cpu_figures.get(page, 0.0), median_cpu)
+        print(f"  page    {page:14s} {label:32s} median {median:6.2f} s (min {min(times):.2f}; "
+              f"CPU {median_cpu:.2f} s; {len(calls)} reads)", flush=True)
+    return figures, cpu_figures, recorded, thread, errors
+
+
+def bench_queries(db: str, recorded: dict, repeats: int) -> tuple[dict, dict, dict]:
+    """Median ms of each page load's reads (worst variant per page), replayed as the pages made them.
+
+    `sql`: every read on one open read-only connection (what the queries cost);
+    `views`: each read as views.read makes it on a cache miss (store.db.reading, the
+    file closed before each page load, as after a pause).
+    """
+    import views
+    from store import db as store_db
+    from store.db import connect
+
+    modules = views._READ_MODULES
+    reading = getattr(store_db, "reading", None)
+    close_readers = getattr(store_db, "_close_readers", lambda: None)
+
+    def function(name: str):
+        module, _, attr = name.rpartition(".")
+        target = modules[module]
+        return getattr(getattr(target, "module", target), attr)
+
+    per_query: dict[str, list[float]] = {}
+    per_query_cpu: dict[str, list[float]] = {}
+    cpu_total = [0.0]
+
+    def load(calls, con) -> float:
+        total = 0.0
+        cpu_total[0] = 0.0
+        close_readers()
+        for name, args in calls:
+            began, began_cpu = time.perf_counter(), time.process_time()
+            if con is not None:
+                function(name)(con, *args)
+            elif reading is not None:
+                with reading(db) as own:
+                    function(name)(own, *args)
+            else:
+                with connect(db, read_only=True) as own:
+                    function(name)(own, *args)
+            took, took_cpu = (time.perf_counter() - began) * 1000, (time.process_time() - began_cpu) * 1000
+            total += took
+            cpu_total[0] += took_cpu
+            if con is not None:
+                per_query.setdefault(name, []).append(took)
+                per_query_cpu.setdefault(name, []).append(took_cpu)
+        return total
+
+    sql: dict[str, float] = {}
+    sql_cpu: dict[str, float] = {}
+    own: dict[str, float] = {}
+    own_cpu: dict[str, float] = {}
+    for (page, label), calls in recorded.items():
+        shared, shared_cpu, separate, separate_cpu = [], [], [], []
+        with connect(db, read_only=True) as con:
+            load(calls, con)  # once to warm the file cache, not counted
+            for _ in range(repeats):
+                shared.append(load(calls, con))
+                shared_cpu.append(cpu_total[0])
+        for _ in range(repeats):
+            separate.append(load(calls, None))
+            separate_cpu.append(cpu_total[0])
+        a, b = statistics.median(shared), statistics.median(separate)
+        a_cpu, b_cpu = statistics.median(shared_cpu), statistics.median(separate_cpu)
+        print(f"  queries {page:14s} {label:32s} {len(calls):2d} reads, median {a:7.1f} ms (CPU {a_cpu:6.1f}) "
+              f"on one connection, {b:7.1f} ms (CPU {b_cpu:6.1f}) as views.read makes them", flush=True)
+        for figures, value in ((sql, a), (sql_cpu, a_cpu), (own, b), (own_cpu, b_cpu)):
+            figures[page] = round(max(figures.get(page, 0.0), value), 1)
+    medians = {name: round(statistics.median(t), 1) for name, t in sorted(per_query.items())}
+    medians_cpu = {name: round(statistics.median(t), 1) for name, t in sorted(per_query_cpu.items())}
+    return sql, own, medians, sql_cpu, own_cpu, medians_cpu
 
 
 # --- The run ---------------------------------------------------------------------------
@@ -438,24 +477,30 @@ def main(argv: list[str] | None = None) -> int:
             for path in (db2, db2 + ".wal"):
                 Path(path).unlink(missing_ok=True)
 
-    thread = None
-    if "queries" not in skip:
+    if "pages" not in skip or "queries" not in skip:
         load = loadavg()
-        per_page, with_connect, per_query, thread = bench_queries(db, args.repeats)
-        print(f"4 queries per page load, median ms (worst filter set): {per_page}; load {load:.1f}")
-        print(f"  the same, opening a connection per query as views.read does: {with_connect}")
-        print(f"  per query on an open connection, median ms: {per_query}")
-        result["query_ms_p50"] = per_page
-        result["query_ms_p50_connection_per_query"] = with_connect
-
-    if "pages" not in skip:
-        if thread is None:
-            from store.db import connect
-            with connect(db, read_only=True) as con:
-                thread = page_loads(con)[1]
-        load = loadavg()
-        result["page_render_s"] = bench_pages(db, thread, max(3, args.repeats // 3))
-        print(f"5 pages by AppTest, median s (cold cache): {result['page_render_s']}; load {load:.1f}")
+        pages, pages_cpu, recorded, _thread, errors = bench_pages(
+            db, max(3, args.repeats // 3) if "pages" not in skip else 1)
+        if errors:
+            result["page_errors"] = errors
+        if "pages" not in skip:
+            result["page_render_s"] = pages
+            result["page_render_cpu_s"] = pages_cpu
+            print(f"5 pages by AppTest, median s (cold: cache cleared, file closed): {pages}; load {load:.1f}")
+            print(f"  CPU seconds of the same renders: {pages_cpu}")
+        if "queries" not in skip:
+            load = loadavg()
+            per_page, with_views, per_query, per_page_cpu, with_views_cpu, per_query_cpu = bench_queries(
+                db, recorded, args.repeats)
+            print(f"4 reads per page load, median ms (worst variant): {per_page}; load {load:.1f}")
+            print(f"  CPU ms of the same: {per_page_cpu}")
+            print(f"  each read as views.read makes it, ms: {with_views}; CPU ms: {with_views_cpu}")
+            print(f"  per query on an open connection, median ms: {per_query}")
+            print(f"  per query, median CPU ms: {per_query_cpu}")
+            result["query_ms_p50"] = per_page
+            result["query_cpu_ms_p50"] = per_page_cpu
+            result["query_ms_p50_views_read"] = with_views
+            result["query_cpu_ms_p50_views_read"] = with_views_cpu
 
     if "rerun" not in skip:
         again = run_child("--child", "pipeline", "--db", db, "--items", str(n), "--seed", str(args.seed),

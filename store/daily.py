@@ -7,8 +7,9 @@ thousand to a few hundred thousand rows, so the Overview reads it instead of joi
 every item with its score.
 
 It stays exact because every write that can move an item between rows goes through
-`refreshing`: the (day, source) groups the changed items are in before the change and
-after it are recomputed from items, scores and corrections in the same transaction.
+`refreshing`: what the changed items count for before the change is taken off and what
+they count for after it is added, in the same transaction (a group that would go
+negative, which only a write around these hooks could cause, is recounted).
 The writers are store.items (upsert_items, save_scores), store.triage.correct_label and
 store.governance (purge, erase). A migration fills the table for existing databases;
 `rebuild` recomputes it all (after a bulk load that bypassed those writers).
@@ -67,31 +68,57 @@ def refreshing(
 ) -> Iterator[None]:
     """Keep daily_counts exact across a change to these items (call inside the change's transaction).
 
-    `keys` are item keys, or `keys_sql` is a query returning a `key` column. The
-    (day, source) groups those items are in before the block are noted; when it ends,
-    the groups they are in now are added and every noted group is recomputed.
+    `keys` are item keys, or `keys_sql` is a query returning a `key` column. What
+    those items count for is noted before the block and again after it; the
+    difference is added to the table. The cost follows the number of items
+    changed, not the size of the store.
     """
     n = next(_names)
-    keys_table, groups = f"daily_keys_{n}", f"daily_groups_{n}"
+    keys_table, before = f"daily_keys_{n}", f"daily_before_{n}"
     if keys_sql is None:
         con.execute(f"CREATE TEMP TABLE {keys_table} AS SELECT DISTINCT unnest(?::VARCHAR[]) AS key",
                     [list(keys if keys is not None else [])])
     else:
         con.execute(f"CREATE TEMP TABLE {keys_table} AS SELECT DISTINCT key FROM ({keys_sql})")
-    groups_of_keys = f"""SELECT DISTINCT i.created_at::DATE AS day, i.source_id FROM items i
-                         WHERE i.key IN (SELECT key FROM {keys_table})"""
+    counts = _COUNTS.format(where=f"i.key IN (SELECT key FROM {keys_table})")
     try:
-        con.execute(f"CREATE TEMP TABLE {groups} AS {groups_of_keys}")
+        con.execute(f"CREATE TEMP TABLE {before} AS {counts}")
         yield
-        con.execute(f"INSERT INTO {groups} {groups_of_keys}")
-        refresh_groups(con, groups)
+        _add(con, f"SELECT {_DIMENSIONS}, -items AS items FROM {before} UNION ALL {counts}", n)
     finally:
         con.execute(f"DROP TABLE IF EXISTS {keys_table}")
-        con.execute(f"DROP TABLE IF EXISTS {groups}")
+        con.execute(f"DROP TABLE IF EXISTS {before}")
+
+
+_DIMENSIONS = ", ".join(COLUMNS[:-1])
+
+
+def _add(con: duckdb.DuckDBPyConnection, changes_sql: str, n: int) -> None:
+    """Add signed counts (rows in the table's columns) to daily_counts, group by group."""
+    delta, merged = f"daily_delta_{n}", f"daily_merged_{n}"
+    same_group = "x.day = d.day AND x.source_id = d.source_id"
+    try:
+        con.execute(f"""CREATE TEMP TABLE {delta} AS SELECT {_DIMENSIONS}, sum(items) AS items
+                        FROM ({changes_sql}) GROUP BY ALL HAVING sum(items) <> 0""")
+        # Every row of the (day, source) groups that change, plus the changes, summed: NULLs group together.
+        con.execute(f"""CREATE TEMP TABLE {merged} AS SELECT {_DIMENSIONS}, sum(items)::BIGINT AS items FROM (
+                            SELECT {_DIMENSIONS}, items FROM daily_counts d
+                            WHERE EXISTS (SELECT 1 FROM {delta} x WHERE {same_group})
+                            UNION ALL SELECT {_DIMENSIONS}, items FROM {delta})
+                        GROUP BY ALL HAVING sum(items) <> 0""")
+        con.execute(f"DELETE FROM daily_counts d WHERE EXISTS (SELECT 1 FROM {delta} x WHERE {same_group})")
+        con.execute(f"INSERT INTO daily_counts ({', '.join(COLUMNS)}) SELECT {', '.join(COLUMNS)} FROM {merged}")
+        if con.execute(f"SELECT count(*) FROM {merged} WHERE items < 0").fetchall()[0][0]:
+            # The table had drifted (a write that bypassed these hooks): recount those groups.
+            con.execute(f"CREATE OR REPLACE TEMP TABLE {merged} AS SELECT DISTINCT day, source_id FROM {delta}")
+            refresh_groups(con, merged)
+    finally:
+        con.execute(f"DROP TABLE IF EXISTS {delta}")
+        con.execute(f"DROP TABLE IF EXISTS {merged}")
 
 
 def refresh_groups(con: duckdb.DuckDBPyConnection, groups: str) -> None:
-    """Recompute the (day, source_id) rows listed in the table `groups`."""
+    """Recount the (day, source_id) rows listed in the table `groups` from the items themselves."""
     con.execute(
         f"""DELETE FROM daily_counts d
             WHERE EXISTS (SELECT 1 FROM {groups} g WHERE g.day = d.day AND g.source_id = d.source_id)"""

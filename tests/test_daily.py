@@ -223,3 +223,13 @@ def test_bounds_within_a_day_count_the_items_themselves(fresh_db, bounds):
     # one item is just outside the bounds, on a day they partly cover: the per-day counts would take it
     assert queries.period_summary(fresh_db, *bounds)["items"] == 1
     assert queries.daily_counts(fresh_db, *bounds)["items"].sum() == 1
+
+
+def test_a_group_that_drifted_is_recounted_when_it_would_go_negative(db_path, monkeypatch):
+    with connect(db_path) as con:
+        store_items(con, NEWS, news_items(NOW - timedelta(days=3)))
+        day, source_id = con.execute(
+            "SELECT created_at::DATE, source_id FROM items WHERE key = 'reddit:r2'").fetchall()[0]
+        con.execute("DELETE FROM daily_counts WHERE day = ? AND source_id = ?", [day, source_id])  # drift
+    assert erase(db_path, "poster2", actor="officer:ig") == 1  # takes r2 off a group that no longer counts it
+    check(db_path, monkeypatch)

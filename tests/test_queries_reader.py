@@ -25,7 +25,7 @@ def _write(path, errors) -> None:
     try:
         with connect(path) as con, transaction(con):
             record_action(con, "collector", "note", "written from another process", datetime(2026, 11, 2))
-    except Exception as error:  # reported to the parent, which fails the test
+    except Exception as error:  # noqa: BLE001 (reported to the parent, which fails the test)
         errors.put(repr(error))
 
 
