@@ -1,8 +1,9 @@
 """Every read the dashboard makes: parameterised SQL, aggregates computed in DuckDB.
 
-Functions take an open connection (the app opens a short read-only one per call,
-tests pass an in-memory one) and return small frames or plain values. Periods
-arrive as [start, end) naive-UTC datetimes; `source_ids` None means every source.
+Functions take an open connection (the app a cursor from store.db.reading, tests an
+in-memory database) and return small frames or plain values. Periods arrive as
+[start, end) naive-UTC datetimes; `source_ids` None means every source. Counts by
+day and class over whole days read store.daily's per-day table.
 """
 
 from __future__ import annotations
