@@ -9,7 +9,11 @@ from operator import itemgetter
 
 import numpy as np
 import pandas as pd
-from vaderSentiment.vaderSentiment import BOOSTER_DICT, SentiText, SentimentIntensityAnalyzer
+from vaderSentiment.vaderSentiment import (
+    BOOSTER_DICT,
+    SentimentIntensityAnalyzer,
+    SentiText,
+)
 
 # Hutto & Gilbert's thresholds on `compound`.
 POSITIVE_AT = 0.05

@@ -8,7 +8,6 @@ the top of the TOML file, where the people who edit it will read them.
 from __future__ import annotations
 
 import os
-import re
 import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
