@@ -214,12 +214,6 @@ def flagged_queue(
     if assignees:
         where += " AND coalesce(t.assignee, '') IN (SELECT unnest(?::VARCHAR[]))"
         params.append(list(assignees))
-    if service_areas:
-        # the threads of the items in those areas: the thread an item replies in, and the one it is the root of
-        where += """ AND t.thread_key IN (
-                         SELECT unnest([a.key, a.thread_id]) FROM items a JOIN scores sa ON sa.item_key = a.key
-                         WHERE sa.service_area IN (SELECT unnest(?::VARCHAR[])))"""
-        params.append(list(service_areas))
     if started_after is not None:
         where += " AND t.first_reply_at >= ?"
         params.append(started_after)
@@ -227,9 +221,20 @@ def flagged_queue(
         where += " AND t.first_reply_at < ?"
         params.append(started_before)
     filters = f"t.flagged AND NOT t.silenced AND t.last_reply_at >= ? AND t.first_reply_at < ?{where}"
+    areas, area_params = "", []
+    if service_areas:
+        # the threads of the items in those areas: the thread an item replies in, and the one it is the root of
+        areas = """ AND t.thread_key IN (
+                        SELECT unnest([a.key, a.thread_id]) FROM items a JOIN scores sa ON sa.item_key = a.key
+                        WHERE sa.service_area IN (SELECT unnest(?::VARCHAR[])))"""
+        area_params = [list(service_areas)]
     order = "t.pileon_score DESC, t.last_reply_at DESC, t.thread_key"
     searching = bool(text and text.strip())
-    threads, roots, keys = _narrowed(con, filters, [start, end, *params], order, None if searching else limit)
+    threads, roots, keys = _narrowed(
+        con, filters + areas, [start, end, *params, *area_params], order, None if searching else limit)
+    if threads == "threads":  # not narrowed to the threads that passed: the areas are checked here
+        filters += areas
+        params += area_params
     if searching:
         filters += """ AND contains(lower(concat_ws(' ', r.title, r.text, t.flag_reasons)), lower(?))"""
         params.append(text.strip())

@@ -53,3 +53,22 @@ def test_thread_choices_are_the_same_either_way(seeded_db, seeded_con, monkeypat
     choices = both_ways(monkeypatch, lambda: queries.thread_choices(seeded_con, start, end))
     assert len(choices) >= 2
     assert len(both_ways(monkeypatch, lambda: queries.thread_choices(seeded_con, start, end, limit=1))) == 1
+
+
+def test_a_service_area_filter_is_the_same_either_way(seeded_db, monkeypatch):
+    from store.db import connect as open_db
+    from store.items import save_scores
+
+    start, end = period_ending(seeded_db.now.date(), 90).bounds()
+    with open_db(seeded_db.path) as con:
+        first = queries.flagged_queue(con, start, end)["thread_key"].iloc[0]
+        reply = con.execute("SELECT key FROM items WHERE thread_id = ? AND key <> ? ORDER BY key LIMIT 1",
+                            [first, first]).fetchall()[0][0]
+        save_scores(con, pd.DataFrame({"item_key": [reply], "model_version": "test", "compound": 0.0,
+                                       "sentiment": "neutral", "feedback_class": "neutral",
+                                       "service_area": "test: one reply's area", "hostile": False}), start)
+        found = both_ways(monkeypatch, lambda: queries.flagged_queue(
+            con, start, end, service_areas=("test: one reply's area",)))
+        assert found["thread_key"].tolist() == [first]
+        assert both_ways(monkeypatch, lambda: queries.flagged_queue(
+            con, start, end, service_areas=("test: no such area",))).empty
