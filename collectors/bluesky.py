@@ -60,7 +60,7 @@ from collectors.config import SourceConfig, option_name, web_address
 from collectors.errors import CollectorError, PayloadError
 from collectors.http import HttpStatusError, header_rate_limit, where
 from collectors.items import Batch, Item
-from collectors.payload import as_dict, as_int, as_list, as_text, parse_iso_time
+from collectors.payload import as_dict, as_id, as_int, as_list, as_text, parse_iso_time
 
 KIND = "bluesky"
 DEFAULT_BASE_URL = "https://public.api.bsky.app"
@@ -192,7 +192,7 @@ class BlueskyCollector:
             for entry in feed:
                 entry = as_dict(entry)
                 post = as_dict(entry.get("post"))
-                uri = as_text(post.get("uri"))
+                uri = as_id(post.get("uri"))
                 if not uri or entry.get("reason") or as_dict(post.get("record")).get("reply"):
                     continue  # a repost or pin (someone else's text, or a copy), or a reply
                 created = post_time(post)
@@ -233,7 +233,7 @@ class BlueskyCollector:
     # -- mapping -----------------------------------------------------------
 
     def _item(self, post: dict, item_type: str, fallback_time: datetime | None = None) -> Item | None:
-        uri = as_text(post.get("uri"))
+        uri = as_id(post.get("uri"))
         created = post_time(post) or fallback_time
         if not uri or created is None:
             return None

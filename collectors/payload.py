@@ -25,6 +25,11 @@ def as_text(value: Any) -> str:
     return value if isinstance(value, str) else ""
 
 
+def as_id(value: Any) -> str:
+    """An id as text without surrounding space ("" when it is missing, blank or not text)."""
+    return value.strip() if isinstance(value, str) else ""
+
+
 def as_optional_text(value: Any) -> str | None:
     """A value as text (ids may come as numbers), or None when it is missing or blank."""
     if value is None:

@@ -58,7 +58,7 @@ from collectors.config import MissingSecret, SourceConfig, option_list, require_
 from collectors.errors import CollectorError, PayloadError, RateLimited
 from collectors.http import HttpStatusError
 from collectors.items import Batch, Item, item_key
-from collectors.payload import as_dict, as_int, as_list, as_text, parse_iso_time
+from collectors.payload import as_dict, as_id, as_int, as_list, as_text, parse_iso_time
 
 KIND = "youtube"
 DEFAULT_BASE_URL = "https://www.googleapis.com/youtube/v3"
@@ -329,7 +329,7 @@ class YouTubeCollector:
             posts = []
             for video in as_list(page.get("items")):
                 video = as_dict(video)
-                video_id = as_text(video.get("id"))
+                video_id = as_id(video.get("id"))
                 if not video_id:
                     continue
                 snippet = as_dict(video.get("snippet"))
@@ -390,10 +390,10 @@ class YouTubeCollector:
     ) -> list[Item]:
         snippet = as_dict(thread.get("snippet"))
         top = as_dict(snippet.get("topLevelComment"))
-        thread_id = as_text(thread.get("id")) or as_text(top.get("id"))
+        thread_id = as_id(thread.get("id")) or as_id(top.get("id"))
         if not thread_id:
             return []
-        top = {**top, "id": as_text(top.get("id")) or thread_id}
+        top = {**top, "id": as_id(top.get("id")) or thread_id}
         total = as_int(snippet.get("totalReplyCount"))
         included = [as_dict(c) for c in as_list(as_dict(thread.get("replies")).get("comments"))]
         top_item = self._comment(top, video_id, video_key, video_key, video_time, reply_count=total)
@@ -408,7 +408,7 @@ class YouTubeCollector:
         parents = link_replies(thread_id, author, replies)
         items = [top_item]
         for reply in replies:
-            reply_id = as_text(reply.get("id"))
+            reply_id = as_id(reply.get("id"))
             if not reply_id:
                 continue
             parent_key = item_key(KIND, parents.get(reply_id, thread_id))
@@ -427,7 +427,7 @@ class YouTubeCollector:
     def _upload_post(self, entry: dict) -> Item | None:
         snippet = as_dict(entry.get("snippet"))
         details = as_dict(entry.get("contentDetails"))
-        video_id = as_text(details.get("videoId")) or as_text(as_dict(snippet.get("resourceId")).get("videoId"))
+        video_id = as_id(details.get("videoId")) or as_id(as_dict(snippet.get("resourceId")).get("videoId"))
         published = parse_iso_time(details.get("videoPublishedAt")) or parse_iso_time(snippet.get("publishedAt"))
         if not video_id or published is None:
             return None
@@ -462,7 +462,7 @@ class YouTubeCollector:
         self, comment: dict, video_id: str, video_key: str, parent_key: str, fallback: datetime, reply_count=None
     ) -> Item:
         snippet = as_dict(comment.get("snippet"))
-        comment_id = as_text(comment.get("id"))
+        comment_id = as_id(comment.get("id"))
         author_id = as_text(as_dict(snippet.get("authorChannelId")).get("value")) or None
         return Item(
             kind=KIND,

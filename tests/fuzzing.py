@@ -36,10 +36,13 @@ from store.items import items_frame, upsert_items
 CI = bool(os.environ.get("CI"))
 
 
+SCALE = float(os.environ.get("PULSE_FUZZ_SCALE", "1"))  # e.g. 10 for a longer search before a release
+
+
 def fuzz_settings(examples: int) -> settings:
-    """`examples` examples, no deadline; in CI derandomized and without the example database."""
+    """`examples` examples (times PULSE_FUZZ_SCALE), no deadline; in CI derandomized, no example database."""
     return settings(
-        max_examples=examples,
+        max_examples=max(1, int(examples * SCALE)),
         deadline=None,
         derandomize=CI,
         database=None if CI else settings.default.database,
