@@ -317,7 +317,7 @@ def count(value) -> int | None:
     text = str(value).strip().replace(",", "")
     try:
         return int(float(text)) if text else None
-    except ValueError:
+    except (ValueError, OverflowError):  # not a number, or "inf" / "1e400"
         return None
 
 

@@ -473,6 +473,13 @@ def test_imports_damaged_x_archives(tmp_path_factory, data, wrapper, as_zip):
         import_bytes(folder, "tweets.js", content, "x")
 
 
+@pytest.mark.parametrize("cell", ["inf", "1e400", "-inf", "nan", "²"])
+def test_import_counts_that_are_no_number_are_left_empty(cell):
+    from collectors.imports import count
+
+    assert count(cell) is None
+
+
 @fuzz_settings(150)
 @given(st.text(max_size=40) | st.sampled_from(["31/02/2026", "99999999999999", "1e10", "10 Oct 99999 14:05",
                                                "2026-11-23T10:00:00+25:00", "Wed Oct 10 20:19:24 +9999 2018",
