@@ -82,7 +82,9 @@ _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 def storable(text: str | None) -> str | None:
     """Text that can be written as UTF-8: a lone surrogate (JSON allows "\\ud800") becomes U+FFFD."""
-    return _LONE_SURROGATE.sub("\ufffd", text) if text else text
+    if not text or text.isascii():  # ASCII has no surrogates: nothing to replace (a cheap check)
+        return text
+    return _LONE_SURROGATE.sub("\ufffd", text)
 
 
 def item_row(item: Item, source: SourceConfig, source_id: int, collected_at: datetime) -> dict:

@@ -23,9 +23,10 @@ _HASHED = [c for c in ITEM_COLUMNS if c not in ("collected_at", "content_hash", 
 
 
 def content_hash(row: dict) -> str:
-    parts = [repr(row.get(column)).encode("utf-8", "surrogatepass") + b"\x1f" for column in _HASHED]
-    parts.append(repr(row.get("deleted_at") is not None).encode())
-    return hashlib.blake2b(b"".join(parts), digest_size=16).hexdigest()
+    # The repr of each hashed column, each followed by \x1f, then whether it is deleted: joined
+    # as one string and encoded once (the same bytes as encoding each part, far less Python).
+    text = "\x1f".join(map(repr, map(row.get, _HASHED))) + "\x1f" + repr(row.get("deleted_at") is not None)
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
 def items_frame(rows: list[dict]) -> pd.DataFrame:
