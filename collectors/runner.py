@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+import duckdb
+
 from analysis.clean import clean_text
 from collectors.config import SourceConfig
 from collectors.errors import CollectorError
@@ -148,13 +150,23 @@ def collect_source(
     except Exception as error:  # a bug in one collector must not stop the others
         result.error = f"unexpected {type(error).__name__}: {error}"
         traceback.print_exc(file=sys.stderr)
-    try:  # what arrived before a failure is kept
-        pages.save()
+    # What arrived before a failure is kept; the run is closed on the same connection
+    # (one open, commit and checkpoint fewer per source), or on its own if saving failed.
+    had_pages, saving, finished = pages.pending(), True, False
+    try:
+        with connect(db) as con:
+            pages.save(con)
+            saving = False
+            finish_run(con, run_id, source_id, utcnow(), result.error, result.warnings)
+            finished = True
     except Exception as error:
+        if not (saving and had_pages):
+            raise  # closing the run failed, not saving: as when it had a connection of its own
         result.error = "; ".join(filter(None, [result.error, f"saving failed: {type(error).__name__}: {error}"]))
         traceback.print_exc(file=sys.stderr)
-    with connect(db) as con:
-        finish_run(con, run_id, source_id, utcnow(), result.error, result.warnings)
+    if not finished:
+        with connect(db) as con:
+            finish_run(con, run_id, source_id, utcnow(), result.error, result.warnings)
     return result
 
 
@@ -179,14 +191,20 @@ class _Pages:
     def due(self) -> bool:
         return len(self.rows) >= SAVE_EVERY_ITEMS or time.monotonic() - self.saved_at >= SAVE_EVERY_S
 
-    def save(self) -> None:
+    def pending(self) -> bool:
+        """Whether pages have been received and not saved."""
+        return self.cursor is not None
+
+    def save(self, con: duckdb.DuckDBPyConnection | None = None) -> None:
+        """Save the pending pages with their cursor in one transaction, on `con` or a connection of its own."""
         if self.cursor is None:
             return
         frame = items_frame(self.rows)
-        with connect(self.db) as con, transaction(con):
-            new, updated = upsert_items(con, frame)
-            save_cursor(con, self.source_id, self.cursor)
-            add_to_run(con, self.run_id, self.fetched, new, updated)
+        if con is None:
+            with connect(self.db) as own:
+                new, updated = self._write(own, frame)
+        else:
+            new, updated = self._write(con, frame)
         self.result.fetched += self.fetched
         self.result.new += new
         self.result.updated += updated
@@ -195,6 +213,13 @@ class _Pages:
         self.saved_at = time.monotonic()
         if self.progress:
             self.progress(self.result.name, self.result.fetched)
+
+    def _write(self, con: duckdb.DuckDBPyConnection, frame) -> tuple[int, int]:
+        with transaction(con):
+            new, updated = upsert_items(con, frame)
+            save_cursor(con, self.source_id, self.cursor)
+            add_to_run(con, self.run_id, self.fetched, new, updated)
+        return new, updated
 
 
 def collect_all(
