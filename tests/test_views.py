@@ -131,3 +131,23 @@ def test_the_thread_page_offers_no_javascript_link(db_path, url, offered):
     assert not at.exception, [e.message for e in at.exception]
     assert [t.value for t in at.text] == ["A reply"]  # the page drew the thread
     assert [button.proto.url for button in at.get("link_button")] == ([offered] if offered else [])
+
+
+def test_direction_controls_in_public_text_cannot_reverse_the_rest_of_the_line():
+    from views import isolate_direction
+
+    fsi, pdi, rlo = "\u2068", "\u2069", "\u202e"
+    assert escape_markdown(f"{rlo}evil") == f"{fsi}{rlo}evil{pdi}"  # the override ends with the name
+    assert escape_markdown("Dydd da 👋 مرحبا") == "Dydd da 👋 مرحبا"  # right-to-left script alone: unchanged
+    # a stray closer in the text closes an isolate opened for it, not the one around the text
+    assert isolate_direction(f"{pdi}{rlo}x") == f"{fsi}{fsi}{pdi}{rlo}x{pdi}"
+    # an opener left open in the text is closed too, then ours
+    assert isolate_direction("\u2067x") == f"{fsi}\u2067x{pdi}{pdi}"
+    for text in (f"{rlo}a", f"{pdi}{pdi}\u2066b", "\u2066\u2067c\u2069", f"d{pdi}\u2068"):
+        wrapped = isolate_direction(text)
+        depth = 0
+        for position, char in enumerate(wrapped):  # our isolate is never closed before the end
+            depth += char in "\u2066\u2067\u2068"
+            depth -= char == pdi
+            assert depth >= 1 or position == len(wrapped) - 1
+        assert depth == 0
