@@ -15,12 +15,15 @@ thousand rows for a million items); other bounds count the items themselves.
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import datetime
 
 import duckdb
 import pandas as pd
 
 from store.labels import FEEDBACK_CLASS, LABEL_JOINS
+
+# one definition of both, shared with the Overview
+from store.queries import _sources_clause, _whole_days
 
 SPLITS = ("source", "service_area")
 
@@ -39,10 +42,6 @@ _DAILY = """
 """
 
 
-def _whole_days(start: datetime, end: datetime) -> bool:
-    return all(isinstance(t, datetime) and t.time() == time() for t in (start, end))
-
-
 def _counted(start: datetime, end: datetime) -> str:
     """The FROM source (aliased l) of public items in [start, end), one row per count of `items`."""
     if _whole_days(start, end):
@@ -59,12 +58,6 @@ def _group(by: str | None) -> str:
     return f"l.{by}"
 
 
-def _sources(source_ids: list[int] | tuple[int, ...] | None) -> tuple[str, list]:
-    if source_ids is None:
-        return "", []
-    return " AND l.source_id IN (SELECT unnest(?::INTEGER[]))", [list(source_ids)]
-
-
 def class_volume(
     con: duckdb.DuckDBPyConnection,
     start: datetime,
@@ -77,7 +70,7 @@ def class_volume(
     One row per non-empty cell; feedback_class null means not scored yet, group null
     means no service area. `hostile` counts the hostile items among `items`.
     """
-    where, params = _sources(source_ids)
+    where, params = _sources_clause("l.source_id", source_ids)
     return con.execute(
         f"""SELECT l.day, {_group(by)} AS "group", l.feedback_class,
                    sum(l.items)::BIGINT AS items, coalesce(sum(l.items) FILTER (WHERE l.hostile), 0)::BIGINT AS hostile
@@ -98,7 +91,7 @@ def group_summary(
     """Per group, the period's totals: group, items, negative, neutral, positive, constructive,
     unscored, hostile. Groups with no items are absent; by None gives one row, group 'All'
     (with zeros when the period is empty)."""
-    where, params = _sources(source_ids)
+    where, params = _sources_clause("l.source_id", source_ids)
 
     def total(condition: str) -> str:
         return f"coalesce(sum(l.items) FILTER (WHERE {condition}), 0)::BIGINT"
@@ -136,7 +129,7 @@ def daily_spike_counts(
     """
     if by is None:
         raise ValueError("spikes are measured per source or per service area")
-    where, params = _sources(source_ids)
+    where, params = _sources_clause("l.source_id", source_ids)
     group = _group(by)
     silenced = _ITEMS.format(where=" AND i.thread_id IN (SELECT thread_key FROM threads WHERE silenced)")
 
