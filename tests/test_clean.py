@@ -16,6 +16,14 @@ from analysis.clean import MAX_TEXT_CHARS, clean_text, truncate
         ("", ""),
         (None, ""),
         ("plain 3 < 5 and 7 > 2", "plain 3 < 5 and 7 > 2"),
+        # The shapes platforms send (these take html_to_text's fast path) and odd ones (html.parser's).
+        ('<p><span class="h-card" translate="no"><a href="https://mastodon.example/@jo" class="u-url mention">'
+         '@<span>jo</span></a></span> Missed again &amp; again.</p>', "@jo Missed again & again."),
+        ('<a href="https://www.youtube.com/channel/UC4B">@Council</a> Thank you, that&#39;s helpful.',
+         "@Council Thank you, that's helpful."),
+        ('<blockquote><p>save £1.2m</p></blockquote><p>and <i>spend</i> how much?</p>', "save £1.2m\n\nand spend how much?"),
+        ("<P>Shouting</P><BR/>still", "Shouting\n\nstill"),
+        ("<p>fine</p><!-- <p>hidden</p> --><p>a < b</p>", "fine\n\na < b"),
     ],
 )
 def test_clean_text(raw, expected):
