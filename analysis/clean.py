@@ -22,8 +22,7 @@ _BLOCK_TAGS = {"p", "br", "div", "li", "blockquote", "tr", "h1", "h2", "h3", "h4
 _SKIP_TAGS = {"script", "style", "template", "noscript"}
 _URL = re.compile(r"\bhttps?://[^\s<>\"'()\[\]]+", re.IGNORECASE)
 _SPACES = re.compile(r"[ \t\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
-# Where _SPACES would change something: two spaces in a row, or any other kind of space.
-_ODD_SPACING = re.compile("  |[\t\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]")
+_OTHER_SPACE = re.compile("[\t\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
 # Control characters other than newline and tab carry nothing a reader needs.
 _CONTROL = {c: None for c in range(32) if c not in (9, 10)} | {127: None}
@@ -117,6 +116,15 @@ def html_to_text(markup: str) -> str:
     return parsed_html_to_text(markup) if text is None else text
 
 
+def _odd_spacing(text: str) -> bool:
+    """Whether _SPACES would change text: two spaces in a row, or any other kind of space."""
+    if "  " in text:
+        return True
+    if text.isascii():  # ASCII has only these three
+        return "\t" in text or "\f" in text or "\v" in text
+    return _OTHER_SPACE.search(text) is not None
+
+
 def _link_to_host(match: re.Match) -> str:
     host = urlsplit(match.group(0)).hostname or ""
     return f"[{host.removeprefix('www.')}]" if host else ""
@@ -127,14 +135,17 @@ def clean_text(raw: str | None, max_chars: int = MAX_TEXT_CHARS) -> str:
     if not raw:
         return ""
     text = unicodedata.normalize("NFC", str(raw))
-    if _LOOKS_LIKE_HTML.search(text):
+    # Each step runs only when it can change something (the same result, far less CPU on
+    # the common case of one plain line with single spaces and no link): `in` and
+    # isprintable (no control character is printable) are much cheaper than a regex search.
+    if ("<" in text or "&" in text) and _LOOKS_LIKE_HTML.search(text):
         text = html_to_text(text)
-    text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_CONTROL)
-    # Each substitution runs only when its pattern can match (the same result, far less
-    # CPU on the common case of one plain line with single spaces and no link).
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.isprintable():
+        text = text.translate(_CONTROL)
     if "://" in text:
         text = _URL.sub(_link_to_host, text)
-    if _ODD_SPACING.search(text):
+    if _odd_spacing(text):
         text = _SPACES.sub(" ", text)
     if "\n" in text:
         text = "\n".join(line.strip() for line in text.split("\n"))

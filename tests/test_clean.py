@@ -1,6 +1,9 @@
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from analysis.clean import MAX_TEXT_CHARS, clean_text, truncate
+from analysis.clean import _CONTROL, _SPACES, MAX_TEXT_CHARS, _odd_spacing, clean_text, truncate
+from tests.fuzzing import fuzz_settings
 
 
 @pytest.mark.parametrize(
@@ -44,3 +47,23 @@ def test_long_text_is_cut_visibly():
 
 def test_truncate_leaves_short_text_alone():
     assert truncate("short", 10) == "short"
+
+
+SPACES_AND_MORE = st.text(alphabet=st.sampled_from(list(" \t\f\v\n\xa0\u2000\u2009\u200a\u200b\u202f\u205f\u3000\x85xé😡")))
+WORDS_AND_SPACES = st.lists(st.sampled_from(["a", "é", "😡", " ", " ", "  ", "\n", "\t", "\xa0", "\u3000"])).map("".join)
+
+
+@fuzz_settings(300)
+@given(WORDS_AND_SPACES | SPACES_AND_MORE | st.text())
+def test_spacing_is_tidied_exactly_when_tidying_changes_something(text):
+    assert _odd_spacing(text) == (_SPACES.sub(" ", text) != text)
+
+
+@pytest.mark.parametrize("text", ["a  b", "é  b", "a b", "é b", "a\tb", "é\tb", "a\xa0b", "a \u3000b", "", " "])
+def test_spacing_examples(text):
+    assert _odd_spacing(text) == (_SPACES.sub(" ", text) != text)
+
+
+def test_control_characters_are_never_printable():
+    # clean_text drops them only from text that is not isprintable(); this is why that is enough.
+    assert _CONTROL and not any(chr(code).isprintable() for code in _CONTROL)
