@@ -13,11 +13,14 @@ this one keeps reading and writing: there is still exactly one writer.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from datetime import datetime, timezone
+from itertools import count
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 
 from analysis.scoring import score_items
@@ -106,18 +109,20 @@ def score_pending(
     progress: Progress | None = None,
     rules: FlagRules | None = None,
     workers: int = 1,
+    also_refresh: Iterable[str] = (),
 ) -> int:
     """Score every unscored item, then re-flag the threads they belong to.
 
     `workers` > 1 scores batches in that many processes (one per core is right);
-    the database is still written by this process alone.
+    the database is still written by this process alone. `also_refresh`: threads
+    to re-flag as well (those a ScoringAsSaved scored while collecting).
     """
     with connect(db, read_only=True) as con:
         keys = unscored_keys(con)
-    if not keys:
-        return 0
-    touched = _score_keys(db, keys, progress, workers)
-    refresh_threads(db, sorted(touched), rules)
+    touched = _score_keys(db, keys, progress, workers) if keys else set()
+    touched.update(also_refresh)
+    if touched:
+        refresh_threads(db, sorted(touched), rules)
     return len(keys)
 
 
@@ -149,3 +154,98 @@ def refresh_threads(db: Path | str | None, thread_keys: list[str], rules: FlagRu
             save_thread_summaries(con, summaries, _now())
         count += len(summaries)
     return count
+
+
+class ScoringAsSaved:
+    """Scores items while a collection run is still saving them (collectors.runner calls it).
+
+    The run hands over each save's new and changed items (`submit`) and writes the
+    scores that are finished in its next save's transaction (`take_ready`), so a
+    run writes items and scores together: the texts are never read back and no
+    transaction or checkpoint is spent on scores alone. With `workers` > 1 the
+    scoring runs in that many processes while this one fetches, cleans and saves
+    the next pages; at most MAX_IN_FLIGHT batches per worker wait, so memory stays
+    flat. `finish` writes what is left; the run then re-flags `touched` threads
+    (score_pending(also_refresh=...)). If the run dies first, the items saved
+    without scores are scored by the next run's score_pending.
+    """
+
+    MAX_IN_FLIGHT = 3
+
+    def __init__(self, workers: int = 1):
+        self.workers = workers
+        self.scored = 0
+        self.touched: set[str] = set()
+        self._pool = ProcessPoolExecutor(max_workers=workers, initializer=_warm_up) if workers > 1 else None
+        self._batches = count(1)
+        self._waiting: deque[tuple[int, Future]] = deque()  # (batch number, its scores), in submission order
+        self._done: list[tuple[int, pd.DataFrame]] = []
+        # The last batch each unwritten item was submitted in: an item resent with a new text
+        # before its first score was written keeps only the later score.
+        self._latest: dict[str, int] = {}
+
+    def __enter__(self) -> "ScoringAsSaved":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+
+    def submit(self, items: pd.DataFrame) -> None:
+        """Score these items (key, text, title, item_type, thread_id): now, or in a worker."""
+        self.touched.update(_threads_of(items))
+        for start in range(0, len(items), BATCH_SIZE):
+            batch = items.iloc[start : start + BATCH_SIZE][["key", "text", "title", "item_type"]]
+            number = next(self._batches)
+            self._latest.update(dict.fromkeys(batch["key"], number))
+            if self._pool is None:
+                self._done.append((number, score_items(batch)))
+                continue
+            while len(self._waiting) >= self.MAX_IN_FLIGHT * self.workers:
+                self._collect()
+            self._waiting.append((number, self._pool.submit(score_items, batch)))
+
+    def take_ready(self) -> pd.DataFrame | None:
+        """The scores finished so far, for the caller to save (store.items.save_scores) in its transaction."""
+        while self._waiting and self._waiting[0][1].done():
+            self._collect()
+        return self._take()
+
+    def saved(self, scores: pd.DataFrame) -> None:
+        """Scores from take_ready are committed: count them."""
+        self.scored += len(scores)
+
+    def finish(self, db: Path | str | None) -> None:
+        """Wait for every batch and save the scores left, in one transaction."""
+        while self._waiting:
+            self._collect()
+        scores = self._take()
+        if scores is not None:
+            with connect(db) as con, transaction(con):
+                save_scores(con, scores, _now())
+            self.saved(scores)
+
+    def _collect(self) -> None:
+        number, future = self._waiting.popleft()
+        self._done.append((number, future.result()))
+
+    def _take(self) -> pd.DataFrame | None:
+        """Finished scores of each item's latest submission; the items are then no longer waiting.
+
+        If the caller's transaction fails, their items stay unscored in the store and
+        score_pending (or a later save of the same items) scores them.
+        """
+        parts = []
+        for number, scores in self._done:
+            latest = scores["item_key"].map(self._latest).to_numpy() == number
+            parts.append(scores[latest])
+            for key in scores["item_key"][latest]:
+                del self._latest[key]
+        self._done = []
+        return pd.concat(parts, ignore_index=True) if parts else None
+
+
+def _threads_of(items: pd.DataFrame) -> set[str]:
+    """The threads items belong to (a post is its own thread), as store.items.thread_keys_of finds them."""
+    threads = items["thread_id"].where(items["thread_id"].notna(), items["key"].where(items["item_type"] == "post"))
+    return set(threads.dropna())

@@ -24,6 +24,13 @@ from store.db import DatabaseBusy, db_path
 from store.governance import cli_actor
 
 
+def positive(value: str) -> int:
+    """An argparse type: a whole number of at least 1."""
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, not {value!r}")
+    return int(value)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m collectors", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -31,6 +38,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--config", help="sources file (default: $PULSE_CONFIG or sources.toml)")
     run.add_argument("--source", action="append", metavar="NAME", help="only this source (repeatable)")
     run.add_argument("--db", help="database file (default: $PULSE_DB or data/pulse.duckdb)")
+    run.add_argument("--workers", type=positive, default=1, metavar="N",
+                     help="score in N processes while collecting (one per core is right; default 1)")
 
     imports = commands.add_parser("import", help="import a platform export or a CSV, then score what is new")
     imports.add_argument("file", help="the export: X archive (zip or data/tweets.js), or a CSV")
@@ -69,7 +78,7 @@ def command_run(args: argparse.Namespace) -> int:
         sources = [s for s in sources if s.name in args.source]
     db = db_path(args.db)
     with HttpClient() as http, _TerminalRun() as progress:
-        summary = run_sources(sources, db, http, progress=progress)
+        summary = run_sources(sources, db, http, progress=progress, workers=args.workers)
     for line in summary.closing_lines():
         print(line)
     return 1 if summary.all_failed else 0

@@ -1,10 +1,11 @@
 """One collection run, the same from the command line and from the Sources page.
 
 `run_sources` collects each source in turn (collectors.runner.collect_source:
-one source failing is recorded on it and the others still run), scores what
-is new and re-flags the threads it touched (analysis.jobs.score_pending), then
-deletes what is past its source's retention period (collectors.housekeeping.purge,
-logged in the audit trail). `python -m collectors run` and the Sources page's
+one source failing is recorded on it and the others still run), scoring what
+is new as it is saved (analysis.jobs.ScoringAsSaved, in `workers` processes)
+and then anything still unscored (analysis.jobs.score_pending, which re-flags
+every thread touched), then deletes what is past its source's retention period
+(collectors.housekeeping.purge, logged in the audit trail). `python -m collectors run` and the Sources page's
 "Collect now" (collectors.control) both call it, so retention is enforced at the
 end of every run whoever started it.
 
@@ -17,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from analysis.jobs import score_pending
+from analysis.jobs import ScoringAsSaved, score_pending
 from collectors.config import SourceConfig
 from collectors.housekeeping import purge, purge_lines
 from collectors.runner import SourceResult, collect_source
@@ -67,6 +68,7 @@ def run_sources(
     http,
     progress: RunProgress | None = None,
     purge_actor: str = "retention",
+    workers: int = 1,
 ) -> RunSummary:
     """Collect the enabled sources, score what is new, then purge past retention; a summary of it all.
 
@@ -74,15 +76,37 @@ def run_sources(
     own failure is in its SourceResult.
     """
     progress = progress or RunProgress()
-    chosen = [s for s in sources if s.enabled]
-    summary = RunSummary()
-    for index, source in enumerate(chosen):
-        progress.source_started(source.name, index, len(chosen))
-        result = collect_source(source, db, http, progress=progress.items)
-        summary.results.append(result)
-        progress.source_finished(result)
-    progress.scoring(0, 0)
-    summary.scored = score_pending(db, progress=progress.scoring)
+    summary = collect_and_score(sources, db, http, progress, workers)
     progress.purging()
     summary.purged = purge(db, actor=purge_actor)
+    return summary
+
+
+def collect_and_score(
+    sources: list[SourceConfig],
+    db: Path | str,
+    http,
+    progress: RunProgress | None = None,
+    workers: int = 1,
+    collectors: dict | None = None,
+) -> RunSummary:
+    """run_sources without the purge: collect the enabled sources, scoring as they are saved.
+
+    `collectors` maps a source name to a collector already made (the benchmark's
+    synthetic sources); by default the registry makes each.
+    """
+    progress = progress or RunProgress()
+    chosen = [s for s in sources if s.enabled]
+    summary = RunSummary()
+    with ScoringAsSaved(workers) as scoring:
+        for index, source in enumerate(chosen):
+            progress.source_started(source.name, index, len(chosen))
+            result = collect_source(source, db, http, progress=progress.items, scoring=scoring,
+                                    collector=(collectors or {}).get(source.name))
+            summary.results.append(result)
+            progress.source_finished(result)
+        progress.scoring(0, 0)
+        scoring.finish(db)
+    left = score_pending(db, progress=progress.scoring, workers=workers, also_refresh=scoring.touched)
+    summary.scored = scoring.scored + left
     return summary

@@ -8,6 +8,10 @@ Pages that arrive quickly are saved together (up to SAVE_EVERY_ITEMS items, or
 SAVE_EVERY_S seconds after the previous save): each save is a connection, a
 commit and a checkpoint, which cost far more than the rows. Pages already
 received when a source fails are saved before the failure is recorded.
+
+Given a `scoring` (analysis.jobs.ScoringAsSaved, from collectors.pipeline), each
+save hands its new and changed items over to be scored once the file is closed
+again, and writes the scores finished since in its transaction.
 """
 
 from __future__ import annotations
@@ -22,6 +26,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from analysis.clean import clean_text
 from collectors.config import SourceConfig
@@ -29,7 +35,8 @@ from collectors.errors import CollectorError
 from collectors.items import Batch, Item
 from collectors.registry import collector_for
 from store.db import connect, transaction
-from store.items import items_frame, upsert_items
+from store import daily
+from store.items import items_frame, save_scores, unscored_among, upsert_items
 from store.sources import (
     add_to_run,
     finish_run,
@@ -42,7 +49,7 @@ from store.sources import (
 # progress(source_name, items_so_far) while a source is collected
 CollectProgress = Callable[[str, int], None]
 
-SAVE_EVERY_ITEMS = 5_000
+SAVE_EVERY_ITEMS = 20_000
 SAVE_EVERY_S = 2.0
 
 
@@ -92,7 +99,16 @@ def storable(text: str | None) -> str | None:
 def item_row(item: Item, source: SourceConfig, source_id: int, collected_at: datetime) -> dict:
     """An Item as a row of the items table, text cleaned once here and made storable."""
     row = _row(item, source, source_id, collected_at)
-    return {name: storable(value) if isinstance(value, str) else value for name, value in row.items()}
+    for name in _TEXT_COLUMNS:
+        value = row[name]
+        if isinstance(value, str) and not value.isascii():  # only non-ASCII text can hold a lone surrogate
+            row[name] = storable(value)
+    return row
+
+
+# The row's columns that hold text (every other is a number, a time, a flag or None).
+_TEXT_COLUMNS = ("key", "kind", "native_id", "item_type", "thread_id", "parent_id", "author_id",
+                 "author_name", "title", "text", "raw_text", "url", "lang")
 
 
 def _row(item: Item, source: SourceConfig, source_id: int, collected_at: datetime) -> dict:
@@ -126,18 +142,20 @@ def collect_source(
     http,
     progress: CollectProgress | None = None,
     collector=None,
+    scoring=None,
 ) -> SourceResult:
     """Collect one source into the store; never raises for a source's own failure.
 
     `collector` is one already made (an import of a file); by default the
-    registry makes the one for the source's kind.
+    registry makes the one for the source's kind. `scoring` (see the module's
+    note) scores items as they are saved; without it they wait for score_pending.
     """
     result = SourceResult(source.name)
     with connect(db) as con, transaction(con):
         source_id = sync_source(con, source.name, source.kind, source.as_dict())
         cursor = get_cursor(con, source_id)
         run_id = start_run(con, source_id, utcnow())
-    pages = _Pages(db, source_id, run_id, result, progress)
+    pages = _Pages(db, source_id, run_id, result, progress, scoring)
     try:
         collector = collector if collector is not None else collector_for(source, http)
         for batch in collector.fetch(cursor):
@@ -159,6 +177,7 @@ def collect_source(
             saving = False
             finish_run(con, run_id, source_id, utcnow(), result.error, result.warnings)
             finished = True
+        pages.hand_over()  # scored once the file is closed: a dashboard can read meanwhile
     except Exception as error:
         if not (saving and had_pages):
             raise  # closing the run failed, not saving: as when it had a connection of its own
@@ -173,9 +192,11 @@ def collect_source(
 class _Pages:
     """Pages received and not yet saved; saved together with the cursor of the last one."""
 
-    def __init__(self, db, source_id: int, run_id: int, result: SourceResult, progress: CollectProgress | None):
+    def __init__(self, db, source_id: int, run_id: int, result: SourceResult, progress: CollectProgress | None,
+                 scoring=None):
         self.db, self.source_id, self.run_id = db, source_id, run_id
-        self.result, self.progress = result, progress
+        self.result, self.progress, self.scoring = result, progress, scoring
+        self.to_score: pa.Table | None = None  # saved, unscored, not yet handed to scoring
         self.rows: list[dict] = []
         self.fetched = 0
         self.cursor: dict | None = None
@@ -203,6 +224,7 @@ class _Pages:
         if con is None:
             with connect(self.db) as own:
                 new, updated = self._write(own, frame)
+            self.hand_over()
         else:
             new, updated = self._write(con, frame)
         self.result.fetched += self.fetched
@@ -214,12 +236,28 @@ class _Pages:
         if self.progress:
             self.progress(self.result.name, self.result.fetched)
 
-    def _write(self, con: duckdb.DuckDBPyConnection, frame) -> tuple[int, int]:
-        with transaction(con):
-            new, updated = upsert_items(con, frame)
+    def _write(self, con: duckdb.DuckDBPyConnection, frame: pa.Table) -> tuple[int, int]:
+        scores = self.scoring.take_ready() if self.scoring is not None else None
+        keys = frame["key"].to_pylist() + ([] if scores is None else scores["item_key"].tolist())
+        # One refresh of the per-day counts for the items and the scores together.
+        with transaction(con), daily.refreshing(con, keys):
+            if scores is not None:  # before the items: a text changed since drops its stale score
+                save_scores(con, scores, utcnow(), count_days=False)
+            new, updated = upsert_items(con, frame, count_days=False)
+            if self.scoring is not None:
+                unscored = unscored_among(con, frame)
+                self.to_score = frame.filter(pc.is_in(frame["key"], value_set=pa.array(unscored, pa.string())))
             save_cursor(con, self.source_id, self.cursor)
             add_to_run(con, self.run_id, self.fetched, new, updated)
+        if scores is not None:
+            self.scoring.saved(scores)
         return new, updated
+
+    def hand_over(self) -> None:
+        """Give the last save's unscored items to scoring (with no connection open: scoring takes a while)."""
+        if self.to_score is not None and self.to_score.num_rows:
+            self.scoring.submit(self.to_score.select(["key", "text", "title", "item_type", "thread_id"]).to_pandas())
+        self.to_score = None
 
 
 def collect_all(

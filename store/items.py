@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import hashlib
+from contextlib import nullcontext
 from datetime import datetime
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from store import daily
 from store.labels import FEEDBACK_CLASS, LABEL_JOINS, SENTIMENT
@@ -22,54 +23,69 @@ ITEM_COLUMNS = [
 _HASHED = [c for c in ITEM_COLUMNS if c not in ("collected_at", "content_hash", "deleted_at")]
 
 
-def content_hash(row: dict) -> str:
-    # The repr of each hashed column, each followed by \x1f, then whether it is deleted: joined
-    # as one string and encoded once (the same bytes as encoding each part, far less Python).
-    text = "\x1f".join(map(repr, map(row.get, _HASHED))) + "\x1f" + repr(row.get("deleted_at") is not None)
-    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+def content_hash_sql(table: str = "") -> str:
+    """SQL for content_hash over the columns of `table` (an alias; none: unqualified).
+
+    Computed by DuckDB: md5 is the same in every version, and NULL is told apart from
+    text by chr(0). Over _HASHED and whether the item is deleted. Changing it needs a
+    migration that rehashes the stored items, as migration 4 does.
+    """
+    prefix = f"{table}." if table else ""
+    parts = [f"coalesce({prefix}{column}::VARCHAR, chr(0))" for column in _HASHED]
+    return f"md5(concat_ws(chr(31), {', '.join(parts)}, ({prefix}deleted_at IS NOT NULL)::VARCHAR))"
 
 
-def items_frame(rows: list[dict]) -> pd.DataFrame:
-    """Rows (dicts with ITEM_COLUMNS, less content_hash) as a typed frame."""
-    for row in rows:
-        row["content_hash"] = content_hash(row)
-    # Column by column: several times faster than a frame from a list of dicts.
-    frame = pd.DataFrame({column: [row.get(column) for row in rows] for column in ITEM_COLUMNS},
-                         columns=ITEM_COLUMNS)
+# Arrow types of the columns that are not text (every other column is a string).
+_ARROW_TYPES = {
+    "source_id": pa.int64(), "created_at": pa.timestamp("us"), "collected_at": pa.timestamp("us"),
+    "deleted_at": pa.timestamp("us"), "like_count": pa.int64(), "reply_count": pa.int64(),
+    "is_council": pa.bool_(),
+}
+
+
+def items_frame(rows: list[dict]) -> pa.Table:
+    """Rows (dicts with ITEM_COLUMNS, less content_hash) as a typed Arrow table, one row per key.
+
+    Arrow rather than pandas: built column by column in C, and DuckDB reads it without
+    converting each Python string. upsert_items adds content_hash (content_hash_sql).
+    """
     # Platforms resend an item on several pages; keep the last copy of each key.
-    frame = frame.drop_duplicates("key", keep="last")
-    for column in ("created_at", "collected_at", "deleted_at"):
-        frame[column] = pd.to_datetime(frame[column])
-    for column in ("like_count", "reply_count"):
-        frame[column] = frame[column].astype("Int64")
-    frame["is_council"] = frame["is_council"].astype(bool)
-    return frame
+    latest = list({row["key"]: row for row in rows}.values())
+    return pa.table({column: pa.array([row.get(column) for row in latest], type=_ARROW_TYPES.get(column, pa.string()))
+                     for column in ITEM_COLUMNS if column != "content_hash"})
 
 
-def upsert_items(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> tuple[int, int]:
+def _counting_days(con: duckdb.DuckDBPyConnection, count_days: bool, keys_sql: str):
+    """daily.refreshing over these keys, or nothing when the caller keeps the per-day counts itself."""
+    return daily.refreshing(con, keys_sql=keys_sql) if count_days else nullcontext()
+
+
+def upsert_items(con: duckdb.DuckDBPyConnection, frame: pa.Table, count_days: bool = True) -> tuple[int, int]:
     """Insert new items and update changed ones; returns (new, updated).
 
     Unchanged items (same content hash) are not written at all. An item whose
     text changed loses its score, so it is scored again. Call inside a
-    transaction.
+    transaction; `count_days=False` when the caller wraps it in its own
+    daily.refreshing (one refresh for several writes).
     """
-    if frame.empty:
+    if frame.num_rows == 0:
         return 0, 0
     con.register("incoming", frame)
+    hashed = content_hash_sql("n")  # only for the rows that need it: stored ones to compare, new ones to insert
     try:
         new, updated = con.execute(
-            """SELECT count(*) FILTER (WHERE i.key IS NULL),
-                      count(*) FILTER (WHERE i.key IS NOT NULL AND i.content_hash <> n.content_hash)
-               FROM incoming n LEFT JOIN items i ON i.key = n.key"""
+            f"""SELECT count(*) FILTER (WHERE i.key IS NULL),
+                       count(*) FILTER (WHERE i.key IS NOT NULL AND i.content_hash <> {hashed})
+                FROM incoming n LEFT JOIN items i ON i.key = n.key"""
         ).fetchall()[0]
         if not (new or updated):
             return 0, 0
         columns = ", ".join(ITEM_COLUMNS)
-        with daily.refreshing(con, keys_sql="SELECT key FROM incoming"):  # the per-day counts stay exact
+        values = ", ".join(f"n.{c}" for c in ITEM_COLUMNS if c != "content_hash") + f", {hashed}"
+        with _counting_days(con, count_days, "SELECT key FROM incoming"):  # the per-day counts stay exact
             if not updated:  # only new items: a plain insert, no scores to drop
-                con.execute(
-                    f"INSERT INTO items ({columns}) SELECT {columns} FROM incoming n ANTI JOIN items i ON i.key = n.key"
-                )
+                con.execute(f"INSERT INTO items ({columns}) SELECT {values} FROM incoming n ANTI JOIN items i ON i.key = n.key")
                 return int(new), 0
             con.execute(
                 """DELETE FROM scores WHERE item_key IN (
@@ -81,8 +97,8 @@ def upsert_items(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> tuple[i
             )
             con.execute(
                 f"""INSERT INTO items ({columns})
-                    SELECT {columns} FROM incoming n
-                    WHERE NOT EXISTS (SELECT 1 FROM items i WHERE i.key = n.key AND i.content_hash = n.content_hash)
+                    SELECT {values} FROM incoming n
+                    WHERE NOT EXISTS (SELECT 1 FROM items i WHERE i.key = n.key AND i.content_hash = {hashed})
                     ON CONFLICT (key) DO UPDATE SET {updates}"""
             )
     finally:
@@ -101,6 +117,24 @@ def unscored(con: duckdb.DuckDBPyConnection, limit: int | None = None) -> pd.Dat
         sql += " LIMIT ?"
         params.append(limit)
     return con.execute(sql, params).df()
+
+
+def unscored_among(con: duckdb.DuckDBPyConnection, frame: pa.Table) -> list[str]:
+    """Which of these just-saved items (items_frame) have no score: new, text changed, or never scored.
+
+    Deleted items are left out, as score_pending leaves them out.
+    """
+    if frame.num_rows == 0:
+        return []
+    con.register("just_saved", frame)
+    try:
+        rows = con.execute(
+            """SELECT n.key FROM just_saved n ANTI JOIN scores s ON s.item_key = n.key
+               WHERE n.deleted_at IS NULL ORDER BY n.key"""
+        ).fetchall()
+    finally:
+        con.unregister("just_saved")
+    return [r[0] for r in rows]
 
 
 def unscored_keys(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -134,8 +168,13 @@ def all_items_for_rescore(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     ).df()
 
 
-def save_scores(con: duckdb.DuckDBPyConnection, scores: pd.DataFrame, scored_at: datetime) -> int:
-    """Upsert one score row per item_key. Officer corrections live in their own table."""
+def save_scores(
+    con: duckdb.DuckDBPyConnection, scores: pd.DataFrame, scored_at: datetime, count_days: bool = True
+) -> int:
+    """Upsert one score row per item_key. Officer corrections live in their own table.
+
+    `count_days=False`: the caller keeps daily_counts itself (see upsert_items).
+    """
     if scores.empty:
         return 0
     frame = scores.copy()
@@ -152,7 +191,7 @@ def save_scores(con: duckdb.DuckDBPyConnection, scores: pd.DataFrame, scored_at:
     try:
         names = ", ".join(columns)
         updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c != "item_key")
-        with daily.refreshing(con, keys_sql="SELECT item_key AS key FROM new_scores"):  # per-day counts
+        with _counting_days(con, count_days, "SELECT item_key AS key FROM new_scores"):  # per-day counts
             con.execute(
                 f"""INSERT INTO scores ({names}) SELECT {names} FROM new_scores
                     ON CONFLICT (item_key) DO UPDATE SET {updates}"""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import duckdb
 
 from store import daily
+from store.items import content_hash_sql
 
 MIGRATIONS: list[list[str]] = [
     # 1: the data model of DESIGN.md
@@ -135,6 +136,11 @@ MIGRATIONS: list[list[str]] = [
     [
         daily.CREATE_TABLE,
         daily.FILL,
+    ],
+    # 4: content_hash computed by DuckDB (store.items.content_hash_sql) instead of in Python:
+    # the stored items rehashed the same way, so the next run sees them unchanged
+    [
+        f"UPDATE items SET content_hash = {content_hash_sql()}",
     ],
 ]
 

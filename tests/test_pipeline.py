@@ -160,3 +160,16 @@ def test_cli_run_purges_past_retention(db_path, replay, tmp_path):
     assert "Council news: deleted 1 items past retention" in lines
     assert OLD_KEY not in keys(db_path)
     assert purge_actions(db_path) == [("retention", "deleted items past retention (Council news: 1)")]
+
+
+def test_cli_run_scores_in_worker_processes_while_collecting(db_path, replay, tmp_path):
+    config = tmp_path / "sources.toml"
+    config.write_text(toml_table(news(replay).as_dict()), encoding="utf-8")
+    run = [sys.executable, "-m", "collectors", "run", "--config", str(config), "--db", str(db_path)]
+    done = subprocess.run(run + ["--workers", "2"], cwd=ROOT, capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr
+    assert f"scored {DEMO_NEWS_ITEMS} new or changed items" in done.stdout.splitlines()
+    assert unscored(db_path) == 0
+
+    wrong = subprocess.run(run + ["--workers", "0"], cwd=ROOT, capture_output=True, text=True, timeout=300, check=False)
+    assert wrong.returncode == 2 and "must be a whole number of at least 1, not '0'" in wrong.stderr

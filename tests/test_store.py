@@ -54,3 +54,29 @@ def test_read_only_connection_on_a_new_file_creates_the_schema(tmp_path):
     path = tmp_path / "new.duckdb"
     with connect(path, read_only=True) as con:
         assert con.execute("SELECT count(*) FROM items").fetchall() == [(0,)]
+
+
+def test_migration_4_rehashes_stored_items_so_a_rerun_sees_them_unchanged(db_path):
+    """A database whose hashes were made in Python (before migration 4): after it, nothing looks changed."""
+    from store import db as store_db
+    from store.items import items_frame, upsert_items
+    from collectors.runner import item_row
+
+    when = datetime(2026, 11, 1, 10)
+    items = [post("/p/1", "Council tweets for 24 hours", when),
+             comment("c1", "<p>What a waste of money</p>", when, "/p/1", author="a1")]
+    with connect(db_path) as con:
+        store_items(con, SOURCE, items)
+        con.execute("UPDATE items SET content_hash = 'made-by-python-' || key")
+        con.execute("DELETE FROM schema_version WHERE version >= 4")
+    store_db._migrated.clear()
+    with connect(db_path) as con:
+        assert current_version(con) == SCHEMA_VERSION
+        assert con.execute("SELECT count(*) FROM items WHERE content_hash LIKE 'made-by-python-%'").fetchall() == [(0,)]
+        source_id = con.execute("SELECT id FROM sources").fetchall()[0][0]
+        again = items_frame([item_row(i, SOURCE, source_id, when) for i in items])
+        assert upsert_items(con, again) == (0, 0)
+        changed = items_frame([item_row(i, SOURCE, source_id, when) for i in items[:1]]
+                              + [item_row(comment("c1", "<p>What a waste of money</p>", when, "/p/1", author="a2"),
+                                          SOURCE, source_id, when)])
+        assert upsert_items(con, changed) == (0, 1)  # the author changed: one update
