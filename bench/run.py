@@ -25,7 +25,7 @@ runs, and the time spent making them (which stands for the network) is taken off
 Wall-clock times are quoted, with CPU times and the load average beside them:
 the machine may be shared. The last line printed is one line of JSON.
 
-    python bench/run.py --items 100000 [--seed 7] [--repeats 7] [--skip workers,pages] [--rerun-all]
+    python bench/run.py --items 100000 [--seed 7] [--repeats 7] [--rounds 3] [--skip workers,pages] [--rerun-all]
 """
 
 from __future__ import annotations
@@ -200,6 +200,11 @@ def child_pipeline(db: str, items: int, seed: int, workers: int, rerun: str = "l
         "worker_peak_rss_mb": peak_mb(resource.RUSAGE_CHILDREN),
         "together_peak_rss_mb": together,
     }
+
+
+def median_run(runs: list[dict]) -> dict:
+    """The run with the median time (the lower middle one of an even number)."""
+    return sorted(runs, key=lambda run: run["seconds"])[(len(runs) - 1) // 2]
 
 
 def run_child(*args: str) -> dict:
@@ -438,6 +443,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--items", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--repeats", type=int, default=7, help="repeats of each query load (pages: a third)")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="run steps 1-3 this many times, alternating, and report each one's median round")
     parser.add_argument("--skip", default="", help=f"comma-separated steps to leave out: {','.join(STEPS)}")
     parser.add_argument("--rerun-all", action="store_true",
                         help="also time a rerun where every source sends every item again (no cursor)")
@@ -491,24 +498,43 @@ def main(argv: list[str] | None = None) -> int:
             return json.loads(path.read_text())
         return None
 
-    bare = kept("bare")
-    if "bare" not in skip:
-        bare = kept("bare", run_child("--child", "bare", "--items", str(n), "--seed", str(args.seed)))
+    # Steps 1-3 alternate for --rounds rounds, so a change in the machine's load falls on all three;
+    # each step's median round is the one reported.
+    bares, ones, twos = [], [], []
+    db2 = str(OUT / f"bench-{n}-w2.duckdb")
+    for round_ in range(args.rounds):
+        if "bare" not in skip:
+            bares.append(run_child("--child", "bare", "--items", str(n), "--seed", str(args.seed)))
+        if "pipeline" not in skip or not Path(db).exists():
+            for path in (db, db + ".wal"):
+                Path(path).unlink(missing_ok=True)
+            ones.append(run_child("--child", "pipeline", "--db", db, "--items", str(n), "--seed", str(args.seed),
+                                  "--workers", str(args.pipeline_workers)))
+        if "workers" not in skip:
+            for path in (db2, db2 + ".wal"):
+                Path(path).unlink(missing_ok=True)
+            twos.append(run_child("--child", "pipeline", "--db", db2, "--items", str(n), "--seed", str(args.seed),
+                                  "--workers", "2"))
+        if args.rounds > 1:
+            print(f"  round {round_ + 1}: " + ", ".join(
+                f"{name} {runs[-1]['seconds']:.1f} s" for name, runs in (("bare", bares), ("pipeline", ones),
+                                                                         ("2 workers", twos)) if runs), flush=True)
+    if not args.keep:
+        for path in (db2, db2 + ".wal"):
+            Path(path).unlink(missing_ok=True)
+
+    bare = kept("bare", median_run(bares)) if bares else kept("bare")
     if bare:
         print(f"1 bare scoring: {bare['scored']:,} texts in {bare['seconds']:.1f} s "
               f"({bare['scored'] / bare['seconds']:,.0f}/s; CPU {bare['cpu_s']:.1f} s; load {bare['load']})")
 
-    one = kept(f"pipeline-w{args.pipeline_workers}") if Path(db).exists() else None
-    if "pipeline" not in skip or not Path(db).exists():
-        for path in (db, db + ".wal"):
-            Path(path).unlink(missing_ok=True)
-        one = kept(f"pipeline-w{args.pipeline_workers}", run_child(
-            "--child", "pipeline", "--db", db, "--items", str(n), "--seed", str(args.seed),
-            "--workers", str(args.pipeline_workers)))
+    one = kept(f"pipeline-w{args.pipeline_workers}", median_run(ones)) if ones else (
+        kept(f"pipeline-w{args.pipeline_workers}") if Path(db).exists() else None)
     if one:
+        own_cpu = one["cpu_s"] - one["making_s"]  # the synthetic source's CPU (it stands for the network) taken off
         print(f"2 pipeline, {args.pipeline_workers} worker(s): {one['items']:,} items, {one['scored']:,} scored, {one['threads']:,} threads "
               f"({one['flagged']:,} flagged) in {one['seconds']:.1f} s = collecting and scoring {one['collect_s']:.1f} s + "
-              f"last scores and threads {one['finish_s']:.1f} s ({one['items'] / one['seconds']:,.0f}/s; CPU {one['cpu_s']:.1f} s; "
+              f"last scores and threads {one['finish_s']:.1f} s ({one['items'] / one['seconds']:,.0f}/s; CPU {own_cpu:.1f} s; "
               f"making the items took {one['making_s']:.1f} s more; load {one['load']})")
         if args.pipeline_workers > 1:
             both = one["peak_rss_mb"] + args.pipeline_workers * one["worker_peak_rss_mb"]
@@ -522,24 +548,19 @@ def main(argv: list[str] | None = None) -> int:
             result["peak_rss_mb"] = round(one["peak_rss_mb"])
         if bare and args.pipeline_workers == 1:
             result["pipeline_vs_bare"] = round(bare["seconds"] / one["seconds"], 3)
+            result["pipeline_vs_bare_cpu"] = round(bare["cpu_s"] / own_cpu, 3)
             print(f"  pipeline throughput / bare: {result['pipeline_vs_bare']:.1%} wall, "
-                  f"{bare['cpu_s'] / one['cpu_s']:.1%} CPU")
+                  f"{result['pipeline_vs_bare_cpu']:.1%} CPU")
 
-    if "workers" not in skip:
-        db2 = str(OUT / f"bench-{n}-w2.duckdb")
-        for path in (db2, db2 + ".wal"):
-            Path(path).unlink(missing_ok=True)
-        two = run_child("--child", "pipeline", "--db", db2, "--items", str(n), "--seed", str(args.seed),
-                        "--workers", "2")
+    if twos:
+        two = median_run(twos)
         print(f"3 pipeline, 2 workers: {two['seconds']:.1f} s = collecting and scoring {two['collect_s']:.1f} s + "
-              f"last scores and threads {two['finish_s']:.1f} s; CPU {two['cpu_s']:.1f} s; peak RSS parent {two['peak_rss_mb']:.0f} MB, "
-              f"largest worker {two['worker_peak_rss_mb']:.0f} MB; load {two['load']}")
+              f"last scores and threads {two['finish_s']:.1f} s; CPU {two['cpu_s'] - two['making_s']:.1f} s; "
+              f"peak RSS parent {two['peak_rss_mb']:.0f} MB, largest worker {two['worker_peak_rss_mb']:.0f} MB, "
+              f"together {two['together_peak_rss_mb']:.0f} MB; load {two['load']}")
         if one and args.pipeline_workers == 1:
             result["two_workers_speedup"] = round(one["seconds"] / two["seconds"], 3)
             print(f"  speed-up over 1 process: {result['two_workers_speedup']:.2f}x")
-        if not args.keep:
-            for path in (db2, db2 + ".wal"):
-                Path(path).unlink(missing_ok=True)
 
     if "pages" not in skip or "queries" not in skip:
         load = loadavg()

@@ -10,6 +10,7 @@ import tempfile
 import threading
 import tomllib
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -68,9 +69,14 @@ class SourceConfig:
         data["enabled"] = self.enabled
         return data
 
+    @cached_property
+    def _council_names(self) -> frozenset[str]:
+        return frozenset(a.lower().lstrip("@") for a in self.council_accounts)
+
     def is_council(self, *names: str | None) -> bool:
-        accounts = {a.lower().lstrip("@") for a in self.council_accounts}
-        return any(n and n.lower().lstrip("@") in accounts for n in names)
+        """Whether any of these author ids or names is one of the council's own accounts."""
+        accounts = self._council_names
+        return bool(accounts) and any(n and n.lower().lstrip("@") in accounts for n in names)
 
 
 # -- a collector's own options, checked when it is made ------------------------------
