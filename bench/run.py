@@ -14,8 +14,8 @@ Measures, on the same synthetic items (bench/generate.py, same seed):
    over repeats;
 5. every page rendered by streamlit.testing.v1.AppTest on the bench database
    (PULSE_DB), with the st.cache_data cache cleared first (a cold load); median;
-6. peak RSS of the pipeline's process (2) (getrusage ru_maxrss), and of the
-   two-worker run's processes;
+6. peak memory of the pipeline's process (2) (getrusage ru_maxrss), and of the
+   two-worker run's processes together (their PSS, sampled);
 7. a second collection run over the unchanged sources (the same run):
    items rescored and its time against the first run's.
 
@@ -78,23 +78,30 @@ def cpu_s() -> float:
     return self_.ru_utime + self_.ru_stime + kids.ru_utime + kids.ru_stime
 
 
-def tree_rss_mb(pid: int) -> float:
-    """RSS of a process and its children (worker processes) now, in MB, from /proc."""
-    total = 0
+def tree_pss_mb(pid: int) -> float:
+    """Memory of a process and its children (worker processes) now, in MB: the sum of their PSS.
+
+    PSS counts a page shared by n processes as 1/n in each, so forked workers sharing the
+    models loaded before the fork are not counted twice (adding their RSS would).
+    """
+    total_kb = 0
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             fields = stat.read_text().rsplit(")", 1)[1].split()
-            this = int(stat.parent.name)
-            if this == pid or int(fields[1]) == pid:  # fields[1]: the parent's pid
-                total += int(fields[21]) * os.sysconf("SC_PAGE_SIZE")  # fields[21]: resident pages
+            if int(stat.parent.name) != pid and int(fields[1]) != pid:  # fields[1]: the parent's pid
+                continue
+            for line in (stat.parent / "smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    total_kb += int(line.split()[1])
+                    break
         except (OSError, ValueError, IndexError):
             continue
-    return total / 2**20
+    return total_kb / 1024
 
 
 class PeakSampler:
-    """The largest RSS of this process and its children together, sampled every 0.2 s in a thread:
-    unlike adding each process's own peak, it counts only what was resident at the same moment."""
+    """The largest memory of this process and its children together (PSS), sampled every 0.2 s in a
+    thread: unlike adding each process's own peak, it counts only what was resident at the same moment."""
 
     def __init__(self, every_s: float = 0.2):
         import threading
@@ -106,7 +113,7 @@ class PeakSampler:
 
     def _run(self, every_s: float) -> None:
         while not self._stop.wait(every_s):
-            self.peak = max(self.peak, tree_rss_mb(os.getpid()))
+            self.peak = max(self.peak, tree_pss_mb(os.getpid()))
 
     def stop(self) -> float:
         self._stop.set()
@@ -539,8 +546,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.pipeline_workers > 1:
             both = one["peak_rss_mb"] + args.pipeline_workers * one["worker_peak_rss_mb"]
             together = one.get("together_peak_rss_mb") or both
-            print(f"6 peak RSS of ingesting and scoring {n:,} items: {together:.0f} MB of the processes together "
-                  f"(sampled every 0.2 s); parent's own peak {one['peak_rss_mb']:.0f} MB, largest worker's "
+            print(f"6 peak memory of ingesting and scoring {n:,} items: {together:.0f} MB of the processes together "
+                  f"(PSS, sampled every 0.2 s); parent's own peak RSS {one['peak_rss_mb']:.0f} MB, largest worker's "
                   f"{one['worker_peak_rss_mb']:.0f} MB (their sum {both:.0f} MB adds peaks at different times)")
             result["peak_rss_mb"] = round(max(together, one["peak_rss_mb"]))
         else:
@@ -557,7 +564,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"3 pipeline, 2 workers: {two['seconds']:.1f} s = collecting and scoring {two['collect_s']:.1f} s + "
               f"last scores and threads {two['finish_s']:.1f} s; CPU {two['cpu_s'] - two['making_s']:.1f} s; "
               f"peak RSS parent {two['peak_rss_mb']:.0f} MB, largest worker {two['worker_peak_rss_mb']:.0f} MB, "
-              f"together {two['together_peak_rss_mb']:.0f} MB; load {two['load']}")
+              f"together {two['together_peak_rss_mb']:.0f} MB (PSS); load {two['load']}")
         if one and args.pipeline_workers == 1:
             result["two_workers_speedup"] = round(one["seconds"] / two["seconds"], 3)
             print(f"  speed-up over 1 process: {result['two_workers_speedup']:.2f}x")
