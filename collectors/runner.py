@@ -192,6 +192,10 @@ def collect_source(
     return result
 
 
+# What scoring needs of a saved item (analysis.jobs.ScoringAsSaved.submit).
+SCORED_COLUMNS = ["key", "text", "title", "item_type", "thread_id"]
+
+
 class _Pages:
     """Pages received and not yet saved; saved together with the cursor of the last one."""
 
@@ -224,20 +228,23 @@ class _Pages:
         if self.cursor is None:
             return
         frame = items_frame(self.rows)
+        self.rows = []  # the frame holds them now: memory for one copy, not two, while it is scored
         if con is None:
             with connect(self.db) as own:
                 new, updated = self._write(own, frame)
-            self.hand_over()
         else:
             new, updated = self._write(con, frame)
+        del frame
         self.result.fetched += self.fetched
         self.result.new += new
         self.result.updated += updated
         self.result.warnings.extend(self.warnings)
-        self.rows, self.fetched, self.cursor, self.warnings = [], 0, None, []
+        self.fetched, self.cursor, self.warnings = 0, None, []
         self.saved_at = time.monotonic()
         if self.progress:
             self.progress(self.result.name, self.result.fetched)
+        if con is None:
+            self.hand_over()
 
     def _write(self, con: duckdb.DuckDBPyConnection, frame: pa.Table) -> tuple[int, int]:
         scores = self.scoring.take_ready() if self.scoring is not None else None
@@ -248,8 +255,8 @@ class _Pages:
                 save_scores(con, scores, utcnow(), count_days=False)
             new, updated = upsert_items(con, frame, count_days=False)
             if self.scoring is not None:
-                unscored = unscored_among(con, frame)
-                self.to_score = frame.filter(pc.is_in(frame["key"], value_set=pa.array(unscored, pa.string())))
+                unscored = pa.array(unscored_among(con, frame), pa.string())
+                self.to_score = frame.select(SCORED_COLUMNS).filter(pc.is_in(frame["key"], value_set=unscored))
             save_cursor(con, self.source_id, self.cursor)
             add_to_run(con, self.run_id, self.fetched, new, updated)
         if scores is not None:
@@ -259,7 +266,7 @@ class _Pages:
     def hand_over(self) -> None:
         """Give the last save's unscored items to scoring (with no connection open: scoring takes a while)."""
         if self.to_score is not None and self.to_score.num_rows:
-            self.scoring.submit(self.to_score.select(["key", "text", "title", "item_type", "thread_id"]).to_pandas())
+            self.scoring.submit(self.to_score.to_pandas())
         self.to_score = None
 
 
