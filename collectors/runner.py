@@ -49,10 +49,11 @@ from store.sources import (
 # progress(source_name, items_so_far) while a source is collected
 CollectProgress = Callable[[str, int], None]
 
-# Measured at 100k synthetic items (bench/run.py): DuckDB's checkpoint on closing each save
-# rewrites and merges recent row groups, so fewer, larger saves cost far less (50k: 1.8 s of
-# checkpoints, 20k: 3.0 s, 5k: ~4.6 s) for no more memory (the rows are a small part of it).
-SAVE_EVERY_ITEMS = 50_000
+# Measured with bench/run.py: DuckDB's checkpoint on closing each save rewrites and merges recent
+# row groups, so fewer, larger saves cost less (100k items: 5k per save ~4.6 s of checkpoints,
+# 20k 3.0 s, 50k 1.8 s), but the checkpoint of a larger save needs more memory: at 1M items the
+# process peaked at 1,436 MB with 20k and 1,544 MB with 50k (the target is 1.5 GB).
+SAVE_EVERY_ITEMS = 20_000
 SAVE_EVERY_S = 2.0
 
 
