@@ -299,14 +299,11 @@ def bench_pages(db: str, repeats: int) -> tuple[dict, dict, dict, str, dict]:
     import logging
 
     import streamlit as st
-    import streamlit.logger
     from streamlit.testing.v1 import AppTest
 
     import views
     from store import db as store_db
 
-    # Every streamlit logger, also those made later: AppTest outside a server warns on each run.
-    streamlit.logger.set_log_level("error")
     logging.getLogger("streamlit").setLevel(logging.ERROR)
     variants, thread = page_variants(db)
     default = next(iter(app_pages().values()))
