@@ -20,7 +20,6 @@ from datetime import datetime, timezone
 from itertools import count
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 
 from analysis.scoring import score_items

@@ -19,6 +19,9 @@ ITEM_COLUMNS = [
     "deleted_at", "content_hash",
 ]
 
+# What items_frame holds: every column but content_hash, which upsert_items computes.
+_FRAME_COLUMNS = [c for c in ITEM_COLUMNS if c != "content_hash"]
+
 # Everything a platform can change about an item; collected_at is ours, not theirs.
 _HASHED = [c for c in ITEM_COLUMNS if c not in ("collected_at", "content_hash", "deleted_at")]
 
@@ -53,7 +56,7 @@ def items_frame(rows: list[dict]) -> pa.Table:
     # Platforms resend an item on several pages; keep the last copy of each key.
     latest = list({row["key"]: row for row in rows}.values())
     return pa.table({column: pa.array([row.get(column) for row in latest], type=_ARROW_TYPES.get(column, pa.string()))
-                     for column in ITEM_COLUMNS if column != "content_hash"})
+                     for column in _FRAME_COLUMNS})
 
 
 def _counting_days(con: duckdb.DuckDBPyConnection, count_days: bool, keys_sql: str):
@@ -81,8 +84,8 @@ def upsert_items(con: duckdb.DuckDBPyConnection, frame: pa.Table, count_days: bo
         ).fetchall()[0]
         if not (new or updated):
             return 0, 0
-        columns = ", ".join(ITEM_COLUMNS)
-        values = ", ".join(f"n.{c}" for c in ITEM_COLUMNS if c != "content_hash") + f", {hashed}"
+        columns = ", ".join(_FRAME_COLUMNS + ["content_hash"])
+        values = ", ".join(f"n.{c}" for c in _FRAME_COLUMNS) + f", {hashed}"
         with _counting_days(con, count_days, "SELECT key FROM incoming"):  # the per-day counts stay exact
             if not updated:  # only new items: a plain insert, no scores to drop
                 con.execute(f"INSERT INTO items ({columns}) SELECT {values} FROM incoming n ANTI JOIN items i ON i.key = n.key")
