@@ -196,7 +196,7 @@ class ScoringAsSaved:
         for start in range(0, len(items), BATCH_SIZE):
             batch = items.iloc[start : start + BATCH_SIZE][["key", "text", "title", "item_type"]]
             number = next(self._batches)
-            self._latest.update(dict.fromkeys(batch["key"], number))
+            self._latest.update(dict.fromkeys(batch["key"].tolist(), number))
             if self._pool is None:
                 self._done.append((number, score_items(batch)))
                 continue
@@ -236,10 +236,12 @@ class ScoringAsSaved:
         """
         parts = []
         for number, scores in self._done:
-            latest = scores["item_key"].map(self._latest).to_numpy() == number
+            keys = scores["item_key"].tolist()
+            latest = [self._latest.get(key) == number for key in keys]
             parts.append(scores[latest])
-            for key in scores["item_key"][latest]:
-                del self._latest[key]
+            for key, is_latest in zip(keys, latest):
+                if is_latest:
+                    del self._latest[key]
         self._done = []
         return pd.concat(parts, ignore_index=True) if parts else None
 

@@ -16,7 +16,6 @@ again, and writes the scores finished since in its transaction.
 
 from __future__ import annotations
 
-import re
 import sys
 import time
 import traceback
@@ -36,7 +35,7 @@ from collectors.items import Batch, Item
 from collectors.registry import collector_for
 from store.db import connect, transaction
 from store import daily
-from store.items import items_frame, save_scores, unscored_among, upsert_items
+from store.items import items_table, save_scores, storable, unscored_among, upsert_items
 from store.sources import (
     add_to_run,
     finish_run,
@@ -90,54 +89,41 @@ def _count(value: int | None) -> int | None:
     return value if value is not None and -STORE_INT <= value < STORE_INT else None
 
 
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+def item_columns(items: list[Item], source: SourceConfig, source_id: int, collected_at: datetime) -> dict[str, list]:
+    """Items as columns of the items table (store.items.items_table), text cleaned once here.
 
-
-def storable(text: str | None) -> str | None:
-    """Text that can be written as UTF-8: a lone surrogate (JSON allows "\\ud800") becomes U+FFFD."""
-    if not text or text.isascii():  # ASCII has no surrogates: nothing to replace (a cheap check)
-        return text
-    return _LONE_SURROGATE.sub("\ufffd", text)
+    Column by column: a save holds thousands of items, and a list per column costs far
+    less than a dict per item.
+    """
+    count = len(items)
+    return {
+        "key": [item.key for item in items],
+        "source_id": [source_id] * count,
+        "kind": [item.kind for item in items],
+        "native_id": [item.native_id for item in items],
+        "item_type": [item.item_type for item in items],
+        "thread_id": [item.thread_id for item in items],
+        "parent_id": [item.parent_id for item in items],
+        "author_id": [item.author_id for item in items],
+        "author_name": [item.author_name for item in items],
+        "created_at": [item.created_utc() for item in items],
+        "collected_at": [collected_at] * count,
+        "title": [clean_text(item.title) or None for item in items],
+        "text": [clean_text(item.raw_text) for item in items],
+        "raw_text": [item.raw_text for item in items],
+        "url": [item.url for item in items],
+        "lang": [item.lang for item in items],
+        "like_count": [_count(item.like_count) for item in items],
+        "reply_count": [_count(item.reply_count) for item in items],
+        "is_council": [bool(item.is_council or source.is_council(item.author_id, item.author_name)) for item in items],
+        "deleted_at": [collected_at if item.deleted else None for item in items],
+    }
 
 
 def item_row(item: Item, source: SourceConfig, source_id: int, collected_at: datetime) -> dict:
-    """An Item as a row of the items table, text cleaned once here and made storable."""
-    row = _row(item, source, source_id, collected_at)
-    for name in _TEXT_COLUMNS:
-        value = row[name]
-        if isinstance(value, str) and not value.isascii():  # only non-ASCII text can hold a lone surrogate
-            row[name] = storable(value)
-    return row
-
-
-# The row's columns that hold text (every other is a number, a time, a flag or None).
-_TEXT_COLUMNS = ("key", "kind", "native_id", "item_type", "thread_id", "parent_id", "author_id",
-                 "author_name", "title", "text", "raw_text", "url", "lang")
-
-
-def _row(item: Item, source: SourceConfig, source_id: int, collected_at: datetime) -> dict:
-    return {
-        "key": item.key,
-        "source_id": source_id,
-        "kind": item.kind,
-        "native_id": item.native_id,
-        "item_type": item.item_type,
-        "thread_id": item.thread_id,
-        "parent_id": item.parent_id,
-        "author_id": item.author_id,
-        "author_name": item.author_name,
-        "created_at": item.created_utc(),
-        "collected_at": collected_at,
-        "title": clean_text(item.title) or None,
-        "text": clean_text(item.raw_text),
-        "raw_text": item.raw_text,
-        "url": item.url,
-        "lang": item.lang,
-        "like_count": _count(item.like_count),
-        "reply_count": _count(item.reply_count),
-        "is_council": bool(item.is_council or source.is_council(item.author_id, item.author_name)),
-        "deleted_at": collected_at if item.deleted else None,
-    }
+    """One Item as a row of the items table (as item_columns makes it), its text made storable."""
+    row = {name: values[0] for name, values in item_columns([item], source, source_id, collected_at).items()}
+    return {name: storable(value) if isinstance(value, str) else value for name, value in row.items()}
 
 
 def collect_source(
@@ -163,8 +149,7 @@ def collect_source(
     try:
         collector = collector if collector is not None else collector_for(source, http)
         for batch in collector.fetch(cursor):
-            now = utcnow()
-            pages.add([item_row(item, source, source_id, now) for item in batch.items], batch)
+            pages.add(item_columns(batch.items, source, source_id, utcnow()), batch)
             if pages.due():
                 pages.save()
     except CollectorError as error:
@@ -205,20 +190,21 @@ class _Pages:
         self.db, self.source_id, self.run_id = db, source_id, run_id
         self.result, self.progress, self.scoring = result, progress, scoring
         self.to_score: pa.Table | None = None  # saved, unscored, not yet handed to scoring
-        self.rows: list[dict] = []
+        self.columns: dict[str, list] = {}  # item_columns of the pages received
         self.fetched = 0
         self.cursor: dict | None = None
         self.warnings: list[str] = []
         self.saved_at = time.monotonic()
 
-    def add(self, rows: list[dict], batch: Batch) -> None:
-        self.rows.extend(rows)
+    def add(self, columns: dict[str, list], batch: Batch) -> None:
+        for name, values in columns.items():
+            self.columns.setdefault(name, []).extend(values)
         self.fetched += len(batch.items)
         self.cursor = batch.cursor
         self.warnings.extend(batch.warnings)
 
     def due(self) -> bool:
-        return len(self.rows) >= SAVE_EVERY_ITEMS or time.monotonic() - self.saved_at >= SAVE_EVERY_S
+        return len(self.columns.get("key", ())) >= SAVE_EVERY_ITEMS or time.monotonic() - self.saved_at >= SAVE_EVERY_S
 
     def pending(self) -> bool:
         """Whether pages have been received and not saved."""
@@ -228,8 +214,8 @@ class _Pages:
         """Save the pending pages with their cursor in one transaction, on `con` or a connection of its own."""
         if self.cursor is None:
             return
-        frame = items_frame(self.rows)
-        self.rows = []  # the frame holds them now: memory for one copy, not two, while it is scored
+        frame = items_table(self.columns)  # add() has run: every column is there
+        self.columns = {}  # the frame holds them now: memory for one copy, not two, while it is scored
         if con is None:
             with connect(self.db) as own:
                 new, updated = self._write(own, frame)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from contextlib import nullcontext
 from datetime import datetime
 
@@ -47,16 +48,43 @@ _ARROW_TYPES = {
 }
 
 
-def items_frame(rows: list[dict]) -> pa.Table:
-    """Rows (dicts with ITEM_COLUMNS, less content_hash) as a typed Arrow table, one row per key.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def storable(text: str | None) -> str | None:
+    """Text that can be written as UTF-8: a lone surrogate (JSON allows "\\ud800") becomes U+FFFD."""
+    if not text or text.isascii():  # ASCII has no surrogates: nothing to replace (a cheap check)
+        return text
+    return _LONE_SURROGATE.sub("\ufffd", text)
+
+
+def _text_array(values: list) -> pa.Array:
+    try:
+        return pa.array(values, pa.string())
+    except UnicodeEncodeError:  # a lone surrogate somewhere (rare): only then look at every value
+        return pa.array([storable(v) if isinstance(v, str) else v for v in values], pa.string())
+
+
+def items_table(columns: dict[str, list]) -> pa.Table:
+    """Columns of items (_FRAME_COLUMNS, equal lengths) as a typed Arrow table, one row per key.
 
     Arrow rather than pandas: built column by column in C, and DuckDB reads it without
     converting each Python string. upsert_items adds content_hash (content_hash_sql).
     """
+    table = pa.table({
+        column: pa.array(columns[column], type=_ARROW_TYPES[column]) if column in _ARROW_TYPES
+        else _text_array(columns[column])
+        for column in _FRAME_COLUMNS
+    })
     # Platforms resend an item on several pages; keep the last copy of each key.
-    latest = list({row["key"]: row for row in rows}.values())
-    return pa.table({column: pa.array([row.get(column) for row in latest], type=_ARROW_TYPES.get(column, pa.string()))
-                     for column in _FRAME_COLUMNS})
+    keys = columns["key"]
+    last = {key: index for index, key in enumerate(keys)}
+    return table if len(last) == len(keys) else table.take(sorted(last.values()))
+
+
+def items_frame(rows: list[dict]) -> pa.Table:
+    """Rows (dicts with _FRAME_COLUMNS) as items_table makes them."""
+    return items_table({column: [row.get(column) for row in rows] for column in _FRAME_COLUMNS})
 
 
 def _counting_days(con: duckdb.DuckDBPyConnection, count_days: bool, keys_sql: str):

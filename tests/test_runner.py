@@ -195,3 +195,55 @@ def test_cli_missing_config_is_a_clear_error(tmp_path):
     assert done.returncode == 2
     assert done.stderr.strip() == f"error: no configuration file at {missing}"
     assert done.stdout == ""
+
+
+# -- what a page becomes in the store ------------------------------------------
+
+
+class _Pages:
+    """A collector that hands over the given pages of items, each with its own cursor."""
+
+    def __init__(self, *pages):
+        self.pages = pages
+
+    def fetch(self, cursor):
+        from collectors.items import Batch
+
+        for number, items in enumerate(self.pages, start=1):
+            yield Batch(items=list(items), cursor={"page": number})
+
+
+def test_a_lone_surrogate_anywhere_is_stored_as_a_replacement_character_and_nothing_is_lost(db_path):
+    from datetime import datetime
+
+    from collectors.runner import collect_source
+    from tests.factories import comment, post
+
+    when = datetime(2026, 11, 20, 9)
+    broken = comment("c1", "Bins missed again \ud800 on Mill Lane", when, "p1", author="res\udfffident")
+    pages = _Pages([post("p1", "Bin collections", when), broken], [comment("c2", "Thanks", when, "p1")])
+    result = collect_source(SourceConfig(name="Forum", kind="guardian"), db_path, None, collector=pages)
+
+    assert (result.error, result.fetched, result.new) == (None, 3, 3)
+    with connect(db_path, read_only=True) as con:
+        stored = dict(con.execute("SELECT key, text || ' / ' || raw_text || ' / ' || author_id FROM items "
+                                  "WHERE key = 'guardian:c1'").fetchall())
+    assert stored == {"guardian:c1": "Bins missed again \ufffd on Mill Lane / Bins missed again \ufffd on Mill Lane"
+                                     " / res\ufffdident"}
+
+
+def test_an_item_resent_on_a_later_page_is_stored_once_as_last_sent(db_path):
+    from datetime import datetime
+
+    from collectors.runner import collect_source
+    from tests.factories import comment, post
+
+    when = datetime(2026, 11, 20, 9)
+    pages = _Pages([post("p1", "Bin collections", when), comment("c1", "first wording", when, "p1")],
+                   [comment("c1", "edited wording", when, "p1"), comment("c2", "Thanks", when, "p1")])
+    result = collect_source(SourceConfig(name="Forum", kind="guardian"), db_path, None, collector=pages)
+
+    assert (result.error, result.fetched, result.new) == (None, 4, 3)
+    with connect(db_path, read_only=True) as con:
+        texts = dict(con.execute("SELECT key, text FROM items").fetchall())
+    assert texts == {"guardian:p1": "Bin collections", "guardian:c1": "edited wording", "guardian:c2": "Thanks"}
