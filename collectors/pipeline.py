@@ -2,8 +2,9 @@
 
 `run_sources` collects each source in turn (collectors.runner.collect_source:
 one source failing is recorded on it and the others still run), scoring what
-is new as it is saved (analysis.jobs.ScoringAsSaved, in `workers` processes)
-and then anything still unscored (analysis.jobs.score_pending, which re-flags
+is new as it is saved (analysis.jobs.ScoringAsSaved, in `workers` processes;
+the saves defer DuckDB's merging of row groups, done once when collecting ends:
+store.db.merge_row_groups) and then anything still unscored (analysis.jobs.score_pending, which re-flags
 every thread touched), then deletes what is past its source's retention period
 (collectors.housekeeping.purge, logged in the audit trail). `python -m collectors run` and the Sources page's
 "Collect now" (collectors.control) both call it, so retention is enforced at the
@@ -22,6 +23,7 @@ from analysis.jobs import ScoringAsSaved, score_pending
 from collectors.config import SourceConfig
 from collectors.housekeeping import purge, purge_lines
 from collectors.runner import SourceResult, collect_source
+from store.db import merge_row_groups
 
 
 class RunProgress:
@@ -102,11 +104,13 @@ def collect_and_score(
         for index, source in enumerate(chosen):
             progress.source_started(source.name, index, len(chosen))
             result = collect_source(source, db, http, progress=progress.items, scoring=scoring,
-                                    collector=(collectors or {}).get(source.name))
+                                    collector=(collectors or {}).get(source.name), defer_merges=True)
             summary.results.append(result)
             progress.source_finished(result)
         progress.scoring(0, 0)
         scoring.finish(db)
+    if any(r.new or r.updated for r in summary.results):
+        merge_row_groups(db)  # the saves above deferred it (store.db); a run with nothing new writes nothing
     left = score_pending(db, progress=progress.scoring, workers=workers, also_refresh=scoring.touched)
     summary.scored = scoring.scored + left
     return summary

@@ -133,19 +133,22 @@ def collect_source(
     progress: CollectProgress | None = None,
     collector=None,
     scoring=None,
+    defer_merges: bool = False,
 ) -> SourceResult:
     """Collect one source into the store; never raises for a source's own failure.
 
     `collector` is one already made (an import of a file); by default the
     registry makes the one for the source's kind. `scoring` (see the module's
     note) scores items as they are saved; without it they wait for score_pending.
+    `defer_merges`: the source's writes leave DuckDB's row-group merging to the caller,
+    which then runs store.db.merge_row_groups (as collectors.pipeline does).
     """
     result = SourceResult(source.name)
-    with connect(db) as con, transaction(con):
+    with connect(db, defer_merges=defer_merges) as con, transaction(con):
         source_id = sync_source(con, source.name, source.kind, source.as_dict())
         cursor = get_cursor(con, source_id)
         run_id = start_run(con, source_id, utcnow())
-    pages = _Pages(db, source_id, run_id, result, progress, scoring)
+    pages = _Pages(db, source_id, run_id, result, progress, scoring, defer_merges)
     try:
         collector = collector if collector is not None else collector_for(source, http)
         for batch in collector.fetch(cursor):
@@ -161,7 +164,7 @@ def collect_source(
     # (one open, commit and checkpoint fewer per source), or on its own if saving failed.
     had_pages, saving, finished = pages.pending(), True, False
     try:
-        with connect(db) as con:
+        with connect(db, defer_merges=defer_merges) as con:
             pages.save(con)
             saving = False
             finish_run(con, run_id, source_id, utcnow(), result.error, result.warnings)
@@ -173,7 +176,7 @@ def collect_source(
         result.error = "; ".join(filter(None, [result.error, f"saving failed: {type(error).__name__}: {error}"]))
         traceback.print_exc(file=sys.stderr)
     if not finished:
-        with connect(db) as con:
+        with connect(db, defer_merges=defer_merges) as con:
             finish_run(con, run_id, source_id, utcnow(), result.error, result.warnings)
     return result
 
@@ -186,8 +189,8 @@ class _Pages:
     """Pages received and not yet saved; saved together with the cursor of the last one."""
 
     def __init__(self, db, source_id: int, run_id: int, result: SourceResult, progress: CollectProgress | None,
-                 scoring=None):
-        self.db, self.source_id, self.run_id = db, source_id, run_id
+                 scoring=None, defer_merges: bool = False):
+        self.db, self.source_id, self.run_id, self.defer_merges = db, source_id, run_id, defer_merges
         self.result, self.progress, self.scoring = result, progress, scoring
         self.to_score: pa.Table | None = None  # saved, unscored, not yet handed to scoring
         self.columns: dict[str, list] = {}  # item_columns of the pages received
@@ -217,7 +220,7 @@ class _Pages:
         frame = items_table(self.columns)  # add() has run: every column is there
         self.columns = {}  # the frame holds them now: memory for one copy, not two, while it is scored
         if con is None:
-            with connect(self.db) as own:
+            with connect(self.db, defer_merges=self.defer_merges) as own:
                 new, updated = self._write(own, frame)
         else:
             new, updated = self._write(con, frame)

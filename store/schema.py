@@ -142,6 +142,13 @@ MIGRATIONS: list[list[str]] = [
     [
         f"UPDATE items SET content_hash = {content_hash_sql()}",
     ],
+    # 5: upkeep: when the store last did a piece of housekeeping (store.db.merge_row_groups)
+    [
+        """CREATE TABLE IF NOT EXISTS upkeep (
+            task VARCHAR PRIMARY KEY,
+            done_at TIMESTAMP NOT NULL
+        )""",
+    ],
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
