@@ -43,9 +43,11 @@ from store.schema import SCHEMA_VERSION, current_version, migrate
 DEFAULT_PATH = Path("data") / "pulse.duckdb"
 
 # What DuckDB may hold in memory for one write connection (its default is 80% of the
-# machine's memory). bench/run.py at 1M items: a one-process run peaked at 1,206 MB
-# with 500MB here, against 1,471 MB without a cap (and 3 GB for the one merge at the end).
-WRITE_MEMORY_LIMIT = "500MB"
+# machine's memory). A run of 1M items in one process (scoring faked, to see the store's
+# part) peaked at 1,319 MB with 1GB here, 1,206 MB with 500MB, 1,471 MB with no cap before
+# merges were deferred, and 3 GB deferring with no cap (the one merge at the end). 1GB
+# leaves room for the indexes of a store several times that size.
+WRITE_MEMORY_LIMIT = "1GB"
 
 # Errors that mean "someone else has the file right now": worth waiting for.
 _BUSY_MARKERS = ("lock", "different configuration", "conflict")
