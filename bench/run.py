@@ -15,7 +15,8 @@ Measures, on the same synthetic items (bench/generate.py, same seed):
 5. every page rendered by streamlit.testing.v1.AppTest on the bench database
    (PULSE_DB), with the st.cache_data cache cleared first (a cold load); median;
 6. peak memory of the pipeline's process (2) (getrusage ru_maxrss), and of the
-   two-worker run's processes together (their PSS, sampled);
+   two-worker run's processes together (their PSS, sampled in a thread: only in that
+   run, since sampling slows the process it samples);
 7. a second collection run over the unchanged sources (the same run):
    items rescored and its time against the first run's.
 
@@ -173,12 +174,15 @@ def child_pipeline(db: str, items: int, seed: int, workers: int, rerun: str = "l
     made = sources_for(items, seed)
     collectors = {source.name: SyntheticCollector(maker, rerun=rerun) for source, maker in made}
     before = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime())
-    sampler = PeakSampler()
+    # Only with workers: reading /proc/<pid>/smaps_rollup walks the process's page tables under
+    # its memory-map lock, and every 0.2 s that slowed a one-process 100k run by ~6 s (65 -> 71 s),
+    # which the bare step never pays. One process's peak is its ru_maxrss.
+    sampler = PeakSampler() if workers > 1 else None
     clock = Clock()
     began, began_cpu = time.perf_counter(), cpu_s()
     summary = collect_and_score([source for source, _ in made], db, None, clock, workers, collectors)
     total = time.perf_counter() - began
-    together = sampler.stop()
+    together = sampler.stop() if sampler else None
     failed = [r for r in summary.results if r.error]
     if failed:
         raise RuntimeError(f"{failed[0].name}: {failed[0].error}")
