@@ -103,20 +103,21 @@ def upsert_items(con: duckdb.DuckDBPyConnection, frame: pa.Table, count_days: bo
     if frame.num_rows == 0:
         return 0, 0
     con.register("incoming", frame)
-    hashed = content_hash_sql("n")  # only for the rows that need it: stored ones to compare, new ones to insert
+    hashed = content_hash_sql("n")  # only for the rows that need it: new ones to insert, stored ones to compare
+    columns = ", ".join(_FRAME_COLUMNS + ["content_hash"])
+    values = ", ".join(f"n.{c}" for c in _FRAME_COLUMNS) + f", {hashed}"
     try:
-        new, updated = con.execute(
-            f"""SELECT count(*) FILTER (WHERE i.key IS NULL),
-                       count(*) FILTER (WHERE i.key IS NOT NULL AND i.content_hash <> {hashed})
-                FROM incoming n LEFT JOIN items i ON i.key = n.key"""
-        ).fetchall()[0]
-        if not (new or updated):
-            return 0, 0
-        columns = ", ".join(_FRAME_COLUMNS + ["content_hash"])
-        values = ", ".join(f"n.{c}" for c in _FRAME_COLUMNS) + f", {hashed}"
         with _counting_days(con, count_days, "SELECT key FROM incoming"):  # the per-day counts stay exact
-            if not updated:  # only new items: a plain insert, no scores to drop
-                con.execute(f"INSERT INTO items ({columns}) SELECT {values} FROM incoming n ANTI JOIN items i ON i.key = n.key")
+            # New items first: for a first collection (every item new) this join is the only one.
+            new = con.execute(
+                f"INSERT INTO items ({columns}) SELECT {values} FROM incoming n ANTI JOIN items i ON i.key = n.key"
+            ).fetchall()[0][0]
+            if new == frame.num_rows:
+                return int(new), 0
+            updated = con.execute(
+                f"SELECT count(*) FROM incoming n JOIN items i ON i.key = n.key WHERE i.content_hash <> {hashed}"
+            ).fetchall()[0][0]
+            if not updated:
                 return int(new), 0
             con.execute(
                 """DELETE FROM scores WHERE item_key IN (
