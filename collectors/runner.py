@@ -48,10 +48,11 @@ from store.sources import (
 # progress(source_name, items_so_far) while a source is collected
 CollectProgress = Callable[[str, int], None]
 
-# Measured with bench/run.py: DuckDB's checkpoint on closing each save rewrites and merges recent
-# row groups, so fewer, larger saves cost less (100k items: 5k per save ~4.6 s of checkpoints,
-# 20k 3.0 s, 50k 1.8 s), but the checkpoint of a larger save needs more memory: at 1M items the
-# process peaked at 1,436 MB with 20k and 1,544 MB with 50k (the target is 1.5 GB).
+# Each save costs a connection, a commit and a checkpoint, so fewer, larger saves cost less; a
+# larger save holds more in memory. Measured with bench/run.py when each checkpoint still merged
+# row groups (store.db's note: a run now defers that): 100k items, 5k per save ~4.6 s of
+# checkpoints, 20k 3.0 s, 50k 1.8 s; at 1M items the process peaked at 1,436 MB with 20k and
+# 1,544 MB with 50k (the target is 1.5 GB).
 SAVE_EVERY_ITEMS = 20_000
 SAVE_EVERY_S = 2.0
 
