@@ -168,6 +168,8 @@ def merge_row_groups(path: str | os.PathLike | None = None) -> None:
     one: it records when it ran, in `upkeep`.
     """
     with connect(path) as con:
+        # The instance may be shared with a connection of this process that deferred merges.
+        con.execute("RESET max_vacuum_tasks")
         done_at = datetime.now(timezone.utc).replace(tzinfo=None)  # the store's times are naive UTC
         con.execute("INSERT OR REPLACE INTO upkeep VALUES ('merge_row_groups', ?)", [done_at])
 

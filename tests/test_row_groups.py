@@ -66,6 +66,15 @@ def test_writes_that_defer_merges_keep_their_row_groups_until_the_merge(db_path)
         assert con.execute("SELECT count(*) FROM items").fetchall() == [(603,)]
 
 
+def test_the_merge_happens_even_while_this_process_holds_a_connection_that_deferred(db_path):
+    for number in range(3):
+        with connect(db_path, defer_merges=True) as con:
+            store_items(con, SOURCE, thread(number, 200))
+    with connect(db_path, defer_merges=True):  # the same DuckDB instance as the merge's connection
+        merge_row_groups(db_path)
+    assert row_groups(db_path) == 1
+
+
 def test_writes_that_do_not_defer_merge_as_duckdb_always_has(db_path):
     for number in range(3):
         with connect(db_path) as con:
