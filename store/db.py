@@ -45,8 +45,8 @@ DEFAULT_PATH = Path("data") / "pulse.duckdb"
 # What DuckDB may hold in memory for one write connection (its default is 80% of the
 # machine's memory). A run of 1M items in one process (scoring faked, to see the store's
 # part) peaked at 1,319 MB with 1GB here, 1,206 MB with 500MB, 1,471 MB with no cap before
-# merges were deferred, and 3 GB deferring with no cap (the one merge at the end). 1GB
-# leaves room for the indexes of a store several times that size.
+# merges were deferred, and 3 GB deferring with no cap (the one merge at the end). 1GB rather
+# than 500MB leaves room for the indexes of bigger stores (not measured beyond 1M items).
 WRITE_MEMORY_LIMIT = "1GB"
 
 # Errors that mean "someone else has the file right now": worth waiting for.
@@ -155,7 +155,9 @@ def connect(
     con = _open(resolved, read_only=read_only, wait_s=wait_s)
     try:
         if defer_merges:
-            con.execute("SET max_vacuum_tasks = 0")  # this instance only; it ends with the connection
+            # A setting of the DuckDB instance: other connections of this process to the file share
+            # it until the instance closes (merge_row_groups resets it on its own connection).
+            con.execute("SET max_vacuum_tasks = 0")
         yield con
     finally:
         con.close()

@@ -33,10 +33,10 @@ def merged_at(db) -> datetime | None:
     return rows[0][0] if rows else None
 
 
-def thread(number: int, replies: int) -> list:
-    root = post(f"p{number}", f"Thread {number} about the bins", WHEN)
+def thread(number: int, replies: int, kind: str = "guardian") -> list:
+    root = post(f"p{number}", f"Thread {number} about the bins", WHEN, kind=kind)
     return [root] + [comment(f"c{number}-{n}", f"Reply {n} to thread {number}: the bins were missed again",
-                             WHEN + timedelta(minutes=n), f"p{number}", author=f"resident{n % 7}")
+                             WHEN + timedelta(minutes=n), f"p{number}", author=f"resident{n % 7}", kind=kind)
                      for n in range(replies)]
 
 
@@ -95,12 +95,7 @@ class SeesRowGroups(RunProgress):
 def test_a_run_defers_merging_while_it_saves_then_merges_once_and_a_rerun_writes_nothing(db_path, monkeypatch):
     monkeypatch.setattr(runner, "SAVE_EVERY_ITEMS", 150)  # several saves per source
     sources = [SourceConfig(name="Forum", kind="guardian"), SourceConfig(name="Other forum", kind="reddit")]
-    pages = {"Forum": [thread(1, 120), thread(2, 120), thread(3, 120)],
-             "Other forum": [[item for item in thread(4, 120)]]}
-    for item in pages["Other forum"][0]:
-        item.kind = "reddit"
-        item.thread_id = item.thread_id and item.thread_id.replace("guardian:", "reddit:")
-        item.parent_id = item.parent_id and item.parent_id.replace("guardian:", "reddit:")
+    pages = {"Forum": [thread(1, 120), thread(2, 120), thread(3, 120)], "Other forum": [thread(4, 120, "reddit")]}
     seen = SeesRowGroups(db_path)
 
     summary = collect_and_score(sources, db_path, None, seen, collectors={n: Pages(p) for n, p in pages.items()})
