@@ -92,7 +92,7 @@ class SeesRowGroups(RunProgress):
         self.seen.append(row_groups(self.db))
 
 
-def test_a_run_defers_merging_while_it_saves_then_merges_once_and_a_rerun_writes_nothing(db_path, monkeypatch):
+def test_a_run_defers_merging_while_it_saves_then_merges_once_and_a_rerun_with_nothing_new_does_not_merge(db_path, monkeypatch):
     monkeypatch.setattr(runner, "SAVE_EVERY_ITEMS", 150)  # several saves per source
     sources = [SourceConfig(name="Forum", kind="guardian"), SourceConfig(name="Other forum", kind="reddit")]
     pages = {"Forum": [thread(1, 120), thread(2, 120), thread(3, 120)], "Other forum": [thread(4, 120, "reddit")]}
