@@ -97,6 +97,7 @@ def item_columns(items: list[Item], source: SourceConfig, source_id: int, collec
     less than a dict per item.
     """
     count = len(items)
+    texts = [clean_text(item.raw_text) for item in items]
     return {
         "key": [item.key for item in items],
         "source_id": [source_id] * count,
@@ -110,8 +111,9 @@ def item_columns(items: list[Item], source: SourceConfig, source_id: int, collec
         "created_at": [item.created_utc() for item in items],
         "collected_at": [collected_at] * count,
         "title": [clean_text(item.title) or None for item in items],
-        "text": [clean_text(item.raw_text) for item in items],
-        "raw_text": [item.raw_text for item in items],
+        "text": texts,
+        # As received only where cleaning changed it: store.items.raw_text_sql reads it back.
+        "raw_text": [item.raw_text if item.raw_text != text else None for item, text in zip(items, texts)],
         "url": [item.url for item in items],
         "lang": [item.lang for item in items],
         "like_count": [_count(item.like_count) for item in items],

@@ -27,16 +27,29 @@ _FRAME_COLUMNS = [c for c in ITEM_COLUMNS if c != "content_hash"]
 _HASHED = [c for c in ITEM_COLUMNS if c not in ("collected_at", "content_hash", "deleted_at")]
 
 
+def raw_text_sql(table: str = "") -> str:
+    """SQL for an item's text as received, of `table` (an alias; none: unqualified).
+
+    raw_text holds it only where cleaning changed it (markup, entities, odd spacing, a text
+    cut to length); NULL means it is `text` itself. Most items are plain text, and a second
+    copy of each cost a quarter of the file and of every save's writing. Rows stored before
+    this rule keep their copy, which reads back the same.
+    """
+    prefix = f"{table}." if table else ""
+    return f"coalesce({prefix}raw_text, {prefix}text)"
+
 
 def content_hash_sql(table: str = "") -> str:
     """SQL for content_hash over the columns of `table` (an alias; none: unqualified).
 
     Computed by DuckDB: md5 is the same in every version, and NULL is told apart from
-    text by chr(0). Over _HASHED and whether the item is deleted. Changing it needs a
-    migration that rehashes the stored items, as migration 4 does.
+    text by chr(0). Over _HASHED and whether the item is deleted; raw_text as received
+    (raw_text_sql), so a row that keeps a copy of its text hashes as one that does not.
+    Changing it needs a migration that rehashes the stored items, as migration 4 does.
     """
     prefix = f"{table}." if table else ""
-    parts = [f"coalesce({prefix}{column}::VARCHAR, chr(0))" for column in _HASHED]
+    values = {column: f"{prefix}{column}" for column in _HASHED} | {"raw_text": raw_text_sql(table)}
+    parts = [f"coalesce({values[column]}::VARCHAR, chr(0))" for column in _HASHED]
     return f"md5(concat_ws(chr(31), {', '.join(parts)}, ({prefix}deleted_at IS NOT NULL)::VARCHAR))"
 
 
@@ -120,9 +133,9 @@ def upsert_items(con: duckdb.DuckDBPyConnection, frame: pa.Table, count_days: bo
             if not updated:
                 return int(new), 0
             con.execute(
-                """DELETE FROM scores WHERE item_key IN (
+                f"""DELETE FROM scores WHERE item_key IN (
                      SELECT n.key FROM incoming n JOIN items i ON i.key = n.key
-                     WHERE i.raw_text IS DISTINCT FROM n.raw_text OR i.title IS DISTINCT FROM n.title)"""
+                     WHERE {raw_text_sql('i')} IS DISTINCT FROM {raw_text_sql('n')} OR i.title IS DISTINCT FROM n.title)"""
             )
             updates = ", ".join(
                 f"{c} = excluded.{c}" for c in ITEM_COLUMNS if c not in ("key", "collected_at")

@@ -33,6 +33,7 @@ from replay import (  # noqa: F401 (everything_stored and saved_cursor re-export
 from werkzeug import Request, Response
 
 from store.db import connect
+from store.items import raw_text_sql
 
 VERSION = "v21.0"
 TOKEN = "EAAT3stPageT0kenFAKE0123456789abcdef"  # what FACEBOOK_PAGE_TOKEN is set to
@@ -142,8 +143,8 @@ def graph_error(kind: str, name: str, status: int, headers: dict | None = None) 
 def stored(db) -> dict[str, dict]:
     with connect(db, read_only=True) as con:
         cursor = con.execute(
-            """SELECT key, item_type, thread_id, parent_id, author_id, author_name, is_council,
-                      like_count, reply_count, raw_text, url, created_at FROM items"""
+            f"""SELECT key, item_type, thread_id, parent_id, author_id, author_name, is_council,
+                      like_count, reply_count, {raw_text_sql()} AS raw_text, url, created_at FROM items"""
         )
         names = [d[0] for d in cursor.description]
         return {row[0]: dict(zip(names, row)) for row in cursor.fetchall()}

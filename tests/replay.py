@@ -65,9 +65,10 @@ def run_once(source, db, now: float, clock: FakeClock | None = None):
 def items_by_key(db) -> dict[str, dict]:
     """Every stored item as {key: {column: value}}."""
     from store.db import connect
+    from store.items import raw_text_sql
 
     with connect(db, read_only=True) as con:
-        cursor = con.execute("SELECT * FROM items ORDER BY key")
+        cursor = con.execute(f"SELECT * REPLACE ({raw_text_sql()} AS raw_text) FROM items ORDER BY key")
         names = [d[0] for d in cursor.description]
         return {row[0]: dict(zip(names, row)) for row in cursor.fetchall()}
 

@@ -14,6 +14,7 @@ from collectors.errors import CollectorError, PayloadError
 from collectors.guardian import GuardianCollector, normalise_key, parse_time
 from collectors.runner import collect_source
 from store.db import connect
+from store.items import raw_text_sql
 from tests.replay import GUARDIAN, GuardianReplay, discussion_path, guardian_cases, json_response, quick_http
 
 COLUMNS = [
@@ -38,7 +39,8 @@ def base(httpserver) -> str:
 
 def stored(db_path) -> dict[str, dict]:
     with connect(db_path, read_only=True) as con:
-        rows = con.execute(f"SELECT {', '.join(COLUMNS)} FROM items ORDER BY key").fetchall()
+        columns = [raw_text_sql() if c == "raw_text" else c for c in COLUMNS]
+        rows = con.execute(f"SELECT {', '.join(columns)} FROM items ORDER BY key").fetchall()
     return {row[0]: dict(zip(COLUMNS, row)) for row in rows}
 
 

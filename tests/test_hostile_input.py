@@ -10,6 +10,7 @@ from analysis.clean import MAX_TEXT_CHARS, TRUNCATION_MARK, clean_text
 from analysis.scoring import score_items
 from collectors.config import SourceConfig
 from store.db import memory
+from store.items import raw_text_sql
 from tests.factories import comment, store_items
 
 SOURCE = SourceConfig(name="Fuzz", kind="guardian", options={"discussions": ["/p/1"]})
@@ -45,7 +46,7 @@ def test_scoring_returns_one_valid_row_per_text(texts):
 def test_stored_text_survives_exactly(raw):
     con = memory()
     store_items(con, SOURCE, [comment("c1", raw, datetime(2026, 11, 1), "/p/1")])
-    stored_raw, stored_text = con.execute("SELECT raw_text, text FROM items").fetchall()[0]
+    stored_raw, stored_text = con.execute(f"SELECT {raw_text_sql()}, text FROM items").fetchall()[0]
     assert stored_raw == raw
     assert stored_text == clean_text(raw)
     con.close()

@@ -23,6 +23,7 @@ from collectors.imports import (
     ImportCollector, ImportInputError, ImportOptions, SkipRow, import_file, import_source, parse_when, usable_id,
 )
 from store.db import connect
+from store.items import raw_text_sql
 from tests.conftest import ROOT
 from tests.factories import post, store_items
 
@@ -54,7 +55,7 @@ def query(db: Path, sql: str, params: list | None = None) -> list[tuple]:
 
 def items(db: Path) -> dict[str, dict]:
     with connect(db, read_only=True) as con:
-        result = con.execute("SELECT * FROM items ORDER BY key")
+        result = con.execute(f"SELECT * REPLACE ({raw_text_sql()} AS raw_text) FROM items ORDER BY key")
         names = [d[0] for d in result.description]
         rows = [dict(zip(names, values)) for values in result.fetchall()]
     return {row["key"]: row for row in rows}

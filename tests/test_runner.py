@@ -11,6 +11,7 @@ import pytest
 from collectors.config import SourceConfig
 from collectors.runner import collect_all
 from store.db import connect
+from store.items import raw_text_sql
 from tests.conftest import ROOT
 from tests.replay import GUARDIAN, RSS, GuardianReplay, conditional, quick_http, status
 
@@ -226,7 +227,7 @@ def test_a_lone_surrogate_anywhere_is_stored_as_a_replacement_character_and_noth
 
     assert (result.error, result.fetched, result.new) == (None, 3, 3)
     with connect(db_path, read_only=True) as con:
-        stored = dict(con.execute("SELECT key, text || ' / ' || raw_text || ' / ' || author_id FROM items "
+        stored = dict(con.execute(f"SELECT key, text || ' / ' || {raw_text_sql()} || ' / ' || author_id FROM items "
                                   "WHERE key = 'guardian:c1'").fetchall())
     assert stored == {"guardian:c1": "Bins missed again \ufffd on Mill Lane / Bins missed again \ufffd on Mill Lane"
                                      " / res\ufffdident"}

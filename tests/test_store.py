@@ -5,7 +5,9 @@ import pytest
 
 from analysis.jobs import score_pending
 from collectors.config import SourceConfig
+from collectors.runner import item_row
 from store.db import connect, memory
+from store.items import content_hash_sql, items_frame, raw_text_sql, upsert_items
 from store.schema import SCHEMA_VERSION, current_version
 from tests.factories import comment, post, store_items
 
@@ -42,6 +44,38 @@ def test_changed_text_loses_its_score_and_is_rescored(db_path):
     assert score_pending(db_path) == 1
     with connect(db_path, read_only=True) as con:
         assert con.execute("SELECT sentiment FROM scores WHERE item_key = 'guardian:c1'").fetchall() == [("negative",)]
+
+
+def test_raw_text_is_kept_only_where_cleaning_changed_the_text(fresh_db):
+    when = datetime(2026, 11, 1, 10)
+    sent = {"guardian:c1": "Plain words about the bins", "guardian:c2": "<p>What a waste &amp; a shame</p>",
+            "guardian:c3": "Spaced   out"}
+    store_items(fresh_db, SOURCE, [comment(key.split(":")[1], text, when, "/p/1") for key, text in sent.items()])
+    rows = fresh_db.execute(f"SELECT key, text, raw_text, {raw_text_sql()} FROM items ORDER BY key").fetchall()
+    assert rows == [
+        ("guardian:c1", "Plain words about the bins", None, sent["guardian:c1"]),  # no second copy
+        ("guardian:c2", "What a waste & a shame", sent["guardian:c2"], sent["guardian:c2"]),
+        ("guardian:c3", "Spaced out", "Spaced   out", "Spaced   out"),
+    ]
+
+
+def test_an_item_stored_with_a_copy_of_its_text_is_unchanged_when_sent_again(db_path):
+    """Rows stored before raw_text was kept only where it differs hold a copy: not a change."""
+    when = datetime(2026, 11, 1, 10)
+    items = [post("/p/1", "Story", when), comment("c1", "I love this", when, "/p/1")]
+    with connect(db_path) as con:
+        store_items(con, SOURCE, items)
+    assert score_pending(db_path) == 2
+    with connect(db_path) as con:
+        con.execute("UPDATE items SET raw_text = text WHERE raw_text IS NULL")
+        con.execute(f"UPDATE items SET content_hash = {content_hash_sql()}")  # as they were hashed then
+        source_id = con.execute("SELECT id FROM sources").fetchall()[0][0]
+        again = items_frame([item_row(i, SOURCE, source_id, when) for i in items])
+        assert upsert_items(con, again) == (0, 0)
+        edited = items_frame([item_row(comment("c1", "I love this!", when, "/p/1"), SOURCE, source_id, when)])
+        assert upsert_items(con, edited) == (0, 1)
+        assert con.execute("SELECT raw_text FROM items WHERE key = 'guardian:c1'").fetchall() == [(None,)]
+    assert score_pending(db_path) == 1  # the edited comment only
 
 
 def test_council_account_is_marked(fresh_db):
