@@ -249,4 +249,4 @@ class ScoringAsSaved:
 def _threads_of(items: pd.DataFrame) -> set[str]:
     """The threads items belong to (a post is its own thread), as store.items.thread_keys_of finds them."""
     threads = items["thread_id"].where(items["thread_id"].notna(), items["key"].where(items["item_type"] == "post"))
-    return set(threads.dropna())
+    return set(threads.dropna().unique().tolist())

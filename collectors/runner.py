@@ -248,13 +248,19 @@ class _Pages:
                 save_scores(con, scores, utcnow(), count_days=False)
             new, updated = upsert_items(con, frame, count_days=False)
             if self.scoring is not None:
-                unscored = pa.array(unscored_among(con, frame), pa.string())
-                self.to_score = frame.select(SCORED_COLUMNS).filter(pc.is_in(frame["key"], value_set=unscored))
+                self.to_score = frame.select(SCORED_COLUMNS).filter(self._unscored(con, frame, new == frame.num_rows))
             save_cursor(con, self.source_id, self.cursor)
             add_to_run(con, self.run_id, self.fetched, new, updated)
         if scores is not None:
             self.scoring.saved(scores)
         return new, updated
+
+    @staticmethod
+    def _unscored(con: duckdb.DuckDBPyConnection, frame: pa.Table, all_new: bool) -> pa.ChunkedArray:
+        """Which rows of the saved frame have no score (deleted items are never scored)."""
+        if all_new:  # a score is deleted with its item, so an item just inserted has none: no join needed
+            return pc.is_null(frame["deleted_at"])
+        return pc.is_in(frame["key"], value_set=pa.array(unscored_among(con, frame), pa.string()))
 
     def hand_over(self) -> None:
         """Give the last save's unscored items to scoring (with no connection open: scoring takes a while)."""

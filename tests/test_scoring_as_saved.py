@@ -9,6 +9,7 @@ and worker round trips.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 import pandas as pd
@@ -191,3 +192,19 @@ def test_only_the_latest_submission_of_an_item_is_handed_back():
         assert scores.set_index("item_key").loc["guardian:1", "sentiment"] == "negative"
         assert scoring.take_ready() is None or scoring.take_ready().empty
         assert scoring.touched == {"guardian:/p/1"}
+
+
+def test_deleted_items_are_never_scored_whether_a_save_is_all_new_or_not(tmp_path, monkeypatch):
+    """A save of only new items skips the look-up of what is unscored; deleted items still are not scored."""
+    monkeypatch.setattr(runner, "SAVE_EVERY_ITEMS", 1)  # every page its own save
+    story, kept = post("/p/1", "Story", WHEN), comment("1-1", "Thanks, well done", WHEN, "/p/1")
+    gone = [replace(comment(f"1-{n}", "[deleted]", WHEN, "/p/1"), deleted=True) for n in (2, 4)]
+    pages = [[story, kept, gone[0]],  # every item new
+             [kept, comment("1-3", "Bins missed again on Mill Lane", WHEN, "/p/1"), gone[1]]]  # one stored already
+    db = tmp_path / "p.duckdb"
+    summary = collect_and_score([FORUM], db, None, collectors={"Forum": Pages(pages)})
+    with connect(db, read_only=True) as con:
+        scored = [k for (k,) in con.execute("SELECT item_key FROM scores ORDER BY item_key").fetchall()]
+    assert scored == ["guardian:/p/1", "guardian:1-1", "guardian:1-3"]
+    assert summary.scored == 3  # the resent comment was not scored again
+    assert jobs.score_pending(db) == 0
