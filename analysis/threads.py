@@ -122,6 +122,29 @@ def _flag(frame: pd.DataFrame, column: str) -> pd.Series:
     return frame[column].fillna(False).astype(bool)
 
 
+def _text_chars(replies: pd.DataFrame) -> pd.Series:
+    """Each reply's length in characters: `text_chars` if the frame has it (read without texts), else its text's."""
+    if "text_chars" in replies:
+        return replies["text_chars"].fillna(0)
+    if "text" in replies:
+        return replies["text"].fillna("").str.len()
+    return pd.Series(0, index=replies.index)
+
+
+def needs_text(replies: pd.DataFrame, rules: FlagRules | None = None) -> pd.Series:
+    """The replies whose text the copy check compares (a bool per reply): public, not positive,
+    at least min_duplicate_chars long, in a thread negative enough for the tone gate to open
+    (elsewhere copies could not count). summarise_threads reads no other text, so a caller
+    holding replies without texts (and their `text_chars`) needs only these.
+    """
+    rules = rules or FlagRules()
+    public = ~_flag(replies, "is_council")
+    thread = replies["thread_id"]
+    negative_share = (is_negative(replies) & public).groupby(thread).transform("sum") / public.groupby(thread).transform("sum")
+    toned = (negative_share > rules.tone_gate_from).fillna(False)  # no public reply: never
+    return public & toned & ~_is_positive(replies) & (_text_chars(replies) >= rules.min_duplicate_chars)
+
+
 _LINKS = r"(?:https?://|www\.)\S+"
 _NOT_LETTERS = r"[\W\d_]+"
 
@@ -230,13 +253,11 @@ def _components(replies: pd.DataFrame, council_roots: Collection[str], rules: Fl
 
     # Copies: non-positive replies whose normalised text another reply of the thread shares,
     # looked for only in threads negative enough for the tone gate to let them count.
-    toned = (out["negative_count"] / out["n"] > rules.tone_gate_from).to_numpy()[codes]
-    texts = public["text"] if "text" in public else pd.Series("", index=public.index)
-    candidate = np.flatnonzero(
-        toned & ~_is_positive(public).to_numpy() & (texts.fillna("").str.len() >= rules.min_duplicate_chars).to_numpy()
-    )
+    candidate = np.flatnonzero(needs_text(replies, rules)[~council].to_numpy())
     copies = np.zeros(len(public), dtype=np.int64)
-    copies[candidate] = duplicate_flags(codes[candidate], texts.iloc[candidate], rules.min_duplicate_chars)
+    if len(candidate):
+        texts = public["text"].iloc[candidate]
+        copies[candidate] = duplicate_flags(codes[candidate], texts, rules.min_duplicate_chars)
     out["duplicate_count"] = np.bincount(codes, weights=copies, minlength=len(out)).astype(np.int64)[out.index]
     out.index = threads[out.index]
 
@@ -303,7 +324,8 @@ def summarise_threads(
 
     `replies` holds every reply of the threads (council's included: they are not
     counted, but public replies answering them are), with thread_id, key, parent_id,
-    author_id, author_name, created_at, is_council, text, source_id and the labels
+    author_id, author_name, created_at, is_council, text (or text_chars, and the text
+    of those replies needs_text picks), source_id and the labels
     (feedback_class or sentiment, hostile). `council_roots` are the thread keys whose
     root post is the council's own. `components` adds COMPONENT_COLUMNS.
     """

@@ -359,6 +359,48 @@ def test_refresh_keeps_triage_and_the_first_flag_time(db_path):
     assert (after["status"], after["assignee"], after["flagged_at"]) == ("in_progress", "jo", first)
 
 
+def test_refresh_reads_only_the_texts_it_compares_and_still_finds_the_copies(db_path, monkeypatch):
+    """Replies are read without texts; only those of negative enough threads are read, and the
+    stored summaries are exactly what every text read at once gives."""
+    from analysis import jobs
+    from store.items import replies_for_threads
+    from store.threads import council_roots
+
+    campaign = "Save our library! Sign the petition at the town hall today"
+    angry, calm = "10", "20"
+    items = [post(angry, "Library to close", START, kind="mastodon"), post(calm, "Park reopens", START, kind="mastodon")]
+    items += [comment(f"{angry}-r{n}", campaign if n < 6 else ANGRY[n], START + timedelta(minutes=5 * n), angry,
+                      author=f"resident{n}", kind="mastodon") for n in range(10)]
+    items += [comment(f"{calm}-r{n}", "When do the park gates open in the morning now?", START + timedelta(minutes=n),
+                      calm, author=f"walker{n}", kind="mastodon") for n in range(6)]
+    with connect(db_path) as con:
+        store_items(con, COUNCIL, items)
+        comments = [i for i in items if i.item_type == "comment"]
+        negative = [i.thread_id == f"mastodon:{angry}" and i.native_id != f"{angry}-r9" for i in comments]
+        with transaction(con):
+            save_scores(con, pd.DataFrame({
+                "item_key": [i.key for i in comments], "model_version": "test", "compound": 0.0,
+                "sentiment": ["negative" if n else "neutral" for n in negative],
+                "feedback_class": ["negative" if n else "neutral" for n in negative], "hostile": False,
+            }), START)
+    asked = []
+    real = jobs.texts_by_keys
+    monkeypatch.setattr(jobs, "texts_by_keys", lambda con, keys: asked.extend(keys) or real(con, keys))
+    threads = [f"mastodon:{angry}", f"mastodon:{calm}"]
+    assert refresh_threads(db_path, threads) == 2
+
+    assert sorted(asked) == sorted(i.key for i in comments if i.thread_id == threads[0])  # not the calm thread's
+    assert "6 near-identical replies (copy and paste)" in stored(db_path, threads[0])["flag_reasons"]
+    with connect(db_path, read_only=True) as con:
+        every_text = summarise_threads(replies_for_threads(con, threads), council_roots=council_roots(con, threads))
+        names = ["thread_key", "flagged", "flag_reasons", "pileon_score", "reply_count", "negative_count"]
+        saved = con.execute(f"SELECT {', '.join(names)} FROM threads ORDER BY thread_key").df()
+    def rows(frame):
+        return [tuple(None if pd.isna(v) else v for v in row) for row in frame.sort_values("thread_key")[names].itertuples(index=False)]
+
+    assert rows(saved) == rows(every_text)
+
+
 # --- On the Thread page ------------------------------------------------------------------------
 
 
