@@ -527,9 +527,11 @@ def main(argv: list[str] | None = None) -> int:
             twos.append(run_child("--child", "pipeline", "--db", db2, "--items", str(n), "--seed", str(args.seed),
                                   "--workers", "2"))
         if args.rounds > 1:
+            paired = f" ({bares[-1]['seconds'] / ones[-1]['seconds']:.1%})" if bares and ones else ""
             print(f"  round {round_ + 1}: " + ", ".join(
                 f"{name} {runs[-1]['seconds']:.1f} s" for name, runs in (("bare", bares), ("pipeline", ones),
-                                                                         ("2 workers", twos)) if runs), flush=True)
+                                                                         ("2 workers", twos)) if runs) + paired,
+                  flush=True)
     if not args.keep:
         for path in (db2, db2 + ".wal"):
             Path(path).unlink(missing_ok=True)
@@ -562,6 +564,13 @@ def main(argv: list[str] | None = None) -> int:
             result["pipeline_vs_bare_cpu"] = round(bare["cpu_s"] / own_cpu, 3)
             print(f"  pipeline throughput / bare: {result['pipeline_vs_bare']:.1%} wall, "
                   f"{result['pipeline_vs_bare_cpu']:.1%} CPU")
+            if len(bares) == len(ones) > 1:
+                # Each round's own ratio (its bare and pipeline steps minutes apart), beside the ratio of the
+                # medians above: on a machine whose speed drifts, the two differ, and both are worth seeing.
+                rounds = [b["seconds"] / o["seconds"] for b, o in zip(bares, ones)]
+                result["pipeline_vs_bare_by_round"] = [round(r, 3) for r in rounds]
+                print(f"  each round's own ratio: {', '.join(f'{r:.1%}' for r in rounds)} "
+                      f"(median {statistics.median(rounds):.1%})")
 
     if twos:
         two = median_run(twos)
