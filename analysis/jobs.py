@@ -26,7 +26,7 @@ from analysis.scoring import score_items
 from analysis.threads import FlagRules, needs_text, summarise_threads
 from store.db import connect, transaction
 from store.items import (
-    all_item_keys, items_by_keys, replies_for_threads, save_scores, texts_by_keys, thread_keys_of, unscored_keys,
+    all_item_keys, items_by_keys, replies_for_threads, save_scores, thread_keys_of, unscored_keys,
 )
 from store.threads import council_roots, save_thread_summaries
 
@@ -155,7 +155,7 @@ def refresh_threads(db: Path | str | None, thread_keys: list[str], rules: FlagRu
         with connect(db, read_only=True) as con:
             replies = replies_for_threads(con, chunk, texts=False)
             wanted = replies.loc[needs_text(replies, rules), "key"].tolist()
-            replies["text"] = replies["key"].map(texts_by_keys(con, wanted)) if wanted else None
+            replies["text"] = replies["key"].map(items_by_keys(con, wanted).set_index("key")["text"]) if wanted else None
             council = council_roots(con, chunk)
         summaries = summarise_threads(replies, rules, council)
         with connect(db) as con, transaction(con):

@@ -191,12 +191,6 @@ def unscored_keys(con: duckdb.DuckDBPyConnection) -> list[str]:
     return [r[0] for r in rows]
 
 
-def texts_by_keys(con: duckdb.DuckDBPyConnection, keys: list[str]) -> pd.Series:
-    """The clean text of each of these items, indexed by key."""
-    rows = con.execute("SELECT key, text FROM items WHERE key IN (SELECT unnest(?::VARCHAR[]))", [keys]).fetchall()
-    return pd.Series(dict(rows), dtype=object)
-
-
 def all_item_keys(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Keys of every stored item that is not deleted, in key order."""
     rows = con.execute("SELECT key FROM items WHERE deleted_at IS NULL ORDER BY key").fetchall()
@@ -269,7 +263,7 @@ def replies_for_threads(con: duckdb.DuckDBPyConnection, thread_keys: list[str], 
     """Every reply in these threads with its labels (corrections applied): the input to thread flagging.
 
     `texts=False`: each text's length (text_chars) in place of the text, for a caller that reads
-    only the texts flagging compares (analysis.threads.needs_text; texts_by_keys).
+    only the texts flagging compares (analysis.threads.needs_text; items_by_keys).
     """
     text = "i.text" if texts else "length(i.text) AS text_chars"
     return con.execute(

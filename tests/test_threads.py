@@ -384,11 +384,21 @@ def test_refresh_reads_only_the_texts_it_compares_and_still_finds_the_copies(db_
                 "feedback_class": ["negative" if n else "neutral" for n in negative], "hostile": False,
             }), START)
     asked = []
-    real = jobs.texts_by_keys
-    monkeypatch.setattr(jobs, "texts_by_keys", lambda con, keys: asked.extend(keys) or real(con, keys))
+    real = jobs.items_by_keys
+    monkeypatch.setattr(jobs, "items_by_keys", lambda con, keys: asked.extend(keys) or real(con, keys))
+    read_with_texts = []
+    real_replies = jobs.replies_for_threads
+
+    def replies_noting_texts(*args, **kwargs):
+        frame = real_replies(*args, **kwargs)
+        read_with_texts.append("text" in frame.columns)
+        return frame
+
+    monkeypatch.setattr(jobs, "replies_for_threads", replies_noting_texts)
     threads = [f"mastodon:{angry}", f"mastodon:{calm}"]
     assert refresh_threads(db_path, threads) == 2
 
+    assert read_with_texts == [False]  # the replies came without their texts
     assert sorted(asked) == sorted(i.key for i in comments if i.thread_id == threads[0])  # not the calm thread's
     assert "6 near-identical replies (copy and paste)" in stored(db_path, threads[0])["flag_reasons"]
     with connect(db_path, read_only=True) as con:
