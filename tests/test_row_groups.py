@@ -8,6 +8,7 @@ that (store.db.connect(defer_merges=True)) and the run merges once when collecti
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import duckdb
 
@@ -73,6 +74,32 @@ def test_the_merge_happens_even_while_this_process_holds_a_connection_that_defer
     with connect(db_path, defer_merges=True):  # the same DuckDB instance as the merge's connection
         merge_row_groups(db_path)
     assert row_groups(db_path) == 1
+
+
+def text_compression(db) -> set[str]:
+    """How the items table's text column is stored (Constant, for a segment of one value, left out)."""
+    with connect(db, read_only=True) as con:
+        rows = con.execute(
+            "SELECT DISTINCT compression FROM pragma_storage_info('items') WHERE column_name = 'text'").fetchall()
+    return {row[0] for row in rows} - {"Constant"}
+
+
+def test_deferred_writes_commit_straight_into_the_file_with_text_in_zstd_and_the_merge_compresses_again(db_path):
+    wal = Path(f"{db_path}.wal")
+    for number in range(3):
+        with connect(db_path, defer_merges=True) as con:
+            store_items(con, SOURCE, thread(number, 2000))
+            # committed by a checkpoint, not into the write-ahead log to be checkpointed at close
+            assert not wal.exists() or wal.stat().st_size == 0
+    assert text_compression(db_path) == {"ZSTD"}
+
+    merge_row_groups(db_path)
+
+    assert "ZSTD" not in text_compression(db_path)  # DuckDB's own choice for every merged segment
+    with connect(db_path) as con:  # and a write afterwards keeps DuckDB's defaults
+        assert con.execute("SELECT current_setting('force_compression')").fetchall() == [("auto",)]
+        store_items(con, SOURCE, thread(3, 2000))
+        assert wal.stat().st_size > 0
 
 
 def test_writes_that_do_not_defer_merge_as_duckdb_always_has(db_path):
