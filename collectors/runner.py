@@ -241,7 +241,8 @@ class _Pages:
 
     def _write(self, con: duckdb.DuckDBPyConnection, frame: pa.Table) -> tuple[int, int]:
         scores = self.scoring.take_ready() if self.scoring is not None else None
-        keys = frame["key"].to_pylist() + ([] if scores is None else scores["item_key"].tolist())
+        keys = frame["key"] if scores is None else pa.chunked_array(
+            frame["key"].chunks + [pa.array(scores["item_key"], pa.string())])
         # One refresh of the per-day counts for the items and the scores together.
         with transaction(con), daily.refreshing(con, keys):
             if scores is not None:  # before the items: a text changed since drops its stale score

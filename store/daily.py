@@ -22,6 +22,7 @@ from contextlib import contextmanager
 from itertools import count
 
 import duckdb
+import pyarrow as pa
 
 from store.labels import FEEDBACK_CLASS, LABEL_JOINS, SENTIMENT
 
@@ -68,7 +69,7 @@ def refreshing(
 ) -> Iterator[None]:
     """Keep daily_counts exact across a change to these items (call inside the change's transaction).
 
-    `keys` are item keys, or `keys_sql` is a query returning a `key` column. What
+    `keys` are item keys (any iterable, or an Arrow array), or `keys_sql` is a query returning a `key` column. What
     those items count for is noted before the block and again after it; the
     difference is added to the table. The cost follows the number of items
     changed, not the size of the store.
@@ -76,8 +77,15 @@ def refreshing(
     n = next(_names)
     keys_table, before = f"daily_keys_{n}", f"daily_before_{n}"
     if keys_sql is None:
-        con.execute(f"CREATE TEMP TABLE {keys_table} AS SELECT DISTINCT unnest(?::VARCHAR[]) AS key",
-                    [list(keys if keys is not None else [])])
+        # Handed over as Arrow: binding a list of strings as a parameter converts each one (0.8 us
+        # a key, ~35 ms for a save of 40k).
+        given = keys if isinstance(keys, (pa.Array, pa.ChunkedArray)) else pa.array(list(keys or []), pa.string())
+        view = f"daily_given_{n}"
+        con.register(view, pa.table({"key": given}))
+        try:
+            con.execute(f"CREATE TEMP TABLE {keys_table} AS SELECT DISTINCT key::VARCHAR AS key FROM {view}")
+        finally:
+            con.unregister(view)
     else:
         con.execute(f"CREATE TEMP TABLE {keys_table} AS SELECT DISTINCT key FROM ({keys_sql})")
     counts = _COUNTS.format(where=f"i.key IN (SELECT key FROM {keys_table})")
