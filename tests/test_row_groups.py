@@ -11,12 +11,13 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import duckdb
+import pytest
 
 import collectors.runner as runner
 from collectors.config import SourceConfig
 from collectors.items import Batch
 from collectors.pipeline import RunProgress, collect_and_score
-from store.db import WRITE_MEMORY_LIMIT, connect, merge_row_groups
+from store.db import WRITE_MEMORY_LIMIT, WRITE_THREADS, connect, merge_row_groups
 from tests.factories import comment, post, store_items
 
 SOURCE = SourceConfig(name="Forum", kind="guardian")
@@ -139,14 +140,20 @@ def test_a_run_defers_merging_while_it_saves_then_merges_once_and_a_rerun_with_n
     assert merged_at(db_path) == first_merge  # nothing new: nothing written, not even the merge
 
 
-def test_write_connections_cap_duckdb_memory_and_read_connections_keep_its_default(db_path):
+def test_write_connections_cap_duckdb_memory_and_threads_and_read_connections_keep_its_defaults(db_path):
     expected = duckdb.connect()
     expected.execute(f"SET memory_limit = '{WRITE_MEMORY_LIMIT}'")
     capped = expected.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
     default = duckdb.connect().execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
     assert capped != default
 
+    default_threads = duckdb.connect().execute("SELECT current_setting('threads')").fetchall()[0][0]
+    if default_threads == WRITE_THREADS:
+        pytest.skip("DuckDB's default here is one thread: the write connections' setting cannot be told apart")
+
     with connect(db_path) as con:
         assert con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0] == capped
+        assert con.execute("SELECT current_setting('threads')").fetchall()[0][0] == WRITE_THREADS
     with connect(db_path, read_only=True) as con:
         assert con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0] == default
+        assert con.execute("SELECT current_setting('threads')").fetchall()[0][0] == default_threads
