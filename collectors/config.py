@@ -76,7 +76,11 @@ class SourceConfig:
     def is_council(self, *names: str | None) -> bool:
         """Whether any of these author ids or names is one of the council's own accounts."""
         accounts = self._council_names
-        return bool(accounts) and any(n and n.lower().lstrip("@") in accounts for n in names)
+        if accounts:  # a loop, not any() over a generator: called for every item collected
+            for name in names:
+                if name and name.lower().lstrip("@") in accounts:
+                    return True
+        return False
 
 
 # -- a collector's own options, checked when it is made ------------------------------

@@ -248,3 +248,13 @@ def test_an_item_resent_on_a_later_page_is_stored_once_as_last_sent(db_path):
     with connect(db_path, read_only=True) as con:
         texts = dict(con.execute("SELECT key, text FROM items").fetchall())
     assert texts == {"guardian:p1": "Bin collections", "guardian:c1": "edited wording", "guardian:c2": "Thanks"}
+
+
+def test_an_author_is_the_councils_by_id_or_name_in_any_case_with_or_without_an_at_sign():
+    source = SourceConfig(name="Page", kind="mastodon", council_accounts=("@BrackenfordCouncil", "12345"))
+    assert source.is_council("brackenfordcouncil")
+    assert source.is_council(None, "@BRACKENFORDCOUNCIL")
+    assert source.is_council("12345", "someone else")
+    assert not source.is_council("resident", "Brackenford Council fan")
+    assert not source.is_council(None, None, "")
+    assert not SourceConfig(name="Feed", kind="rss").is_council("brackenfordcouncil")  # no accounts: nobody
