@@ -169,8 +169,9 @@ def connect(
 ) -> Iterator[duckdb.DuckDBPyConnection]:
     """A short-lived connection to a migrated database; closed when the block ends.
 
-    `defer_merges`: the checkpoint as it closes writes this connection's rows without
-    merging row groups (see the module's note); the caller runs merge_row_groups later.
+    `defer_merges`: this connection's checkpoints write its rows without merging row groups,
+    text compressed by zstd (DEFERRED_WRITE_SETTINGS; the module's note); the caller runs
+    merge_row_groups later, which stores them DuckDB's way.
     """
     resolved = db_path(path)
     ensure_schema(resolved, wait_s=wait_s)
