@@ -52,7 +52,7 @@ WRITE_MEMORY_LIMIT = "1GB"
 # How a run's saves write (connect(defer_merges=True)), since the run's merge rewrites their rows:
 # - max_vacuum_tasks 0: no merging of row groups in the save's checkpoint (see the module's note);
 # - force_compression zstd: text columns compressed by zstd (the other types choose as usual),
-#   about a third of the CPU of DuckDB's own choice (dictionary and FSST, which it tries on
+#   under half the CPU of DuckDB's own choice (dictionary and FSST, which it tries on
 #   each segment) and smaller. The merge compresses the rows again its own way; a save's rows
 #   that no merge moves (a lone small group at the end of the table) stay zstd: the same
 #   data, a little slower to scan;

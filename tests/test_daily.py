@@ -13,6 +13,7 @@ import dataclasses
 from datetime import datetime, timedelta
 
 import pandas as pd
+import pyarrow as pa
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -232,4 +233,15 @@ def test_a_group_that_drifted_is_recounted_when_it_would_go_negative(db_path, mo
             "SELECT created_at::DATE, source_id FROM items WHERE key = 'reddit:r2'").fetchall()[0]
         con.execute("DELETE FROM daily_counts WHERE day = ? AND source_id = ?", [day, source_id])  # drift
     assert erase(db_path, "poster2", actor="officer:ig") == 1  # takes r2 off a group that no longer counts it
+    check(db_path, monkeypatch)
+
+
+@pytest.mark.parametrize("given", [list, iter, pa.array, pd.Series], ids=["list", "iterator", "arrow", "series"])
+def test_the_changed_keys_may_be_any_iterable_or_an_arrow_array(db_path, monkeypatch, given):
+    with connect(db_path) as con:
+        store_items(con, NEWS, news_items(NOW - timedelta(days=3)))
+    moved = ["reddit:r0", "reddit:r1"]
+    with connect(db_path) as con, transaction(con), daily.refreshing(con, given(moved)):
+        con.execute("UPDATE items SET created_at = created_at - INTERVAL 2 DAY WHERE key IN (SELECT unnest(?::VARCHAR[]))",
+                    [moved])  # another day: counted there, no longer on the first
     check(db_path, monkeypatch)
