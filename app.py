@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-import access
-import views
+from ui.filters import demo_banner, sidebar_filters
+from ui.identity import sidebar_identity
 
 st.set_page_config(page_title="Council Pulse", layout="wide")
 
@@ -19,7 +19,7 @@ PAGES = [
 ]
 
 page = st.navigation(PAGES)
-views.demo_banner()
-views.sidebar_filters()
-access.sidebar_identity()
+demo_banner()
+sidebar_filters()
+sidebar_identity()
 page.run()

@@ -4,9 +4,10 @@ how often officers agree with the model's labels; alerts sent."""
 from datetime import datetime, timedelta, timezone
 
 import streamlit as st
+from store import alerts, triage
+from ui.data import read
+from ui.triage import ACTION_LABELS, FIELD_LABELS, log_table, response_times_table
 
-import triage_views
-import views
 
 st.title("Audit log")
 st.caption(
@@ -15,11 +16,11 @@ st.caption(
 )
 
 PERIODS = {"All time": None, "Last 24 hours": 1, "Last 7 days": 7, "Last 30 days": 30}
-facets = views.read("triage.audit_facets")
+facets = read(triage.audit_facets)
 who, what, when = st.columns(3)
 actors = who.multiselect("Who", facets["actors"], key="audit_actors", placeholder="Everyone")
 actions = what.multiselect(
-    "Action", facets["actions"], format_func=lambda a: triage_views.ACTION_LABELS.get(a, a),
+    "Action", facets["actions"], format_func=lambda a: ACTION_LABELS.get(a, a),
     key="audit_actions", placeholder="Every action",
 )
 period = when.selectbox("When", list(PERIODS), key="audit_period")
@@ -28,32 +29,32 @@ thread = st.text_input("Thread key", key="audit_thread", placeholder="e.g. masto
 start = None
 if PERIODS[period]:
     start = datetime.now(timezone.utc).replace(tzinfo=None) - timedelta(days=PERIODS[period])
-log = views.read("triage.audit_log", thread.strip() or None, tuple(actors) or None, tuple(actions) or None,
-                 start, None, 2_000)
+log = read(triage.audit_log, thread.strip() or None, actors=tuple(actors) or None, actions=tuple(actions) or None,
+           start=start, limit=2_000)
 if log.empty:
     st.info("No actions match." if facets["actors"] else "No officer action or export has been recorded yet.")
 else:
     st.caption(f"{len(log):,} action{'s' if len(log) != 1 else ''}, newest first (at most 2,000 shown).")
-    triage_views.log_table(log)
+    log_table(log)
 
 st.subheader("Time to acknowledge and respond")
 st.caption(
     "Flagged threads by the week they were flagged (UK time): how many an officer acknowledged "
     "(any status past New) and responded to (status Responded), and the median hours it took."
 )
-triage_views.response_times_table()
+response_times_table()
 
 st.subheader("Officers' labels and the model")
 st.caption(
     "Every label an officer set, whether it changed the model's label or confirmed it, is a human "
     "judgement of the model: agreement is the share where the model's current label is the same."
 )
-agreement = views.read("triage.label_agreement")
+agreement = read(triage.label_agreement)
 if agreement.empty:
     st.caption("No officer has labelled a reply yet.")
 else:
     st.dataframe(
-        agreement.assign(field=agreement["field"].map(triage_views.FIELD_LABELS)).rename(columns={
+        agreement.assign(field=agreement["field"].map(FIELD_LABELS)).rename(columns={
             "field": "Label", "labelled": "Labelled by officers", "agreed": "Model agreed", "agreement": "Agreement",
         }),
         hide_index=True, width="content",
@@ -61,12 +62,12 @@ else:
     )
 
 st.subheader("Alerts sent")
-alerts = views.read("alerts.alert_history", 200)
-if alerts.empty:
+sent = read(alerts.alert_history, 200)
+if sent.empty:
     st.caption("No alert has been sent. `python -m analysis alerts` sends them (see the README).")
 else:
     st.dataframe(
-        alerts.rename(columns={
+        sent.rename(columns={
             "attempted_at": "When (UTC)", "kind": "Kind", "channel": "Channel", "subject": "Subject",
             "ok": "Delivered", "error": "Why not",
         }),

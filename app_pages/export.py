@@ -4,11 +4,13 @@ from functools import partial
 
 import streamlit as st
 
-import access
-import views
 from analysis.export import parse_iso_week, weekly_items_csv
 from analysis.report import weekly_summary_csv
 from analysis.trends import default_export_week, week_options
+from store import queries
+from ui.data import database, read, utc_today
+from ui.identity import current_actor
+from ui.labels import NO_DATA, week_label
 
 st.title("Weekly export")
 st.caption(
@@ -18,31 +20,31 @@ st.caption(
     "The export covers every source, whatever the sidebar filters say."
 )
 
-earliest, latest = views.read("item_date_range")
+earliest, latest = read(queries.item_date_range)
 if latest is None:
-    st.info(views.NO_DATA)
+    st.info(NO_DATA)
     st.stop()
 
-today = views.utc_today()
+today = utc_today()
 weeks = week_options(today, earliest)
 default = default_export_week(today, latest)
 if default not in weeks:
     weeks.append(default)
 week = st.selectbox(
-    "ISO week", weeks, index=weeks.index(default), format_func=views.week_label, key="export_week", width=420
+    "ISO week", weeks, index=weeks.index(default), format_func=week_label, key="export_week", width=420
 )
 
 start, end = parse_iso_week(week)
-count = views.read("count_items_between", start, end)
+count = read(queries.count_items_between, start, end)
 if count == 0:
     st.info("Nothing was collected in this week: the CSV will hold only the header row.")
 else:
     st.text(f"{count:,} items in {week}.")
-actor = access.current_actor().name or "dashboard"
+actor = current_actor().name or "dashboard"
 items_button, summary_button = st.columns([1, 4])
 items_button.download_button(
     "Download CSV",
-    data=partial(weekly_items_csv, views.database(), week, actor=actor),
+    data=partial(weekly_items_csv, database(), week, actor=actor),
     file_name=f"council-pulse-{week}.csv",
     mime="text/csv",
     icon=":material/download:",
@@ -51,7 +53,7 @@ items_button.download_button(
 )
 summary_button.download_button(
     "Download summary CSV",
-    data=partial(weekly_summary_csv, views.database(), week, actor=actor),
+    data=partial(weekly_summary_csv, database(), week, actor=actor),
     file_name=f"council-pulse-{week}-summary.csv",
     mime="text/csv",
     icon=":material/table_chart:",

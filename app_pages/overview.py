@@ -3,26 +3,33 @@ that need an officer."""
 
 import streamlit as st
 
-import views
 from analysis.trends import count_delta, daily_series, format_share, points_delta, share
 from store.queries import OPEN_STATUSES
+from store import queries, trends
+from ui.charts import volume_chart
+from ui.data import read
+from ui.filters import current_filters
+from ui.labels import NO_DATA
+from ui.safe_text import escape_markdown
+from ui.spikes import period_spikes, spike_with_threads
+from ui.threads import open_thread, thread_table
 
 SPIKES_SHOWN = 3
 
 st.title("Overview")
-filters = views.current_filters()
-st.caption(views.escape_markdown(filters.describe()))
+filters = current_filters()
+st.caption(escape_markdown(filters.describe()))
 
-if views.read("item_date_range")[1] is None:
-    st.info(views.NO_DATA)
+if read(queries.item_date_range)[1] is None:
+    st.info(NO_DATA)
     st.stop()
 
-now = views.read("period_summary", *filters.bounds(), filters.ids)
-before = views.read("period_summary", *filters.previous_bounds(), filters.ids)
+now = read(queries.period_summary, *filters.bounds(), filters.ids)
+before = read(queries.period_summary, *filters.previous_bounds(), filters.ids)
 compared = f"vs the previous {filters.period.days} days"
 
-classes = views.read("trends.group_summary", *filters.bounds(), filters.ids, None).iloc[0]
-classes_before = views.read("trends.group_summary", *filters.previous_bounds(), filters.ids, None).iloc[0]
+classes = read(trends.group_summary, *filters.bounds(), filters.ids, None).iloc[0]
+classes_before = read(trends.group_summary, *filters.previous_bounds(), filters.ids, None).iloc[0]
 
 volume, negative, constructive, flagged = st.columns(4)
 volume.metric(
@@ -62,11 +69,11 @@ st.subheader("Daily volume by class")
 if now["items"] == 0:
     st.info("Nothing was posted in this period for the selected sources.")
 else:
-    series = daily_series(views.read("daily_counts", *filters.bounds(), filters.ids), filters.period)
-    st.altair_chart(views.volume_chart(series), width="stretch")
+    series = daily_series(read(queries.daily_counts, *filters.bounds(), filters.ids), filters.period)
+    st.altair_chart(volume_chart(series), width="stretch")
 
 st.subheader("Spikes")
-spikes = views.period_spikes(filters)
+spikes = period_spikes(filters)
 if spikes.empty:
     st.success(
         "No spikes in this period: no source or service area had a day far above its usual negative or hostile volume."
@@ -79,14 +86,14 @@ else:
         + ": a day far above the usual for a source or service area. Select a thread to read it."
     )
     for n, alert in enumerate(shown.itertuples(index=False)):
-        views.spike_with_threads(alert, filters, key=f"overview_spike_{n}")
+        spike_with_threads(alert, filters, key=f"overview_spike_{n}")
 
 st.subheader("Most urgent flagged threads")
-urgent = views.read("flagged_queue", *filters.bounds(), filters.ids, OPEN_STATUSES, None, 5)
+urgent = read(queries.flagged_queue, *filters.bounds(), source_ids=filters.ids, statuses=OPEN_STATUSES, limit=5)
 if urgent.empty:
     st.success("No open flagged threads in this period.")
 else:
     st.caption("The five open threads with the highest pile-on score. Select a row to read the thread.")
-    chosen = views.thread_table(urgent, key="overview_urgent", show_status=False)
+    chosen = thread_table(urgent, key="overview_urgent", show_status=False)
     if chosen:
-        views.open_thread(chosen)
+        open_thread(chosen)

@@ -3,10 +3,12 @@ often officers agree with them."""
 
 import streamlit as st
 
-import triage_views
-import views
 from analysis import quality
 from store.triage import LABELS
+from store import trends, triage
+from ui.data import read
+from ui.safe_text import escape_markdown
+from ui.triage import FIELD_LABELS
 
 st.title("Model quality")
 st.caption(
@@ -19,7 +21,7 @@ try:
     metrics = quality.load_metrics()
     headers = quality.model_headers()
 except quality.QualityError as error:
-    st.error(f"The model files cannot be read: {views.escape_markdown(error)}")
+    st.error(f"The model files cannot be read: {escape_markdown(error)}")
     st.stop()
 
 
@@ -28,7 +30,7 @@ def matrices(block: dict, names: dict | None = None) -> None:
     shown = [(key, quality.confusion_frame(block[key], names)) for key in quality.predictors(block)]
     columns = [column for _ in range(0, len(shown), 2) for column in st.columns(2)]  # two to a row
     for column, (key, frame) in zip(columns, shown):
-        column.caption(f"**{views.escape_markdown(quality.predictor_name(key))}**")
+        column.caption(f"**{escape_markdown(quality.predictor_name(key))}**")
         if frame is None:
             column.caption(f"Confusion matrix {quality.NOT_MEASURED}.")
         else:
@@ -55,11 +57,11 @@ st.caption(
     + (f"The models are shared under {', '.join(licences)}: they learned from corpora under that licence "
        "(non-commercial, share-alike)." if licences else "Licence: not recorded in the model files.")
 )
-versions = views.read("trends.scored_versions")
+versions = read(trends.scored_versions)
 if not versions.empty:
     st.caption(
         "Items in this database were scored by: "
-        + "; ".join(views.escape_markdown(f"{v} ({n:,} items)")
+        + "; ".join(escape_markdown(f"{v} ({n:,} items)")
                     for v, n in zip(versions["model_version"], versions["items"]))
         + ". After a model update, `python -m analysis rescore` scores them again."
     )
@@ -67,7 +69,7 @@ if not metrics:
     st.warning("No metrics.json beside the models: `python -m analysis train --data DIR` writes it.")
 
 st.subheader("Agreement with officers")
-agreement = views.read("triage.label_agreement")
+agreement = read(triage.label_agreement)
 if agreement.empty:
     st.info(
         "No corrections yet: when officers set a reply's label on the Thread page, how often they agree "
@@ -81,15 +83,15 @@ else:
     columns = st.columns(max(len(agreement), 2))
     for column, row in zip(columns, agreement.itertuples(index=False)):
         column.metric(
-            f"{triage_views.FIELD_LABELS.get(row.field, row.field)}: model agrees",
+            f"{FIELD_LABELS.get(row.field, row.field)}: model agrees",
             f"{row.agreement:.0%}" if row.labelled else "–",
             f"{row.agreed:,} of {row.labelled:,} officer labels", delta_color="off", delta_arrow="off", border=True,
         )
-    pairs = views.read("trends.label_pairs")
+    pairs = read(trends.label_pairs)
     for field in agreement["field"]:
         frame = quality.officer_matrix(pairs, field, LABELS.get(field, ()))
         if frame is not None:
-            st.caption(f"**{views.escape_markdown(triage_views.FIELD_LABELS.get(field, field))}: officers against the model**")
+            st.caption(f"**{escape_markdown(FIELD_LABELS.get(field, field))}: officers against the model**")
             st.dataframe(frame, width="content")
 
 st.subheader("Sentiment: negative, neutral or positive")

@@ -3,8 +3,6 @@
 import pandas as pd
 import streamlit as st
 
-import access
-import views
 from collectors import control
 from collectors.config import (
     INT_KEYS,
@@ -17,15 +15,18 @@ from collectors.config import (
 )
 from store.db import DatabaseBusy, connect, db_path
 from store.sources import source_health
+from ui.identity import current_actor, current_rules, why_viewer
+from ui.labels import when
+from ui.safe_text import escape_markdown
 
 FLASH_TOP, FLASH_ADD = "sources_flash", "sources_add_flash"
 ADD_KEYS = ("add_name", "add_base_url", "add_council_accounts")
 
 
 def acting_officer():
-    """The officer using the page (access.current_actor), or None when they may only look.
+    """The officer using the page (current_actor), or None when they may only look.
     collectors.control checks the Actor again before anything is run or written."""
-    actor = access.current_actor()
+    actor = current_actor()
     return actor if actor.is_officer else None
 
 
@@ -37,7 +38,7 @@ def show_flash(slot: str) -> None:
     """A message left by a button's callback; its text may quote names and server output."""
     level, text = st.session_state.pop(slot, (None, None))
     if level:
-        getattr(st, level)(views.escape_markdown(text))
+        getattr(st, level)(escape_markdown(text))
 
 
 def configured_sources():
@@ -158,11 +159,11 @@ def read_health() -> pd.DataFrame | None:
 # --- The page --------------------------------------------------------------------------
 
 st.title("Sources")
-st.caption(views.escape_markdown(f"Channels from {config_path()} · stored in {db_path()} · times in UTC"))
+st.caption(escape_markdown(f"Channels from {config_path()} · stored in {db_path()} · times in UTC"))
 officer = acting_officer()
 sources, problem = configured_sources()
 if problem:
-    (st.info if not config_path().exists() else st.error)(views.escape_markdown(problem))
+    (st.info if not config_path().exists() else st.error)(escape_markdown(problem))
 show_flash(FLASH_TOP)
 
 job = control.latest()
@@ -176,13 +177,13 @@ if running:
             st.cache_data.clear()  # new items: every page's cached reads are out of date
             st.rerun(scope="app")
         with st.status("Collecting…", state="running", expanded=True):
-            st.progress(current.fraction(), text=views.escape_markdown(current.progress_text()))
-            st.caption(views.escape_markdown(f"Started {views.when(current.started_at)} by {current.requested_by}"))
+            st.progress(current.fraction(), text=escape_markdown(current.progress_text()))
+            st.caption(escape_markdown(f"Started {when(current.started_at)} by {current.requested_by}"))
 
     collection_progress()
 elif job is not None:
     (st.warning if job.failed else st.success)(
-        views.escape_markdown(f"Last collection from the dashboard, {views.when(job.finished_at)}: {job.outcome()}")
+        escape_markdown(f"Last collection from the dashboard, {when(job.finished_at)}: {job.outcome()}")
     )
 
 collectable = [s for s in sources if s.enabled]
@@ -195,7 +196,7 @@ if officer:
 else:
     st.info(
         "Only officers can collect, add or switch off sources. "
-        + views.escape_markdown(access.why_viewer(access.current_actor(), access.current_rules()) or "")
+        + escape_markdown(why_viewer(current_actor(), current_rules()) or "")
     )
 
 health = read_health()
@@ -246,7 +247,7 @@ if officer and sources:
 
 if officer and not (problem and config_path().exists()):
     st.subheader("Add a source")
-    st.caption(views.escape_markdown(
+    st.caption(escape_markdown(
         f"Saving writes {config_path()} after checking the new source. The new source is added at the end "
         "of the file and switching a source on or off changes only its enabled line, so the file's comments "
         "stay; if its layout does not allow that, it is written out again and only the comments at its top are kept."
@@ -256,7 +257,7 @@ if officer and not (problem and config_path().exists()):
     with st.form("add_source", border=True):
         st.text_input("Name (unique; shown on every page)", key="add_name")
         if len(required) > 1:
-            st.caption(views.escape_markdown(f"Give at least one of: {', '.join(required)}."))
+            st.caption(escape_markdown(f"Give at least one of: {', '.join(required)}."))
         for key in (*required, *optional):
             label = f"{key}{' (one per line)' if key in LIST_KEYS else ''}{'' if key in required else ' (optional)'}"
             widget = st.text_area if key in LIST_KEYS else st.text_input

@@ -3,24 +3,29 @@ reply in its tree. Linkable as ?thread=KEY."""
 
 import streamlit as st
 
-import triage_views
-import views
-from analysis.trends import reply_tree
+from analysis.trends import reply_tree as replies_in_reading_order
+from store import queries
+from ui.data import read
+from ui.filters import current_filters
+from ui.labels import NO_DATA
+from ui.safe_text import escape_markdown
+from ui.threads import choice_labels, reply_effect_panel, reply_tree, score_breakdown, thread_header
+from ui.triage import label_correction, thread_log, thread_panel
 
 st.title("Thread")
 thread_key = st.query_params.get("thread")
 
 if not thread_key:
-    filters = views.current_filters()
-    choices = views.read("thread_choices", *filters.bounds(), filters.ids)
+    filters = current_filters()
+    choices = read(queries.thread_choices, *filters.bounds(), filters.ids)
     if choices.empty:
         st.info(
             "No threads with replies in this period for the selected sources."
-            if views.read("item_date_range")[1] is not None else views.NO_DATA
+            if read(queries.item_date_range)[1] is not None else NO_DATA
         )
         st.stop()
-    st.caption(views.escape_markdown(filters.describe()))
-    labels = dict(zip(choices["thread_key"], views.choice_labels(choices)))
+    st.caption(escape_markdown(filters.describe()))
+    labels = dict(zip(choices["thread_key"], choice_labels(choices)))
     picked = st.selectbox(
         "Choose a thread (flagged ones first)", list(labels), index=None, format_func=labels.get,
         placeholder=f"{len(labels)} threads with replies in this period", width=760,
@@ -31,18 +36,18 @@ if not thread_key:
     st.query_params["thread"] = picked
     thread_key = picked
 
-detail = views.read("thread_detail", thread_key)
+detail = read(queries.thread_detail, thread_key)
 if detail is None:
     st.warning("There is no thread with this key in the database. The link may be old, or the thread was deleted.")
     st.text(f"Key: {thread_key}")
     st.page_link("app_pages/flagged.py", label="Back to flagged threads", icon=":material/arrow_back:")
     st.stop()
 
-views.thread_header(detail)
-views.score_breakdown(thread_key)
-triage_views.thread_panel(thread_key, detail)
-replies = views.read("thread_replies", thread_key)
-views.reply_effect_panel(replies)
+thread_header(detail)
+score_breakdown(thread_key)
+thread_panel(thread_key, detail)
+replies = read(queries.thread_replies, thread_key)
+reply_effect_panel(replies)
 st.subheader(f"Replies ({len(replies)})")
 if replies.empty:
     st.info("No replies to this post are stored.")
@@ -52,6 +57,6 @@ else:
         f"Show the {hostile} repl{'y' if hostile == 1 else 'ies'} marked hostile", key="show_hostile",
         help="Hostile replies are collapsed so nobody reads abuse by accident.",
     )
-    views.reply_tree(reply_tree(replies, thread_key), show_hostile=show_hostile)
-triage_views.label_correction(replies)
-triage_views.thread_log(thread_key)
+    reply_tree(replies_in_reading_order(replies, thread_key), show_hostile=show_hostile)
+label_correction(replies)
+thread_log(thread_key)

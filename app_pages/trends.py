@@ -4,19 +4,25 @@ attention; every spike in the period."""
 import pandas as pd
 import streamlit as st
 
-import views
 from analysis.trends import format_share
 from analysis.volumes import NO_AREA, bucket_for, bucketed, compare_groups, top_groups
+from store import queries, trends
+from ui.charts import split_chart, trend_chart
+from ui.data import read
+from ui.filters import current_filters
+from ui.labels import NO_DATA
+from ui.safe_text import escape_markdown
+from ui.spikes import period_spikes, spike_with_threads
 
 SPLITS = {"Service area": "service_area", "Source": "source"}
 SMALL_CHARTS = 9  # groups drawn one by one; the rest are summed into one chart
 
 st.title("Trends")
-filters = views.current_filters()
-st.caption(views.escape_markdown(filters.describe()))
+filters = current_filters()
+st.caption(escape_markdown(filters.describe()))
 
-if views.read("item_date_range")[1] is None:
-    st.info(views.NO_DATA)
+if read(queries.item_date_range)[1] is None:
+    st.info(NO_DATA)
     st.stop()
 
 bounds = filters.bounds()
@@ -24,7 +30,7 @@ bucket = bucket_for(filters.period)
 per = "day" if bucket == "day" else "week (Monday to Sunday; the first and last may be part-weeks)"
 
 st.subheader("Volume by class")
-overall = views.read("trends.class_volume", *bounds, filters.ids, None)
+overall = read(trends.class_volume, *bounds, filters.ids, None)
 if overall.empty:
     st.info("Nothing was posted in this period for the selected sources.")
     st.stop()
@@ -32,14 +38,14 @@ st.caption(
     f"Public items per {per}. Constructive feedback is counted as constructive whatever its tone; "
     "negative is the rest of the criticism."
 )
-st.altair_chart(views.trend_chart(bucketed(overall, filters.period, bucket), bucket), width="stretch")
+st.altair_chart(trend_chart(bucketed(overall, filters.period, bucket), bucket), width="stretch")
 
 split_label = st.segmented_control("Split by", list(SPLITS), default="Service area", key="trends_split") or "Service area"
 by = SPLITS[split_label]
 noun = split_label.lower()
 
 st.subheader(f"By {noun}")
-volume = views.read("trends.class_volume", *bounds, filters.ids, by)
+volume = read(trends.class_volume, *bounds, filters.ids, by)
 groups = top_groups(volume, SMALL_CHARTS)
 groups = [g for g in groups if g != NO_AREA] + [g for g in groups if g == NO_AREA]  # not a service: last
 if groups == [NO_AREA]:
@@ -54,17 +60,17 @@ else:
         + (", and everything else together" if volume["group"].nunique(dropna=False) > len(groups) else "")
         + (". Each item counts under the service it names, as in the weekly export." if by == "service_area" else ".")
     )
-    st.altair_chart(views.split_chart(bucketed(volume, filters.period, bucket, groups), bucket, split_label),
+    st.altair_chart(split_chart(bucketed(volume, filters.period, bucket, groups), bucket, split_label),
                     width="content")
 
 st.subheader(f"Which {noun}s need attention")
 table = compare_groups(
-    views.read("trends.group_summary", *bounds, filters.ids, by),
-    views.read("trends.group_summary", *filters.previous_bounds(), filters.ids, by),
+    read(trends.group_summary, *bounds, filters.ids, by),
+    read(trends.group_summary, *filters.previous_bounds(), filters.ids, by),
 )
 st.caption(
     f"Most negative items first, then the biggest rise since the previous {filters.period.days} days "
-    f"({views.escape_markdown(filters.period.previous().label())})."
+    f"({escape_markdown(filters.period.previous().label())})."
 )
 table["share_negative"] = [format_share(v) if pd.notna(v) else "–" for v in table["share_negative"]]
 st.dataframe(
@@ -85,7 +91,7 @@ st.dataframe(
 )
 
 st.subheader("Spikes in the period")
-spikes = views.period_spikes(filters)
+spikes = period_spikes(filters)
 if spikes.empty:
     st.success("No spikes: no source or service area had a day far above its usual negative or hostile volume.")
 else:
@@ -102,4 +108,4 @@ else:
     )
     rows = picked.selection.rows if picked is not None else []
     if rows:
-        views.spike_with_threads(spikes.iloc[rows[0]], filters, key="trends_spike_threads")
+        spike_with_threads(spikes.iloc[rows[0]], filters, key="trends_spike_threads")

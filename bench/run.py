@@ -9,7 +9,7 @@ Measures, on the same synthetic items (bench/generate.py, same seed):
    a fresh DuckDB file, in one process;
 3. the same run with workers=2 (scoring in two processes while this one collects);
 4. the store.queries calls each dashboard page makes on one load (sidebar
-   included), each on its own short read-only connection as views.read opens them,
+   included), each on its own short read-only connection as ui.data.read opens them,
    with realistic filters (the last 30 days; all sources, and one source); median
    over repeats;
 5. every page rendered by streamlit.testing.v1.AppTest on the bench database
@@ -276,27 +276,11 @@ def page_variants(db: str) -> tuple[list[tuple[str, str, str, dict, dict]], str]
     return variants, thread
 
 
-class _Recorder:
-    """Stands in for a module in views._READ_MODULES: notes each call views.read makes, then makes it."""
-
-    def __init__(self, prefix: str, module, calls: list):
-        self.prefix, self.module, self.calls = prefix, module, calls
-
-    def __getattr__(self, name):
-        function = getattr(self.module, name)
-
-        def call(con, *args):
-            self.calls.append((self.prefix + name, args))
-            return function(con, *args)
-
-        return call
-
-
 def bench_pages(db: str, repeats: int) -> tuple[dict, dict, dict, str, dict]:
     """Every routed page by AppTest, cold: st.cache_data cleared and the file closed first.
 
     Returns the median wall seconds and CPU seconds (all threads of this process) per page
-    (worst variant), per page variant the views.read calls its load made (replayed by
+    (worst variant), per page variant the ui.data.read calls its load made (replayed by
     bench_queries), the thread shown, and the pages that raised (left out of the figures).
     """
     os.environ["PULSE_DB"] = db
@@ -305,14 +289,20 @@ def bench_pages(db: str, repeats: int) -> tuple[dict, dict, dict, str, dict]:
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
-    import views
+    import ui.data
     from store import db as store_db
 
     logging.getLogger("streamlit").setLevel(logging.ERROR)
     variants, thread = page_variants(db)
     default = next(iter(app_pages().values()))
     calls: list = []
-    views._READ_MODULES = {k: _Recorder(f"{k}." if k else "", m, calls) for k, m in views._READ_MODULES.items()}
+    run_query = ui.data.run_query
+
+    def recording(db, query, args, kwargs):  # notes each read a page makes on a cache miss, then makes it
+        calls.append((query, args, kwargs))
+        return run_query(db, query, args, kwargs)
+
+    ui.data.run_query = recording
     close_readers = getattr(store_db, "_close_readers", lambda: None)
     figures: dict[str, float] = {}
     cpu_figures: dict[str, float] = {}
@@ -356,21 +346,14 @@ def bench_queries(db: str, recorded: dict, repeats: int) -> tuple[dict, dict, di
     """Median ms of each page load's reads (worst variant per page), replayed as the pages made them.
 
     `sql`: every read on one open read-only connection (what the queries cost);
-    `views`: each read as views.read makes it on a cache miss (store.db.reading, the
+    `views`: each read as ui.data.read makes it on a cache miss (store.db.reading, the
     file closed before each page load, as after a pause).
     """
-    import views
     from store import db as store_db
     from store.db import connect
 
-    modules = views._READ_MODULES
     reading = getattr(store_db, "reading", None)
     close_readers = getattr(store_db, "_close_readers", lambda: None)
-
-    def function(name: str):
-        module, _, attr = name.rpartition(".")
-        target = modules[module]
-        return getattr(getattr(target, "module", target), attr)
 
     per_query: dict[str, list[float]] = {}
     per_query_cpu: dict[str, list[float]] = {}
@@ -380,16 +363,17 @@ def bench_queries(db: str, recorded: dict, repeats: int) -> tuple[dict, dict, di
         total = 0.0
         cpu_total[0] = 0.0
         close_readers()
-        for name, args in calls:
+        for query, args, kwargs in calls:
+            name = f"{query.__module__.removeprefix('store.')}.{query.__qualname__}"
             began, began_cpu = time.perf_counter(), time.process_time()
             if con is not None:
-                function(name)(con, *args)
+                query(con, *args, **kwargs)
             elif reading is not None:
                 with reading(db) as own:
-                    function(name)(own, *args)
+                    query(own, *args, **kwargs)
             else:
                 with connect(db, read_only=True) as own:
-                    function(name)(own, *args)
+                    query(own, *args, **kwargs)
             took, took_cpu = (time.perf_counter() - began) * 1000, (time.process_time() - began_cpu) * 1000
             total += took
             cpu_total[0] += took_cpu
@@ -415,7 +399,7 @@ def bench_queries(db: str, recorded: dict, repeats: int) -> tuple[dict, dict, di
         a, b = statistics.median(shared), statistics.median(separate)
         a_cpu, b_cpu = statistics.median(shared_cpu), statistics.median(separate_cpu)
         print(f"  queries {page:14s} {label:32s} {len(calls):2d} reads, median {a:7.1f} ms (CPU {a_cpu:6.1f}) "
-              f"on one connection, {b:7.1f} ms (CPU {b_cpu:6.1f}) as views.read makes them", flush=True)
+              f"on one connection, {b:7.1f} ms (CPU {b_cpu:6.1f}) as ui.data.read makes them", flush=True)
         for figures, value in ((sql, a), (sql_cpu, a_cpu), (own, b), (own_cpu, b_cpu)):
             figures[page] = round(max(figures.get(page, 0.0), value), 1)
     medians = {name: round(statistics.median(t), 1) for name, t in sorted(per_query.items())}
@@ -599,7 +583,7 @@ def main(argv: list[str] | None = None) -> int:
                 db, recorded, args.repeats)
             print(f"4 reads per page load, median ms (worst variant): {per_page}; load {load:.1f}")
             print(f"  CPU ms of the same: {per_page_cpu}")
-            print(f"  each read as views.read makes it, ms: {with_views}; CPU ms: {with_views_cpu}")
+            print(f"  each read as ui.data.read makes it, ms: {with_views}; CPU ms: {with_views_cpu}")
             print(f"  per query on an open connection, median ms: {per_query}")
             print(f"  per query, median CPU ms: {per_query_cpu}")
             result["query_ms_p50"] = per_page

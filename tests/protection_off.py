@@ -4,7 +4,7 @@ Used by tests/test_protections_matter.py, which runs each protection's guard tes
 
     PULSE_PROTECTION_OFF=markdown-escaping python -m pytest -p tests.protection_off <guard tests>
 
-At the start of the session (before any test module is imported, so `from views import
+At the start of the session (before any test module is imported, so `from ui.safe_text import
 escape_markdown` in a test sees the replacement too) the named function is replaced by one that
 does not protect: an identity, a no-op, a single attempt. PROTECTIONS is the one table of what is
 protected, how the protection is removed and which tests guard it; the README's list
@@ -66,7 +66,7 @@ def _everyone_officer(original):
 
 
 def _no_login(original):
-    from access import AccessRules
+    from ui.identity import AccessRules
 
     def current_rules():
         rules = original()
@@ -113,16 +113,16 @@ PROTECTIONS: tuple[Protection, ...] = (
     Protection(
         "markdown-escaping",
         "public text in captions and headings is escaped, so it cannot become an image, a link or HTML",
-        "views:escape_markdown", "str (no escaping)", _escape_removed,
-        ("tests/test_views.py::test_escape_markdown_leaves_no_markup_unescaped",
+        "ui.safe_text:escape_markdown", "str (no escaping)", _escape_removed,
+        ("tests/test_ui.py::test_escape_markdown_leaves_no_markup_unescaped",
          "tests/test_pages.py::test_thread_shows_markdown_and_html_verbatim_as_text"),
     ),
     Protection(
         "safe-links",
         "only plain http(s) links are offered; javascript: and data: links never are",
-        "views:safe_url", "identity (any link)", _identity_of_first,
-        ("tests/test_views.py::test_safe_url",
-         "tests/test_views.py::test_the_thread_page_offers_no_javascript_link"),
+        "ui.safe_text:safe_url", "identity (any link)", _identity_of_first,
+        ("tests/test_ui.py::test_safe_url",
+         "tests/test_ui.py::test_the_thread_page_offers_no_javascript_link"),
     ),
     Protection(
         "formula-neutralising",
@@ -168,7 +168,7 @@ PROTECTIONS: tuple[Protection, ...] = (
     Protection(
         "roles",
         "with a login only the listed officers are officers; require_login makes everyone else a viewer",
-        "access:identify", "everyone an officer", _everyone_officer,
+        "ui.identity:identify", "everyone an officer", _everyone_officer,
         ("tests/test_access.py::test_with_a_login_the_officer_list_decides",
          "tests/test_access.py::test_require_login_without_one_makes_everyone_a_viewer",
          "tests/test_triage_pages.py::test_a_viewer_sees_disabled_controls_and_why"),
@@ -176,7 +176,7 @@ PROTECTIONS: tuple[Protection, ...] = (
     Protection(
         "login-gate",
         "with a login configured nobody sees any data before signing in",
-        "access:current_rules", "the login ignored", _no_login,
+        "ui.identity:current_rules", "the login ignored", _no_login,
         ("tests/test_triage_pages.py::test_with_a_login_configured_nobody_sees_data_before_signing_in",),
     ),
     Protection(

@@ -2,7 +2,7 @@
 
 import pytest
 
-from access import AccessRules, clean_name, identify, rules_from_secrets, why_viewer
+from ui.identity import AccessRules, clean_name, identify, rules_from_secrets, why_viewer
 from store.triage import OFFICER, VIEWER, Actor
 
 AUTH = {"auth": {"client_id": "x", "server_metadata_url": "https://login.example/.well-known/openid-configuration"}}

@@ -24,7 +24,8 @@ from collectors.items import Item
 from store.db import connect
 from tests.conftest import ROOT
 from tests.factories import store_items
-from views import WORD_JOINER, utc_today
+from ui.data import utc_today
+from ui.safe_text import WORD_JOINER
 
 TIMEOUT_S = 60
 FACEBOOK = SourceConfig("Facebook: Example Council", "facebook", {"page_id": "1"}, council_accounts=("council",))

@@ -26,7 +26,9 @@ from tests.seed import (
     REDDIT_FLAGGED_REASON,
     REDDIT_FLAGGED_TITLE,
 )
-from views import CLASS_COLOURS, NO_DATA, WORD_JOINER, utc_today
+from ui.data import utc_today
+from ui.labels import CLASS_COLOURS, NO_DATA
+from ui.safe_text import WORD_JOINER
 
 PAGES = ["app_pages/overview.py", "app_pages/flagged.py", "app_pages/thread.py", "app_pages/export.py"]
 TIMEOUT_S = 60
@@ -256,9 +258,9 @@ def test_thread_shows_post_reason_and_every_reply(seeded_db):
 
 
 def test_thread_draws_at_most_the_reply_limit(seeded_db, monkeypatch):
-    import views
+    import ui.threads
 
-    monkeypatch.setattr(views, "MAX_REPLIES_SHOWN", 5)
+    monkeypatch.setattr(ui.threads, "MAX_REPLIES_SHOWN", 5)
     at = show_hostile(open_app("app_pages/thread.py", thread=seeded_db.pile_on_key))
     assert len(texts(at)) == 1 + 5  # the post and five replies
     assert "Showing the first 5 of 21 replies" in at.info[0].value

@@ -11,7 +11,7 @@ Not proved this way, and why (their own tests prove them with real processes and
   this process cannot reach; their cheap in-process halves are the lock-retry and
   batch-transaction rows (tests/test_write_safety.py);
 - "no st.markdown / st.write / unsafe_allow_html of data in pages" is a reading of the page sources
-  (tests/test_views.py::test_pages_hold_no_sql_and_no_markdown_rendering_of_data), not a function
+  (tests/test_ui.py::test_pages_hold_no_sql_and_no_markdown_rendering_of_data), not a function
   to switch off; tests/e2e/test_rendering_safety_browser.py proves the pages' output in a browser.
 
 `python -m tests.test_protections_matter` prints the README's list.

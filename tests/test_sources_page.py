@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import access
+from ui import identity
 from collectors import control
 from collectors.config import load_sources, toml_table
 from demo.server import ReplayServer
@@ -49,7 +49,7 @@ def open_page(officer: str | None = OFFICER_NAME) -> AppTest:
     """The Sources page; `officer` is the name typed in the sidebar (None: a viewer)."""
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT_S)
     if officer:
-        at.session_state[access.NAME_KEY] = officer
+        at.session_state[identity.NAME_KEY] = officer
     at.run()
     at.switch_page(PAGE)
     at.run()

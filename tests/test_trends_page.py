@@ -19,7 +19,8 @@ from analysis.volumes import NO_AREA, bucket_for, compare_groups
 from store.db import connect
 from tests.conftest import ROOT
 from tests.seed import PILE_ON_POST
-from views import CLASS_COLOURS, NO_DATA, WORD_JOINER
+from ui.labels import CLASS_COLOURS, NO_DATA
+from ui.safe_text import WORD_JOINER
 
 TIMEOUT_S = 60
 PAGE = "app_pages/trends.py"

@@ -92,10 +92,10 @@ def test_a_viewer_sees_disabled_controls_and_why(seeded_db):
 
 def _viewer_clicks_save(thread_key: str) -> None:
     """What the Save button runs, as a page would call it, for a session with no officer."""
-    import access
+    from ui import identity
     from store import triage
 
-    access.act(triage.set_status, thread_key, "closed", None, done="saved")
+    identity.act(triage.set_status, thread_key, "closed", None, done="saved")
 
 
 def test_the_store_refuses_a_viewer_even_if_the_button_fires(seeded_db):

@@ -1,8 +1,8 @@
 """The officer's controls the pages share: a thread's triage panel, label corrections, the
 thread's audit trail, bulk actions on the queue, and the audit tables.
 
-Reads go through views.read (cached, short read-only connections); every change goes
-through access.act, which runs one store.triage call as the current user: the store
+Reads go through ui.data.read (cached, short read-only connections); every change goes
+through ui.identity.act, which runs one store.triage call as the current user: the store
 refuses a viewer even if a button were enabled. Public text appears only in
 dataframes and plain-text widget options, never as Markdown.
 """
@@ -14,10 +14,13 @@ from datetime import datetime, timedelta, timezone
 import pandas as pd
 import streamlit as st
 
-import access
-import views
+from analysis.report import weekly_response_times
 from store import triage
 from store.queries import TRIAGE_STATUSES
+from ui import identity
+from ui.data import read
+from ui.labels import CLASS_LABELS, STATUS_LABELS
+from ui.safe_text import escape_markdown
 
 ACTION_LABELS = {
     "status": "Status", "assign": "Assigned", "note": "Note", "silence": "Silenced", "unsilence": "Unsilenced",
@@ -46,7 +49,7 @@ def age_bounds(label: str) -> tuple[datetime | None, datetime | None]:
 
 def _value_label(action: str, value: object) -> str:
     if action == "status":
-        return views.STATUS_LABELS.get(value, str(value))
+        return STATUS_LABELS.get(value, str(value))
     if action == "assign":
         return value if isinstance(value, str) and value else "(unassigned)"
     return "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
@@ -71,18 +74,18 @@ def log_table(log: pd.DataFrame, show_thread: bool = True) -> None:
 
 
 def _disabled_reason() -> str | None:
-    return access.why_viewer(access.current_actor(), access.current_rules())
+    return identity.why_viewer(identity.current_actor(), identity.current_rules())
 
 
 def thread_panel(thread_key: str, detail: dict) -> None:
     """Status, assignee, note and silencing for one thread, then its audit trail."""
-    state = views.read("triage.thread_status", thread_key) or {"status": "new", "assignee": None, "silenced": False}
+    state = read(triage.thread_status, thread_key) or {"status": "new", "assignee": None, "silenced": False}
     reason = _disabled_reason()
     with st.container(border=True):
         st.markdown("**Triage**")
-        access.show_flash()
+        identity.show_flash()
         if reason:
-            st.caption(views.escape_markdown(reason))
+            st.caption(escape_markdown(reason))
         _thread_controls(thread_key, state, reason)
 
 
@@ -92,7 +95,7 @@ def _thread_controls(thread_key: str, state: dict, reason: str | None) -> None:
     status_col, assignee_col = st.columns(2)
     status = status_col.selectbox(
         "Status", TRIAGE_STATUSES, index=TRIAGE_STATUSES.index(state["status"]),
-        format_func=views.STATUS_LABELS.get, key=f"triage_status_{thread_key}", disabled=bool(reason),
+        format_func=STATUS_LABELS.get, key=f"triage_status_{thread_key}", disabled=bool(reason),
     )
     assignee = assignee_col.text_input(
         "Assigned to", value=state["assignee"] or "", key=f"triage_assignee_{thread_key}",
@@ -109,7 +112,7 @@ def _thread_controls(thread_key: str, state: dict, reason: str | None) -> None:
             st.rerun()
     label = "Lift the silence" if state["silenced"] else "Silence alerts"
     if silence.button(label, key="triage_silence", disabled=bool(reason), icon=":material/notifications_off:"):
-        if access.act(triage.set_silenced, thread_key, not state["silenced"],
+        if identity.act(triage.set_silenced, thread_key, not state["silenced"],
                       done="Alerts are back on for this thread." if state["silenced"] else "Thread silenced."):
             st.rerun()
 
@@ -118,23 +121,23 @@ def _save(thread_key: str, state: dict, status: str, assignee: str, note: str) -
     """Apply what changed, each change its own logged action; True if anything was saved."""
     saved = []
     if status != state["status"]:
-        if not access.act(triage.set_status, thread_key, status, note or None, done=""):
+        if not identity.act(triage.set_status, thread_key, status, note or None, done=""):
             return False
-        saved.append(f"status {views.STATUS_LABELS[status]}")
+        saved.append(f"status {STATUS_LABELS[status]}")
         note = ""  # the note went with the status change
-    if access.clean_name(assignee) != (state["assignee"] or ""):
-        if not access.act(triage.assign, thread_key, access.clean_name(assignee) or None, done=""):
+    if identity.clean_name(assignee) != (state["assignee"] or ""):
+        if not identity.act(triage.assign, thread_key, identity.clean_name(assignee) or None, done=""):
             return False
         saved.append("assignment")
     if note.strip():
-        if not access.act(triage.add_note, thread_key, note, done=""):
+        if not identity.act(triage.add_note, thread_key, note, done=""):
             return False
         saved.append("note")
     if not saved:
         st.info("Nothing to save: change the status, the assignee or write a note.")
         return False
     st.session_state.pop(f"triage_note_{thread_key}", None)
-    st.session_state["pulse_flash"] = "Saved: " + ", ".join(saved) + "."
+    identity.flash("Saved: " + ", ".join(saved) + ".")
     return True
 
 
@@ -143,7 +146,7 @@ def _reply_label(reply) -> str:
     author = reply.author_name if isinstance(reply.author_name, str) and reply.author_name else "unknown author"
     text = " ".join(str(reply.text or "").split())
     text = text if len(text) <= EXCERPT_CHARS else text[: EXCERPT_CHARS - 1] + "…"
-    cls = views.CLASS_LABELS.get(reply.feedback_class if isinstance(reply.feedback_class, str) else "unscored")
+    cls = CLASS_LABELS.get(reply.feedback_class if isinstance(reply.feedback_class, str) else "unscored")
     return f"{author} · {cls} · {text}"
 
 
@@ -159,16 +162,16 @@ def label_correction(replies: pd.DataFrame) -> None:
         field_col, value_col = st.columns(2)
         field = field_col.selectbox("Label", list(triage.LABELS), format_func=FIELD_LABELS.get, key="correct_field",
                                     disabled=bool(reason))
-        value = value_col.selectbox("Correct value", triage.LABELS[field], format_func=views.CLASS_LABELS.get,
+        value = value_col.selectbox("Correct value", triage.LABELS[field], format_func=CLASS_LABELS.get,
                                     key="correct_value", disabled=bool(reason))
         if st.button("Save correction", key="correct_save", disabled=bool(reason)):
-            if access.act(triage.correct_label, key, field, value,
-                          done=f"{FIELD_LABELS[field]} set to {views.CLASS_LABELS[value]}; it wins over rescoring."):
+            if identity.act(triage.correct_label, key, field, value,
+                          done=f"{FIELD_LABELS[field]} set to {CLASS_LABELS[value]}; it wins over rescoring."):
                 st.rerun()
 
 
 def thread_log(thread_key: str) -> None:
-    log = views.read("triage.audit_log", thread_key, None, None, None, None, 500)
+    log = read(triage.audit_log, thread_key, None, None, None, None, 500)
     st.subheader(f"History ({len(log)})")
     if log.empty:
         st.caption("No officer has acted on this thread yet.")
@@ -181,12 +184,12 @@ def bulk_actions(queue: pd.DataFrame, key: str) -> None:
     reason = _disabled_reason()
     with st.expander("Change several threads", icon=":material/checklist:"):
         if reason:
-            st.caption(views.escape_markdown(reason))
+            st.caption(escape_markdown(reason))
         labels = dict(zip(queue["thread_key"], queue["post"]))
         chosen = st.multiselect("Threads", list(labels), format_func=labels.get, key=f"{key}_bulk_threads",
                                 disabled=bool(reason), placeholder="Choose threads")
         status_col, assignee_col = st.columns(2)
-        status = status_col.selectbox("New status", TRIAGE_STATUSES, index=None, format_func=views.STATUS_LABELS.get,
+        status = status_col.selectbox("New status", TRIAGE_STATUSES, index=None, format_func=STATUS_LABELS.get,
                                       key=f"{key}_bulk_status", disabled=bool(reason), placeholder="unchanged")
         assignee = assignee_col.text_input("Assign to", key=f"{key}_bulk_assignee", disabled=bool(reason),
                                            placeholder="unchanged")
@@ -195,12 +198,12 @@ def bulk_actions(queue: pd.DataFrame, key: str) -> None:
                 st.warning("Choose at least one thread.")
                 return
             done = []
-            if status and access.act(triage.set_status, chosen, status, None, done=""):
-                done.append(f"status {views.STATUS_LABELS[status]}")
-            if assignee.strip() and access.act(triage.assign, chosen, access.clean_name(assignee), done=""):
-                done.append(f"assigned to {access.clean_name(assignee)}")
+            if status and identity.act(triage.set_status, chosen, status, None, done=""):
+                done.append(f"status {STATUS_LABELS[status]}")
+            if assignee.strip() and identity.act(triage.assign, chosen, identity.clean_name(assignee), done=""):
+                done.append(f"assigned to {identity.clean_name(assignee)}")
             if done:
-                st.session_state["pulse_flash"] = f"{len(chosen)} threads: " + ", ".join(done) + "."
+                identity.flash(f"{len(chosen)} threads: " + ", ".join(done) + ".")
                 for suffix in ("threads", "status", "assignee"):
                     st.session_state.pop(f"{key}_bulk_{suffix}", None)
                 st.rerun()
@@ -210,9 +213,7 @@ def bulk_actions(queue: pd.DataFrame, key: str) -> None:
 
 def response_times_table() -> None:
     """Flagged threads per week (London) and how fast officers acknowledged and responded."""
-    from analysis.report import weekly_response_times
-
-    weekly = weekly_response_times(views.read("triage.response_times"))
+    weekly = weekly_response_times(read(triage.response_times))
     if weekly.empty:
         st.caption("No thread has been flagged yet.")
         return

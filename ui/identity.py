@@ -1,8 +1,7 @@
 """Who is using the dashboard, and whether they may act as an officer.
 
-It lives at the top level beside views.py because it is about the Streamlit
-session (st.user, st.secrets, the sidebar), which store/ and analysis/ must not
-know about. The decision itself (`rules_from_secrets`, `identify`) is pure, so it
+It lives in ui/ because it is about the Streamlit session (st.user, st.secrets,
+the sidebar), which store/ and analysis/ must not know about. The decision itself (`rules_from_secrets`, `identify`) is pure, so it
 is tested without a browser; the store enforces the result again on its own
 (store.triage refuses a viewer's Actor), so a page that forgot to disable a
 button still cannot write.
@@ -24,7 +23,7 @@ import streamlit as st
 
 from store.db import DatabaseBusy, connect, db_path
 from store.triage import OFFICER, VIEWER, Actor, NotAllowed, TriageError
-from views import escape_markdown
+from ui.safe_text import escape_markdown
 
 MAX_NAME_CHARS = 80
 NAME_KEY = "officer_name"
@@ -151,8 +150,13 @@ def act(action: Callable, *args, done: str) -> bool:
         st.warning("The database is busy: a collection run is writing to it. Try again in a few seconds.")
         return False
     st.cache_data.clear()
-    st.session_state[_FLASH_KEY] = done
+    flash(done)
     return True
+
+
+def flash(message: str) -> None:
+    """Show `message` once, after the next rerun (show_flash draws it)."""
+    st.session_state[_FLASH_KEY] = message
 
 
 def show_flash() -> None:

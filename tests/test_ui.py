@@ -1,4 +1,4 @@
-"""views: escaping public text for Markdown elements, safe links, labels; and house rules for pages."""
+"""ui: escaping public text for Markdown elements, safe links, labels; and house rules for pages."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 
 from tests.conftest import ROOT
-from views import (
-    CLASS_COLOURS, CLASS_LABELS, WORD_JOINER, class_caption, escape_markdown, safe_url, week_label, when,
-)
+from ui.labels import CLASS_COLOURS, CLASS_LABELS, week_label, when
+from ui.safe_text import WORD_JOINER, escape_markdown, safe_url
+from ui.threads import class_caption
 
 HOSTILE = [
     "**bold** _it_ ~~gone~~ `code`",
@@ -134,7 +134,7 @@ def test_the_thread_page_offers_no_javascript_link(db_path, url, offered):
 
 
 def test_direction_controls_in_public_text_cannot_reverse_the_rest_of_the_line():
-    from views import isolate_direction
+    from ui.safe_text import isolate_direction
 
     fsi, pdi, rlo = "\u2068", "\u2069", "\u202e"
     assert escape_markdown(f"{rlo}evil") == f"{fsi}{rlo}evil{pdi}"  # the override ends with the name

@@ -1,0 +1,73 @@
+"""Spikes on screen: every spike in the filters' period, and the threads behind one."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pandas as pd
+import streamlit as st
+
+from analysis.spikes import SpikeRules, detect_group_spikes, spike_alerts
+from store import trends
+from ui.data import read
+from ui.filters import Filters
+from ui.safe_text import escape_markdown
+from ui.threads import open_thread
+
+
+def spike_thread_table(threads: pd.DataFrame, key: str) -> str | None:
+    """The threads behind a spike (store.trends.spike_threads) as a table; returns the thread key of
+    the row the user selected."""
+    table = pd.DataFrame({
+        "Post": [" ".join(str(p).split()) for p in threads["post"]],
+        "Source": threads["source"],
+        "Negative": threads["negative"],
+        "Hostile": threads["hostile"],
+        "Items": threads["items"],
+        "Flagged": [str(r) if f and isinstance(r, str) else "Not flagged" for f, r in
+                    zip(threads["flagged"], threads["reason"])],
+    })
+    event = st.dataframe(
+        table, key=key, on_select="rerun", selection_mode="single-row", hide_index=True, width="stretch",
+        column_config={
+            "Post": st.column_config.TextColumn(width=300),
+            "Source": st.column_config.TextColumn(width=140),
+            "Negative": st.column_config.NumberColumn(format="%d", width=75, help="Negative items that day"),
+            "Hostile": st.column_config.NumberColumn(format="%d", width=70, help="Hostile items that day"),
+            "Items": st.column_config.NumberColumn(format="%d", width=60, help="All public items that day"),
+            "Flagged": st.column_config.TextColumn(help="Why the thread is flagged, if it is"),
+        },
+    )
+    rows = event.selection.rows if event is not None else []
+    if rows:
+        return str(threads["thread_key"].iloc[rows[0]])
+    return None
+
+
+def period_spikes(filters: Filters) -> pd.DataFrame:
+    """Spike alerts (analysis.spikes.spike_alerts) on every day of the filters' period, per source and
+    per service area, each day against the days before it (so the read starts that many days early)."""
+    rules = SpikeRules()
+    start, end = filters.bounds()
+    history_start = start - pd.Timedelta(days=rules.baseline_days)
+    days = [d.date() for d in pd.date_range(filters.period.start, filters.period.end, freq="D")]
+    found = [
+        detect_group_spikes(read(trends.daily_spike_counts, history_start, end, filters.ids, by), days, by, rules)
+        for by in ("source", "service_area")
+    ]
+    return spike_alerts(pd.concat([f for f in found if not f.empty] or found[:1], ignore_index=True))
+
+
+def spike_with_threads(alert, filters: Filters, key: str) -> None:
+    """One spike alert in words, and the threads behind it (most negative, or hostile, items in that
+    source or service area that day); selecting a row opens the thread."""
+    st.warning(escape_markdown(alert.text), icon=":material/trending_up:")
+    start = datetime.combine(alert.day, datetime.min.time())
+    threads = read(trends.spike_threads, start, start + pd.Timedelta(days=1), filters.ids, alert.by, alert.group,
+                   alert.measure, 3)
+    if threads.empty:
+        st.caption("No stored thread is behind this spike any more (deleted or purged)." )
+        return
+    chosen = spike_thread_table(threads, key=key)
+    if chosen:
+        open_thread(chosen)
