@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.alerts import AlertConfigError, load_settings, run_alerts
-from analysis.export import WeekError, last_complete_week, parse_iso_week, write_bytes_atomically
-from analysis.jobs import rescore_all
-from analysis.progress import TerminalProgress
-from analysis.report import build_corrections_csv, build_weekly_report
+from jobs.alerts import AlertConfigError, load_settings, run_alerts
+from analysis.export import WeekError, last_complete_week, parse_iso_week
+from jobs.scoring import rescore_all
+from jobs.progress import TerminalProgress
+from jobs.export import build_corrections_csv, build_weekly_report, write_bytes_atomically
 from analysis.scoring import SCORE_COLUMNS, score_texts
 from store.db import DatabaseBusy, db_path
 from store.governance import cli_actor

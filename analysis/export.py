@@ -14,16 +14,10 @@ import io
 import re
 import secrets
 from datetime import date, datetime, time, timedelta, timezone
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pandas as pd
 
-from collectors.config import read_secret
-from store.db import connect, transaction
-from store.export import items_between
-from store.governance import record_action
-from store.settings import set_setting_if_absent
 
 LONDON = ZoneInfo("Europe/London")
 _WEEK = re.compile(r"^(\d{4})-?W(\d{2})$", re.IGNORECASE)
@@ -64,10 +58,6 @@ def last_complete_week(today: date | None = None) -> str:
     today = today or datetime.now(LONDON).date()
     year, week, _ = (today - timedelta(days=7)).isocalendar()
     return f"{year}-W{week:02d}"
-
-
-def _utcnow() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
 def neutralise_formula(value):
@@ -120,43 +110,3 @@ def to_excel_csv(frame: pd.DataFrame) -> bytes:
 
 def _missing(value) -> bool:
     return value is None or value is pd.NA or (isinstance(value, float) and value != value)
-
-
-def write_bytes_atomically(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside the target, then rename: never a half-written export."""
-    path = Path(path)
-    temporary = path.with_name(f".{path.name}.part")
-    temporary.write_bytes(data)
-    temporary.replace(path)
-
-
-# --- From the store -------------------------------------------------------------
-
-PSEUDONYM_SECRET = "PULSE_PSEUDONYM_KEY"
-
-
-def pseudonym_key(db) -> bytes:
-    """The key for author pseudonyms: PULSE_PSEUDONYM_KEY from the environment or secrets,
-    else one generated on first export and kept in the database, so labels stay stable."""
-    configured = read_secret(PSEUDONYM_SECRET)
-    if configured:
-        return configured.encode("utf-8")
-    with connect(db) as con:
-        return set_setting_if_absent(con, "pseudonym_key", new_pseudonym_key()).encode("utf-8")
-
-
-def weekly_items_csv(db, week: str, *, pseudonymise: bool = True, actor: str = "dashboard") -> bytes:
-    """The weekly item-level CSV for an ISO week, as bytes; the export is recorded in the audit log."""
-    return build_weekly_items(db, week, pseudonymise=pseudonymise, actor=actor)[0]
-
-
-def build_weekly_items(db, week: str, *, pseudonymise: bool = True, actor: str = "dashboard") -> tuple[bytes, int]:
-    """(CSV bytes, row count) for an ISO week; the export is recorded in the audit log."""
-    start, end = parse_iso_week(week)
-    key = pseudonym_key(db) if pseudonymise else None
-    with connect(db, read_only=True) as con:
-        items = items_between(con, start, end)
-    data = to_excel_csv(items_table(items, key))
-    with connect(db) as con, transaction(con):
-        record_action(con, actor, "export", f"weekly items {week}: {len(items)} rows", _utcnow())
-    return data, len(items)

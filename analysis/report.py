@@ -1,24 +1,18 @@
-"""The weekly summary CSV, the corrections file for training, and triage response times per week.
+"""The weekly summary table, the corrections table for training, and triage response times per week.
 
 The summary has one row per day (Europe/London), source and service area with
 anything in it: public volume, each feedback class, the council's own posts, and
 flagged threads opened and closed. It is built from the same item rows as the
-weekly items CSV, so the two always add up. Both files are Excel-safe
-(analysis.export.to_excel_csv) and every file built is recorded in the audit log.
+weekly items CSV, so the two always add up. jobs.export writes both files
+(Excel-safe, recorded in the audit log).
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
 import pandas as pd
 
-from analysis.export import LONDON, build_weekly_items, parse_iso_week, pseudonym_key, to_excel_csv
+from analysis.export import LONDON
 from analysis.trends import CLASSES
-from store.db import connect, transaction
-from store.export import items_between
-from store.governance import record_action
-from store.triage import corrections_for_training, flag_events_between
 
 NO_AREA = ""  # service area not known (the shipped models do not assign one yet)
 SUMMARY_COLUMNS = [
@@ -27,10 +21,6 @@ SUMMARY_COLUMNS = [
 ]
 TRAINING_COLUMNS = ["text", "sentiment", "feedback_class", "constructive_binary", "item_key", "corrected_at"]
 _KEYS = ["day", "source", "service_area"]
-
-
-def _utcnow() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
 def _london_day(stamps: pd.Series) -> pd.Series:
@@ -77,32 +67,6 @@ def summary_table(items: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
     return table[SUMMARY_COLUMNS].reset_index(drop=True)
 
 
-def build_weekly_summary(db, week: str, *, actor: str = "dashboard") -> tuple[bytes, int]:
-    """(CSV bytes, row count) of the weekly summary; the export is recorded in the audit log."""
-    start, end = parse_iso_week(week)
-    with connect(db, read_only=True) as con:
-        table = summary_table(items_between(con, start, end), flag_events_between(con, start, end))
-    data = to_excel_csv(table)
-    with connect(db) as con, transaction(con):
-        record_action(con, actor, "export", f"weekly summary {week}: {len(table)} rows", _utcnow())
-    return data, len(table)
-
-
-def weekly_summary_csv(db, week: str, *, actor: str = "dashboard") -> bytes:
-    """The summary CSV bytes (for a download button's callable)."""
-    return build_weekly_summary(db, week, actor=actor)[0]
-
-
-def build_weekly_report(db, week: str, *, pseudonymise: bool = True, actor: str = "dashboard") -> dict:
-    """Both weekly files: {'items': (bytes, rows), 'summary': (bytes, rows)}."""
-    if pseudonymise:
-        pseudonym_key(db)  # make the key before the read-only reads below
-    return {
-        "items": build_weekly_items(db, week, pseudonymise=pseudonymise, actor=actor),
-        "summary": build_weekly_summary(db, week, actor=actor),
-    }
-
-
 # --- Officer corrections as training data ------------------------------------------------
 
 
@@ -119,16 +83,6 @@ def training_table(corrections: pd.DataFrame) -> pd.DataFrame:
     out["constructive_binary"] = klass.map(lambda v: None if not isinstance(v, str) else float(v == "constructive"))
     out["corrected_at"] = pd.to_datetime(out["corrected_at"]).dt.strftime("%Y-%m-%d %H:%M:%S")
     return out.reindex(columns=TRAINING_COLUMNS)
-
-
-def build_corrections_csv(db, *, actor: str) -> tuple[bytes, int]:
-    """(CSV bytes, rows) of every officer correction; recorded in the audit log."""
-    with connect(db, read_only=True) as con:
-        table = training_table(corrections_for_training(con))
-    data = to_excel_csv(table)
-    with connect(db) as con, transaction(con):
-        record_action(con, actor, "export", f"label corrections: {len(table)} rows", _utcnow())
-    return data, len(table)
 
 
 # --- Triage response times ------------------------------------------------------------------

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from collectors import control
+from jobs import collect_now
 from collectors.config import (
     INT_KEYS,
     KIND_KEYS,
@@ -25,7 +25,7 @@ ADD_KEYS = ("add_name", "add_base_url", "add_council_accounts")
 
 def acting_officer():
     """The officer using the page (current_actor), or None when they may only look.
-    collectors.control checks the Actor again before anything is run or written."""
+    jobs.collect_now checks the Actor again before anything is run or written."""
     actor = current_actor()
     return actor if actor.is_officer else None
 
@@ -63,8 +63,8 @@ def collect(names: list[str] | None) -> None:
     if not chosen:
         return flash(FLASH_TOP, "warning", "No switched-on source to collect.")
     try:
-        control.start_collection(chosen, db_path(), officer)
-    except (control.CollectionBusy, control.NotAllowed) as error:
+        collect_now.start_collection(chosen, db_path(), officer)
+    except (collect_now.CollectionBusy, collect_now.NotAllowed) as error:
         flash(FLASH_TOP, "warning", f"Not started: {error}.")
 
 
@@ -73,8 +73,8 @@ def switch(name: str, enabled: bool) -> None:
     if not officer:
         return flash(FLASH_TOP, "error", "Only officers can switch sources on or off.")
     try:
-        saved = control.switch_configured_source(name, enabled, db_path(), officer)
-    except (ConfigError, DatabaseBusy, OSError, control.NotAllowed) as error:
+        saved = collect_now.switch_configured_source(name, enabled, db_path(), officer)
+    except (ConfigError, DatabaseBusy, OSError, collect_now.NotAllowed) as error:
         return flash(FLASH_TOP, "error", f"Nothing was saved: {error}")
     flash(FLASH_TOP, "success", f"{name} switched {'on' if enabled else 'off'} in {saved.path}." + rewritten_note(saved))
 
@@ -95,8 +95,8 @@ def add() -> None:
     }
     try:
         entry = entry_from_form(state.get("add_name") or "", kind, fields)
-        saved = control.add_configured_source(entry, db_path(), officer)
-    except (ConfigError, DatabaseBusy, OSError, control.NotAllowed) as error:
+        saved = collect_now.add_configured_source(entry, db_path(), officer)
+    except (ConfigError, DatabaseBusy, OSError, collect_now.NotAllowed) as error:
         return flash(FLASH_ADD, "error", f"Not added, nothing was written: {error}")
     for key in (*ADD_KEYS, *(f"add_{kind}_{k}" for k in (*required, *optional))):
         state[key] = ""
@@ -166,13 +166,13 @@ if problem:
     (st.info if not config_path().exists() else st.error)(escape_markdown(problem))
 show_flash(FLASH_TOP)
 
-job = control.latest()
+job = collect_now.latest()
 running = set(job.names) if job is not None and job.running else set()
 if running:
 
     @st.fragment(run_every="1s")
     def collection_progress() -> None:
-        current = control.latest()
+        current = collect_now.latest()
         if current is None or not current.running:
             st.cache_data.clear()  # new items: every page's cached reads are out of date
             st.rerun(scope="app")

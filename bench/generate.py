@@ -14,7 +14,7 @@ What it makes, per source (one per kind, shares below):
   Mastodon, YouTube), plain text elsewhere.
 
 `SyntheticCollector` yields `collectors.items.Batch`es of `Item`s page by page, so a
-benchmark drives the real runner and store (`collectors.runner.collect_source(...,
+benchmark drives the real runner and store (`jobs.collect.collect_source(...,
 collector=...)`). Like the real collectors it honours its cursor: on a second run
 over an unchanged source it re-reads only its newest threads (`rerun="lookback"`),
 or, to model a source without any cursor, everything (`rerun="all"`).
@@ -283,7 +283,7 @@ def sources_for(items: int, seed: int = 7) -> list[tuple[SourceConfig, ThreadMak
 
 
 class SyntheticCollector:
-    """A collector over one synthetic source, used through collectors.runner.collect_source.
+    """A collector over one synthetic source, used through jobs.collect.collect_source.
 
     `fetch(cursor)` yields pages of PAGE_SIZE items. The cursor records how many
     threads were read; with nothing new, a run re-reads the newest LOOKBACK_THREADS
@@ -322,7 +322,7 @@ class SyntheticCollector:
 
 def texts(items: int, seed: int = 7) -> Iterator[tuple[str, str, str | None]]:
     """(key, clean text, clean title) of every item, in collection order: what scoring reads."""
-    from collectors.runner import item_row
+    from jobs.collect import item_row
 
     for source, maker in sources_for(items, seed):
         for t in range(maker.threads):
@@ -333,7 +333,7 @@ def texts(items: int, seed: int = 7) -> Iterator[tuple[str, str, str | None]]:
 
 def frames(items: int, seed: int = 7, size: int = 10_000):
     """The same items as typed frames for store.items.upsert_items, `size` rows at a time."""
-    from collectors.runner import item_row
+    from jobs.collect import item_row
     from store.items import items_frame
 
     rows = []

@@ -3,7 +3,7 @@
 Measures, on the same synthetic items (bench/generate.py, same seed):
 
 1. bare: analysis.scoring.score_items alone on the clean texts, in jobs' batches (the floor);
-2. pipeline: raw items through the real run (collectors.pipeline.collect_and_score, what
+2. pipeline: raw items through the real run (jobs.run.collect_and_score, what
    `python -m collectors run` does before its purge: the runner cleans, hashes and saves
    each page, scoring new items as they are saved, then the threads are re-flagged) into
    a fresh DuckDB file, in one process;
@@ -129,7 +129,7 @@ def child_bare(items: int, seed: int) -> dict:
     """score_items on every clean text, BATCH_SIZE at a time; making the texts is not timed."""
     import pandas as pd
 
-    from analysis.jobs import BATCH_SIZE, _warm_up
+    from jobs.scoring import BATCH_SIZE, _warm_up
     from analysis.scoring import score_items
     from bench.generate import texts
 
@@ -159,9 +159,9 @@ def child_bare(items: int, seed: int) -> dict:
 
 
 def child_pipeline(db: str, items: int, seed: int, workers: int, rerun: str = "lookback") -> dict:
-    """Every synthetic source through the real run (collectors.pipeline.collect_and_score) into `db`."""
+    """Every synthetic source through the real run (jobs.run.collect_and_score) into `db`."""
     from bench.generate import SyntheticCollector, sources_for
-    from collectors.pipeline import RunProgress, collect_and_score
+    from jobs.run import RunProgress, collect_and_score
     from store.db import connect
 
     class Clock(RunProgress):

@@ -1,4 +1,4 @@
-"""How long re-flagging every thread of a store takes (analysis.jobs.refresh_threads).
+"""How long re-flagging every thread of a store takes (jobs.scoring.refresh_threads).
 
 Works on a copy of a database that bench/run.py built (bench/out/bench-100000.duckdb,
 or bench/replicate.py's 1M store), so the original is never written. Prints the wall and
@@ -19,7 +19,7 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from analysis.jobs import refresh_threads
+from jobs.scoring import refresh_threads
 from store.db import connect
 
 

@@ -7,10 +7,10 @@ import sys
 from pathlib import Path
 from typing import Self
 
-from analysis.jobs import score_pending
-from analysis.progress import TerminalProgress
+from jobs.scoring import score_pending
+from jobs.progress import TerminalProgress
 from collectors.config import ConfigError, config_path, load_sources
-from collectors.housekeeping import erase, purge, purge_lines
+from jobs.retention import erase, purge, purge_lines
 from collectors.http import HttpClient
 from collectors.imports import (
     ImportInputError,
@@ -18,8 +18,8 @@ from collectors.imports import (
     import_file,
     import_source,
 )
-from collectors.pipeline import RunProgress, run_sources
-from collectors.runner import SourceResult
+from jobs.run import RunProgress, run_sources
+from jobs.collect import SourceResult
 from store.db import DatabaseBusy, db_path
 from store.governance import cli_actor
 

@@ -83,7 +83,7 @@ from collectors.config import SourceConfig
 from collectors.errors import CollectorError, PayloadError
 from collectors.items import Batch, Item, ItemType, item_key
 from collectors.payload import as_dict, as_optional_text, as_text
-from collectors.runner import collect_source
+from jobs.collect import collect_source
 from store.db import connect
 from store.sources import source_kind
 
@@ -722,7 +722,7 @@ class Skips:
 
 
 # ---------------------------------------------------------------------------
-# The import: a collector over one file, saved by collectors.runner
+# The import: a collector over one file, saved by jobs.collect
 
 
 @dataclass
@@ -853,7 +853,7 @@ def import_source(path: Path, options: ImportOptions, name: str | None = None,
 
 def import_file(path: str | Path, options: ImportOptions, db, source: SourceConfig | None = None,
                 progress=None, batch_size: int = BATCH_SIZE) -> ImportResult:
-    """Import one file into the store, each batch in its own transaction (collectors.runner)."""
+    """Import one file into the store, each batch in its own transaction (jobs.collect)."""
     path = Path(path)
     source = source or import_source(path, options)
     collector = ImportCollector(source, path, options, batch_size=batch_size)

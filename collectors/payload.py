@@ -6,6 +6,8 @@ collectors read every field through these so odd input is a default, not a crash
 
 from __future__ import annotations
 
+import html
+import re
 from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import SplitResult, urlsplit
@@ -23,6 +25,15 @@ def as_list(value: Any) -> list:
 
 def as_text(value: Any) -> str:
     return value if isinstance(value, str) else ""
+
+
+_TAG = re.compile(r"<[^>]*>")
+
+
+def html_as_text(value: Any) -> str:
+    """HTML as rough plain text, tags dropped and entities decoded: enough to read who a reply
+    names; the text that is stored is cleaned properly when it is saved (analysis.clean)."""
+    return html.unescape(_TAG.sub("", as_text(value)))
 
 
 def as_id(value: Any) -> str:

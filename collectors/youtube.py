@@ -53,12 +53,11 @@ import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 
-from analysis.clean import clean_text
 from collectors.config import MissingSecret, SourceConfig, option_list, require_secret
 from collectors.errors import CollectorError, PayloadError, RateLimited
 from collectors.http import HttpStatusError
 from collectors.items import Batch, Item, item_key
-from collectors.payload import as_dict, as_id, as_int, as_list, as_text, parse_iso_time
+from collectors.payload import as_dict, as_id, as_int, as_list, as_text, html_as_text, parse_iso_time
 
 KIND = "youtube"
 DEFAULT_BASE_URL = "https://www.googleapis.com/youtube/v3"
@@ -148,7 +147,7 @@ def link_replies(top_id: str, top_author: str, replies: list[dict]) -> dict[str,
     top_handle = _handle(top_author)
     for reply in ordered:
         snippet = as_dict(reply.get("snippet"))
-        text = as_text(snippet.get("textOriginal")) or clean_text(as_text(snippet.get("textDisplay")))
+        text = as_text(snippet.get("textOriginal")) or html_as_text(snippet.get("textDisplay"))
         named = _mention_of(text, [h for h in latest_by_author if h != top_handle])
         parents[reply["id"]] = latest_by_author[named] if named else top_id
         author = _handle(as_text(snippet.get("authorDisplayName")))

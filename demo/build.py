@@ -14,11 +14,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from analysis.jobs import score_pending
-from analysis.progress import TerminalProgress
+from jobs.scoring import score_pending
+from jobs.progress import TerminalProgress
 from collectors.config import load_sources
 from collectors.http import HttpClient
-from collectors.runner import SourceResult, collect_all
+from jobs.collect import SourceResult, collect_all
 from demo.server import ReplayServer
 from store.db import connect, transaction
 from store.settings import mark_demo

@@ -115,7 +115,7 @@ MIGRATIONS: list[list[str]] = [
             value VARCHAR
         )""",
     ],
-    # 2: alerts: every attempt to send one (analysis.alerts); a (alert_key, channel) with
+    # 2: alerts: every attempt to send one (jobs.alerts); a (alert_key, channel) with
     # an ok row is never sent again, a failed one is tried again on the next run
     [
         """CREATE SEQUENCE IF NOT EXISTS alert_ids START 1""",

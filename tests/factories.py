@@ -6,7 +6,7 @@ from datetime import datetime
 
 from collectors.config import SourceConfig
 from collectors.items import Item
-from collectors.runner import item_row
+from jobs.collect import item_row
 from store.db import transaction
 from store.items import items_frame, upsert_items
 from store.sources import sync_source

@@ -29,7 +29,7 @@ from werkzeug import Request, Response
 from collectors.config import SourceConfig
 from collectors.errors import CollectorError
 from collectors.items import Item
-from collectors.runner import item_row
+from jobs.collect import item_row
 from store.db import memory, transaction
 from store.items import items_frame, upsert_items
 

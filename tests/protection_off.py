@@ -162,7 +162,7 @@ PROTECTIONS: tuple[Protection, ...] = (
     Protection(
         "officer-only-sources",
         "collecting, adding and switching sources are refused to viewers",
-        "collectors.control:_require_officer", "no check", _officer_check_removed,
+        "jobs.collect_now:_require_officer", "no check", _officer_check_removed,
         ("tests/test_sources_page.py::test_the_control_functions_refuse_anyone_but_an_officer",),
     ),
     Protection(
@@ -214,7 +214,7 @@ PROTECTIONS: tuple[Protection, ...] = (
     Protection(
         "batch-transaction",
         "a collected batch is saved with its cursor in one transaction: all of it or none",
-        "collectors.runner:transaction", "autocommit (each statement on its own)", _autocommit,
+        "jobs.collect:transaction", "autocommit (each statement on its own)", _autocommit,
         ("tests/test_write_safety.py::test_a_batch_whose_save_fails_part_way_leaves_nothing_behind",),
     ),
 )

@@ -54,7 +54,7 @@ def recording_http(clock: Callable[[], float]) -> HttpClient:
 
 def run_once(source, db, now: float, clock: FakeClock | None = None):
     """One collection of one source on a fake clock (waits recorded on it); its SourceResult."""
-    from collectors.runner import collect_all
+    from jobs.collect import collect_all
 
     clock = clock or FakeClock(now)
     with quick_http(clock=clock, sleep=clock.sleep) as http:

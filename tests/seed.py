@@ -1,8 +1,8 @@
 """A realistic database for page tests and the browser test, built through the real code.
 
-Items go in the way a collector run puts them (collectors.runner.item_row, then
+Items go in the way a collector run puts them (jobs.collect.item_row, then
 store.items.upsert_items in a transaction, per source) and are scored and flagged
-by analysis.jobs.score_pending. Every text comes from a pool whose VADER class is
+by jobs.scoring.score_pending. Every text comes from a pool whose VADER class is
 known, so tests can work out what a page must show without asking the database.
 
 What is in it (relative to `now`, over 75 days):
@@ -24,10 +24,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from analysis.jobs import refresh_threads, score_pending
+from jobs.scoring import refresh_threads, score_pending
 from collectors.config import SourceConfig
 from collectors.items import Item
-from collectors.runner import item_row
+from jobs.collect import item_row
 from store.db import connect, transaction
 from store.items import items_frame, save_scores, upsert_items
 from store.sources import sync_source

@@ -49,7 +49,7 @@ def test_names_are_one_line_and_bounded():
 def test_the_secrets_example_reads():
     import tomllib
 
-    from analysis.alerts import load_settings
+    from jobs.alerts import load_settings
     from tests.conftest import ROOT
 
     example = ROOT / ".streamlit" / "secrets.toml.example"

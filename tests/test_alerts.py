@@ -16,8 +16,8 @@ from email import policy
 import pytest
 from werkzeug import Response
 
-from analysis.alerts import AlertConfigError, AlertSettings, load_settings, run_alerts
-from analysis.delivery import DeliveryError, SmtpSettings, send_email
+from jobs.alerts import AlertConfigError, AlertSettings, load_settings, run_alerts
+from jobs.delivery import DeliveryError, SmtpSettings, send_email
 from store import triage
 from store.alerts import alert_history
 from store.db import connect

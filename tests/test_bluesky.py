@@ -19,7 +19,7 @@ from werkzeug import Request, Response
 from collectors.bluesky import BlueskyCollector, node_kind, post_time, web_url
 from collectors.config import SourceConfig
 from collectors.http import HttpClient
-from collectors.runner import collect_all
+from jobs.collect import collect_all
 from store.db import connect
 from tests.replay import PlatformReplay, recording_http
 from tests.replay import items_by_key as rows

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from collectors.config import SourceConfig
 from collectors.items import Item
-from collectors.runner import item_row
+from jobs.collect import item_row
 from store.db import connect, transaction
 from store.governance import record_action
 from store.items import items_frame, upsert_items

@@ -18,10 +18,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from analysis.jobs import rescore_all, score_pending
+from jobs.scoring import rescore_all, score_pending
 from analysis.trends import period_ending
 from collectors.config import SourceConfig
-from collectors.housekeeping import erase, purge
+from jobs.retention import erase, purge
 from store import daily, queries, triage
 from store.db import connect, memory, transaction
 from store.items import save_scores

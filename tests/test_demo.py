@@ -1,7 +1,7 @@
 """The demo: recorded payloads replayed on 127.0.0.1 through the real collectors and models.
 
 These tests build real DuckDB files with `demo.build` (which runs
-collectors.rss, collectors.guardian, collectors.http and analysis.jobs), so
+collectors.rss, collectors.guardian, collectors.http and jobs.scoring), so
 they check the payloads against the collectors as well as the builder.
 """
 

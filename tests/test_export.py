@@ -6,10 +6,9 @@ from datetime import date, datetime
 
 import pytest
 
-from analysis.export import (
-    WeekError, last_complete_week, neutralise_formula, parse_iso_week, weekly_items_csv,
-)
-from analysis.jobs import score_pending
+from analysis.export import WeekError, last_complete_week, neutralise_formula, parse_iso_week
+from jobs.export import weekly_items_csv
+from jobs.scoring import score_pending
 from collectors.config import SourceConfig
 from store.db import connect
 from tests.conftest import ROOT
@@ -153,7 +152,7 @@ def formula_cells(data: bytes) -> list[str]:
 def test_every_export_path_neutralises_formula_cells(db_path):
     """Items CSV (dashboard button, `analysis export`, with or without pseudonyms), summary CSV and the
     corrections file: text from the public, a source's name and authors never start a formula."""
-    from analysis.report import build_corrections_csv, weekly_summary_csv
+    from jobs.export import build_corrections_csv, weekly_summary_csv
     from store import triage
 
     source = SourceConfig(name="=cmd|' /C calc'!A0", kind="guardian", options={"discussions": ["/p/1"]})

@@ -3,7 +3,8 @@
 import csv
 import io
 
-from analysis.export import parse_iso_week, weekly_items_csv
+from analysis.export import parse_iso_week
+from jobs.export import weekly_items_csv
 from analysis.trends import iso_week
 
 

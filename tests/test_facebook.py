@@ -28,7 +28,7 @@ from replay import FIXTURES
 from collectors.config import SourceConfig
 from collectors.facebook import FacebookCollector
 from collectors.graph import next_query, usage
-from collectors.runner import collect_all
+from jobs.collect import collect_all
 from store.db import connect
 
 RUN1 = FIXTURES / "facebook" / "run1"

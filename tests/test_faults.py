@@ -37,7 +37,7 @@ from werkzeug import Response
 from collectors.config import SourceConfig
 from collectors.http import HttpClient
 from collectors.registry import COLLECTORS
-from collectors.runner import collect_all
+from jobs.collect import collect_all
 from store.db import connect
 from tests import (
     test_bluesky,

@@ -2,10 +2,10 @@ import subprocess
 import sys
 from datetime import datetime
 
-from analysis.export import weekly_items_csv
-from analysis.jobs import score_pending
+from jobs.export import weekly_items_csv
+from jobs.scoring import score_pending
 from collectors.config import SourceConfig
-from collectors.housekeeping import erase, purge
+from jobs.retention import erase, purge
 from store.db import connect
 from tests.conftest import ROOT
 from tests.factories import comment, post, store_items

@@ -12,7 +12,7 @@ from werkzeug import Response
 from collectors.config import SourceConfig
 from collectors.errors import CollectorError, PayloadError
 from collectors.guardian import GuardianCollector, normalise_key, parse_time
-from collectors.runner import collect_source
+from jobs.collect import collect_source
 from store.db import connect
 from store.items import raw_text_sql
 from tests.replay import GUARDIAN, GuardianReplay, discussion_path, guardian_cases, json_response, quick_http

@@ -14,7 +14,7 @@ from collectors import guardian
 from collectors.config import SourceConfig
 from collectors.errors import CollectorError
 from collectors.guardian import GuardianCollector, discussion_key_of
-from collectors.runner import collect_all
+from jobs.collect import collect_all
 from store.db import connect
 from tests.replay import (
     FIXTURES,

@@ -30,7 +30,7 @@ from replay import FIXTURES
 
 from collectors.config import SourceConfig
 from collectors.instagram import InstagramCollector
-from collectors.runner import collect_all
+from jobs.collect import collect_all
 from store.db import connect
 
 RUN1 = FIXTURES / "instagram" / "run1"

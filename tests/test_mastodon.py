@@ -19,7 +19,7 @@ from werkzeug import Request, Response
 from collectors.config import SourceConfig
 from collectors.http import HttpClient
 from collectors.mastodon import MastodonCollector, id_order, is_newer, parse_link_header
-from collectors.runner import collect_all
+from jobs.collect import collect_all
 from store.db import connect
 from tests.replay import PlatformReplay, recording_http
 from tests.replay import items_by_key as rows

@@ -17,7 +17,7 @@ from datetime import UTC, datetime, time, timedelta
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from analysis.jobs import score_pending
+from jobs.scoring import score_pending
 from analysis.trends import format_share, period_ending, points_delta, share
 from collectors.config import SourceConfig
 from collectors.items import Item

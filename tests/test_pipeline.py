@@ -13,9 +13,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from collectors import control
+from jobs import collect_now
 from collectors.config import SourceConfig, toml_table
-from collectors.pipeline import RunProgress, run_sources
+from jobs.run import RunProgress, run_sources
 from demo.server import ReplayServer
 from store.db import connect
 from store.triage import OFFICER, Actor
@@ -119,7 +119,7 @@ def test_the_retention_of_the_run_is_the_sources_own(db_path, replay):
 def test_collect_now_from_the_sources_page_purges_past_retention(db_path, replay):
     source = news(replay)
     store_an_old_item(db_path, source)
-    job = control.start_collection([source], db_path, Actor("Jo Officer", OFFICER))
+    job = collect_now.start_collection([source], db_path, Actor("Jo Officer", OFFICER))
     assert job.wait(COLLECT_WAIT_S), "the collection did not finish"
 
     assert job.error is None and not job.failed
@@ -135,7 +135,7 @@ def test_collect_now_from_the_sources_page_purges_past_retention(db_path, replay
 
 
 def test_collect_now_progress_words_for_each_phase(db_path):
-    job = control.Collection(names=("A", "B"), requested_by="Jo", started_at=datetime(2026, 11, 29, 9))
+    job = collect_now.Collection(names=("A", "B"), requested_by="Jo", started_at=datetime(2026, 11, 29, 9))
     job.current, job.current_items = "A", 40
     assert job.progress_text() == "Collecting source 1 of 2: A (40 items so far)"
     job.phase, job.scored, job.to_score = "scoring", 5, 10

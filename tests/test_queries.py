@@ -10,7 +10,7 @@ import pytest
 from analysis.trends import period_ending
 from collectors.config import SourceConfig
 from collectors.items import Item
-from collectors.runner import item_row
+from jobs.collect import item_row
 from store import queries
 from store.db import connect
 from store.items import items_frame, save_scores, upsert_items
@@ -93,7 +93,8 @@ def test_thread_choices_put_flagged_first(seeded_db, seeded_con):
 
 def test_store_shape(seeded_db, seeded_con):
     earliest, latest = queries.item_date_range(seeded_con)
-    assert latest == seeded_db.now.date()
+    newest = seeded_con.execute("SELECT max(created_at) FROM items").fetchone()[0]
+    assert latest == newest.date() and seeded_db.now - newest < timedelta(days=1)
     assert (latest - earliest).days >= 60
     assert queries.source_list(seeded_con)["name"].tolist() == [
         "Council news (RSS)", "Guardian: local comments", "Mastodon @examplecouncil", "Reddit r/examplecouncil",

@@ -13,10 +13,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-import collectors.runner as runner
+import jobs.collect as runner
 from collectors.config import SourceConfig
 from collectors.items import Batch
-from collectors.pipeline import RunProgress, collect_and_score
+from jobs.run import RunProgress, collect_and_score
 from store.db import WRITE_MEMORY_LIMIT, WRITE_THREADS, connect, merge_row_groups
 from tests.factories import comment, post, store_items
 

@@ -10,7 +10,7 @@ import pytest
 from collectors.config import SourceConfig
 from collectors.errors import CollectorError, PayloadError
 from collectors.rss import RssCollector, native_id_for, unwrap_google_link
-from collectors.runner import collect_source
+from jobs.collect import collect_source
 from store.db import connect
 from tests.replay import RSS, conditional, load_json, quick_http, rss_cases, sequence, status
 

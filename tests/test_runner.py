@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from collectors.config import SourceConfig
-from collectors.runner import collect_all
+from jobs.collect import collect_all
 from store.db import connect
 from store.items import raw_text_sql
 from tests.conftest import ROOT
@@ -217,7 +217,7 @@ class _Pages:
 def test_a_lone_surrogate_anywhere_is_stored_as_a_replacement_character_and_nothing_is_lost(db_path):
     from datetime import datetime
 
-    from collectors.runner import collect_source
+    from jobs.collect import collect_source
     from tests.factories import comment, post
 
     when = datetime(2026, 11, 20, 9)
@@ -236,7 +236,7 @@ def test_a_lone_surrogate_anywhere_is_stored_as_a_replacement_character_and_noth
 def test_an_item_resent_on_a_later_page_is_stored_once_as_last_sent(db_path):
     from datetime import datetime
 
-    from collectors.runner import collect_source
+    from jobs.collect import collect_source
     from tests.factories import comment, post
 
     when = datetime(2026, 11, 20, 9)

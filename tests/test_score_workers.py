@@ -1,4 +1,4 @@
-"""analysis.jobs.score_pending at scale: rounds, batches and worker processes give the same store.
+"""jobs.scoring.score_pending at scale: rounds, batches and worker processes give the same store.
 
 Small ROUND_SIZE and BATCH_SIZE make a few dozen items cross several rounds and
 batches; scores and thread flags must not depend on how the work was split.
@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from analysis import jobs
+from jobs import scoring
 from collectors.config import SourceConfig
 from store.db import connect
 from tests.factories import comment, post, store_items
@@ -44,19 +44,19 @@ def snapshot(path) -> tuple[list, list]:
 def test_split_work_gives_the_same_scores_and_flags(tmp_path, monkeypatch, workers):
     whole = tmp_path / "whole.duckdb"
     build(whole)
-    assert jobs.score_pending(whole) == 40
+    assert scoring.score_pending(whole) == 40
 
-    monkeypatch.setattr(jobs, "ROUND_SIZE", 7)
-    monkeypatch.setattr(jobs, "BATCH_SIZE", 3)
-    monkeypatch.setattr(jobs, "THREAD_BATCH", 3)
+    monkeypatch.setattr(scoring, "ROUND_SIZE", 7)
+    monkeypatch.setattr(scoring, "BATCH_SIZE", 3)
+    monkeypatch.setattr(scoring, "THREAD_BATCH", 3)
     split = tmp_path / "split.duckdb"
     build(split)
     seen = []
-    assert jobs.score_pending(split, progress=lambda done, total: seen.append((done, total)), workers=workers) == 40
+    assert scoring.score_pending(split, progress=lambda done, total: seen.append((done, total)), workers=workers) == 40
 
     assert snapshot(split) == snapshot(whole)
     scores, threads = snapshot(split)
     assert len(scores) == 40
     assert [t[1] for t in threads] == [True, False, True, False]  # the angry threads, and only them
     assert seen[-1] == (40, 40) and len(seen) == 6  # one report per round of 7
-    assert jobs.score_pending(split, workers=workers) == 0  # nothing left: nothing scored again
+    assert scoring.score_pending(split, workers=workers) == 0  # nothing left: nothing scored again

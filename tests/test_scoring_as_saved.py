@@ -1,5 +1,5 @@
-"""A collection run scores items as it saves them (analysis.jobs.ScoringAsSaved via
-collectors.pipeline.collect_and_score), and the store ends exactly as if it had
+"""A collection run scores items as it saves them (jobs.scoring.ScoringAsSaved via
+jobs.run.collect_and_score), and the store ends exactly as if it had
 collected everything first and run score_pending after.
 
 Real DuckDB files and the real runner; the collectors are lists of pages. Small
@@ -15,13 +15,13 @@ from datetime import datetime, timedelta
 import pandas as pd
 import pytest
 
-from analysis import jobs
+from jobs import scoring
 from analysis.scoring import score_items
-from collectors import runner
+from jobs import collect
 from collectors.config import SourceConfig
 from collectors.errors import FetchError
 from collectors.items import Batch
-from collectors.pipeline import collect_and_score
+from jobs.run import collect_and_score
 from store import daily
 from store.db import connect
 from tests.factories import comment, post
@@ -78,15 +78,15 @@ def snapshot(db) -> tuple:
 
 def collect_first_then_score(db) -> None:
     for source, pages in ((FORUM, forum_pages()), (NEWS, news_pages())):
-        assert runner.collect_source(source, db, None, collector=Pages(pages)).error is None
-    jobs.score_pending(db)
+        assert collect.collect_source(source, db, None, collector=Pages(pages)).error is None
+    scoring.score_pending(db)
 
 
 @pytest.fixture
 def small_steps(monkeypatch):
-    monkeypatch.setattr(runner, "SAVE_EVERY_ITEMS", 7)  # a save every second page
-    monkeypatch.setattr(jobs, "BATCH_SIZE", 3)
-    monkeypatch.setattr(jobs.ScoringAsSaved, "MAX_IN_FLIGHT", 1)
+    monkeypatch.setattr(collect, "SAVE_EVERY_ITEMS", 7)  # a save every second page
+    monkeypatch.setattr(scoring, "BATCH_SIZE", 3)
+    monkeypatch.setattr(scoring.ScoringAsSaved, "MAX_IN_FLIGHT", 1)
 
 
 @pytest.mark.parametrize("workers", [1, 2])
@@ -109,14 +109,14 @@ def test_scoring_as_saved_ends_as_scoring_after(tmp_path, small_steps, workers):
 def test_items_are_scored_in_the_run_not_read_back_after_it(tmp_path, small_steps, monkeypatch):
     """Everything is scored before score_pending looks: it finds nothing left to score."""
     left = []
-    real = jobs.unscored_keys
+    real = scoring.unscored_keys
 
     def noting(con):
         keys = real(con)
         left.append(len(keys))
         return keys
 
-    monkeypatch.setattr(jobs, "unscored_keys", noting)
+    monkeypatch.setattr(scoring, "unscored_keys", noting)
     db = tmp_path / "p.duckdb"
     summary = collect_and_score([FORUM], db, None, collectors={"Forum": Pages(forum_pages())})
     assert summary.scored == 40 and left == [0]
@@ -124,7 +124,7 @@ def test_items_are_scored_in_the_run_not_read_back_after_it(tmp_path, small_step
 
 @pytest.mark.parametrize("workers", [1, 2])
 def test_a_text_changed_before_its_score_was_written_keeps_only_the_new_score(tmp_path, monkeypatch, workers):
-    monkeypatch.setattr(runner, "SAVE_EVERY_ITEMS", 1)  # every page its own save
+    monkeypatch.setattr(collect, "SAVE_EVERY_ITEMS", 1)  # every page its own save
     story = post("/p/9", "Story", WHEN)
     first = comment("9-1", "Thanks, lovely work, really helpful", WHEN, "/p/9")
     edited = comment("9-1", "This is a disgrace, awful and useless", WHEN + timedelta(minutes=5), "/p/9")
@@ -157,7 +157,7 @@ def test_a_failing_source_still_has_what_it_saved_scored(tmp_path, small_steps):
 def test_scores_lost_with_a_failed_save_are_scored_by_score_pending(tmp_path, small_steps, monkeypatch):
     """A save that fails takes the finished scores it was writing with it; the run's end scores them."""
     db = tmp_path / "p.duckdb"
-    real = runner._Pages._write
+    real = collect._Pages._write
     calls = []
 
     def failing_once(self, con, frame):
@@ -166,7 +166,7 @@ def test_scores_lost_with_a_failed_save_are_scored_by_score_pending(tmp_path, sm
             raise OSError("disk full")
         return real(self, con, frame)
 
-    monkeypatch.setattr(runner._Pages, "_write", failing_once)
+    monkeypatch.setattr(collect._Pages, "_write", failing_once)
     summary = collect_and_score([FORUM], db, None, collectors={"Forum": Pages(forum_pages())})
     assert "disk full" in summary.results[0].error
     with connect(db, read_only=True) as con:
@@ -184,19 +184,19 @@ def test_only_the_latest_submission_of_an_item_is_handed_back():
                              "title": [None, None], "item_type": ["comment", "comment"],
                              "thread_id": ["guardian:/p/1"] * 2})
 
-    with jobs.ScoringAsSaved() as scoring:
-        scoring.submit(items("Thanks, lovely work, really helpful"))
-        scoring.submit(items("This is a disgrace, awful and useless").iloc[:1])
-        scores = scoring.take_ready()
+    with scoring.ScoringAsSaved() as saving:
+        saving.submit(items("Thanks, lovely work, really helpful"))
+        saving.submit(items("This is a disgrace, awful and useless").iloc[:1])
+        scores = saving.take_ready()
         assert sorted(scores["item_key"]) == ["guardian:1", "guardian:2"]
         assert scores.set_index("item_key").loc["guardian:1", "sentiment"] == "negative"
-        assert scoring.take_ready() is None or scoring.take_ready().empty
-        assert scoring.touched == {"guardian:/p/1"}
+        assert saving.take_ready() is None or saving.take_ready().empty
+        assert saving.touched == {"guardian:/p/1"}
 
 
 def test_deleted_items_are_never_scored_whether_a_save_is_all_new_or_not(tmp_path, monkeypatch):
     """A save of only new items skips the look-up of what is unscored; deleted items still are not scored."""
-    monkeypatch.setattr(runner, "SAVE_EVERY_ITEMS", 1)  # every page its own save
+    monkeypatch.setattr(collect, "SAVE_EVERY_ITEMS", 1)  # every page its own save
     story, kept = post("/p/1", "Story", WHEN), comment("1-1", "Thanks, well done", WHEN, "/p/1")
     gone = [replace(comment(f"1-{n}", "[deleted]", WHEN, "/p/1"), deleted=True) for n in (2, 4)]
     pages = [[story, kept, gone[0]],  # every item new
@@ -207,4 +207,4 @@ def test_deleted_items_are_never_scored_whether_a_save_is_all_new_or_not(tmp_pat
         scored = [k for (k,) in con.execute("SELECT item_key FROM scores ORDER BY item_key").fetchall()]
     assert scored == ["guardian:/p/1", "guardian:1-1", "guardian:1-3"]
     assert summary.scored == 3  # the resent comment was not scored again
-    assert jobs.score_pending(db) == 0
+    assert scoring.score_pending(db) == 0

@@ -16,7 +16,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from ui import identity
-from collectors import control
+from jobs import collect_now
 from collectors.config import load_sources, toml_table
 from demo.server import ReplayServer
 from store.db import connect, transaction
@@ -181,7 +181,7 @@ def test_adding_a_valid_source_appends_it_and_keeps_the_comments(db_path, config
     assert at.text_input(key="add_name").value == ""  # ready for the next one
     with connect(db_path, read_only=True) as con:
         assert con.execute("SELECT actor, action, value FROM actions").fetchall() == [
-            (OFFICER_NAME, control.ACTION_ADD_SOURCE, added.name)
+            (OFFICER_NAME, collect_now.ACTION_ADD_SOURCE, added.name)
         ]
 
 
@@ -232,8 +232,8 @@ def test_switching_a_source_off_and_on_changes_only_its_enabled_line(db_path, co
     with connect(db_path, read_only=True) as con:
         logged = con.execute("SELECT actor, action, value, note FROM actions ORDER BY id").fetchall()
     assert logged == [
-        (OFFICER_NAME, control.ACTION_SWITCH_SOURCE, REDDIT.name, "off"),
-        (OFFICER_NAME, control.ACTION_SWITCH_SOURCE, REDDIT.name, "on"),
+        (OFFICER_NAME, collect_now.ACTION_SWITCH_SOURCE, REDDIT.name, "off"),
+        (OFFICER_NAME, collect_now.ACTION_SWITCH_SOURCE, REDDIT.name, "on"),
     ]
 
 
@@ -255,7 +255,7 @@ def demo_sources(base: str, broken: str):
 
 
 def wait_for_collection() -> None:
-    job = control.latest()
+    job = collect_now.latest()
     assert job is not None and job.wait(COLLECT_WAIT_S), "the collection did not finish"
 
 
@@ -303,20 +303,20 @@ def test_a_second_collection_waits_for_the_first(db_path, config, replay, monkey
     write_config(config, news)
     release = threading.Event()
 
-    class HeldClient(control.HttpClient):
+    class HeldClient(collect_now.HttpClient):
         def __enter__(self):
             release.wait(COLLECT_WAIT_S)
             return super().__enter__()
 
-    monkeypatch.setattr(control, "HttpClient", HeldClient)
+    monkeypatch.setattr(collect_now, "HttpClient", HeldClient)
     try:
         at = open_page()
         at.button(key="collect_all").click().run()
         other = open_page()  # another person's session
         assert other.status and other.progress and other.button(key="collect_all").disabled is True
         assert "collecting now" == table(other).loc[news.name, "Last error"]
-        with pytest.raises(control.CollectionBusy):
-            control.start_collection([news], db_path, Actor("Sam Officer", OFFICER))
+        with pytest.raises(collect_now.CollectionBusy):
+            collect_now.start_collection([news], db_path, Actor("Sam Officer", OFFICER))
     finally:
         release.set()
     wait_for_collection()
@@ -338,10 +338,10 @@ def test_the_control_functions_refuse_anyone_but_an_officer(db_path, config, who
     write_config(config, RSS)
     before = config.read_bytes()
     with pytest.raises(NotAllowed):
-        control.add_configured_source({"name": "x", "kind": "rss", "url": "http://x.invalid"}, db_path, who, config)
+        collect_now.add_configured_source({"name": "x", "kind": "rss", "url": "http://x.invalid"}, db_path, who, config)
     with pytest.raises(NotAllowed):
-        control.switch_configured_source(RSS.name, False, db_path, who, config)
+        collect_now.switch_configured_source(RSS.name, False, db_path, who, config)
     with pytest.raises(NotAllowed):
-        control.start_collection([RSS], db_path, who)
+        collect_now.start_collection([RSS], db_path, who)
     assert config.read_bytes() == before
-    assert control.latest() is None or not control.latest().running
+    assert collect_now.latest() is None or not collect_now.latest().running

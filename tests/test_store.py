@@ -3,9 +3,9 @@ from datetime import datetime
 import duckdb
 import pytest
 
-from analysis.jobs import score_pending
+from jobs.scoring import score_pending
 from collectors.config import SourceConfig
-from collectors.runner import item_row
+from jobs.collect import item_row
 from store.db import connect, memory
 from store.items import content_hash_sql, items_frame, raw_text_sql, upsert_items
 from store.schema import SCHEMA_VERSION, current_version
@@ -94,7 +94,7 @@ def test_migration_4_rehashes_stored_items_so_a_rerun_sees_them_unchanged(db_pat
     """A database whose hashes were made in Python (before migration 4): after it, nothing looks changed."""
     from store import db as store_db
     from store.items import items_frame, upsert_items
-    from collectors.runner import item_row
+    from jobs.collect import item_row
 
     when = datetime(2026, 11, 1, 10)
     items = [post("/p/1", "Council tweets for 24 hours", when),

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 import pandas as pd
 import pytest
 
-from analysis.jobs import refresh_threads
+from jobs.scoring import refresh_threads
 from analysis.threads import (
     FlagRules,
     describe_span,
@@ -362,7 +362,7 @@ def test_refresh_keeps_triage_and_the_first_flag_time(db_path):
 def test_refresh_reads_only_the_texts_it_compares_and_still_finds_the_copies(db_path, monkeypatch):
     """Replies are read without texts; only those of negative enough threads are read, and the
     stored summaries are exactly what every text read at once gives."""
-    from analysis import jobs
+    from jobs import scoring
     from store.items import replies_for_threads
     from store.threads import council_roots
 
@@ -384,17 +384,17 @@ def test_refresh_reads_only_the_texts_it_compares_and_still_finds_the_copies(db_
                 "feedback_class": ["negative" if n else "neutral" for n in negative], "hostile": False,
             }), START)
     asked = []
-    real = jobs.items_by_keys
-    monkeypatch.setattr(jobs, "items_by_keys", lambda con, keys: asked.extend(keys) or real(con, keys))
+    real = scoring.items_by_keys
+    monkeypatch.setattr(scoring, "items_by_keys", lambda con, keys: asked.extend(keys) or real(con, keys))
     read_with_texts = []
-    real_replies = jobs.replies_for_threads
+    real_replies = scoring.replies_for_threads
 
     def replies_noting_texts(*args, **kwargs):
         frame = real_replies(*args, **kwargs)
         read_with_texts.append("text" in frame.columns)
         return frame
 
-    monkeypatch.setattr(jobs, "replies_for_threads", replies_noting_texts)
+    monkeypatch.setattr(scoring, "replies_for_threads", replies_noting_texts)
     threads = [f"mastodon:{angry}", f"mastodon:{calm}"]
     assert refresh_threads(db_path, threads) == 2
 

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from analysis.jobs import rescore_all, score_pending
+from jobs.scoring import rescore_all, score_pending
 from collectors.config import SourceConfig
 from store import queries, triage
 from store.db import connect

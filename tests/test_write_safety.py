@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from collectors import runner
+from jobs import collect
 from collectors.config import SourceConfig
 from collectors.items import Batch, Item
 from store.db import DatabaseBusy, connect
@@ -76,23 +76,23 @@ class Pages:
 def test_a_batch_whose_save_fails_part_way_leaves_nothing_behind(db_path, monkeypatch):
     """The cursor write fails after the items were written (a full disk, say): the transaction must
     take the items back with it, so the next run fetches the batch again and stores it once."""
-    monkeypatch.setattr(runner, "SAVE_EVERY_S", 3600.0)  # both pages in one save
-    saved_cursor = runner.save_cursor
+    monkeypatch.setattr(collect, "SAVE_EVERY_S", 3600.0)  # both pages in one save
+    saved_cursor = collect.save_cursor
 
     def cursor_write_fails(con, source_id, cursor):
         raise OSError("No space left on device")
 
-    monkeypatch.setattr(runner, "save_cursor", cursor_write_fails)
+    monkeypatch.setattr(collect, "save_cursor", cursor_write_fails)
     pages = Pages(datetime(2026, 11, 1))
-    result = runner.collect_source(SOURCE, db_path, http=None, collector=pages)
+    result = collect.collect_source(SOURCE, db_path, http=None, collector=pages)
     assert "saving failed: OSError: No space left on device" in result.error
     with connect(db_path, read_only=True) as con:
         assert con.execute("SELECT count(*) FROM items").fetchall() == [(0,)]  # not half a save
         source_id = con.execute("SELECT id FROM sources WHERE name = ?", [SOURCE.name]).fetchall()[0][0]
         assert get_cursor(con, source_id) == {}
 
-    monkeypatch.setattr(runner, "save_cursor", saved_cursor)
-    again = runner.collect_source(SOURCE, db_path, http=None, collector=pages)
+    monkeypatch.setattr(collect, "save_cursor", saved_cursor)
+    again = collect.collect_source(SOURCE, db_path, http=None, collector=pages)
     assert again.error is None and (again.fetched, again.new) == (10, 10)
     with connect(db_path, read_only=True) as con:
         assert con.execute("SELECT count(*), count(DISTINCT key) FROM items").fetchall() == [(10, 10)]

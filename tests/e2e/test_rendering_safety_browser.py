@@ -31,10 +31,10 @@ from pathlib import Path
 
 import pytest
 
-from analysis.jobs import score_pending
+from jobs.scoring import score_pending
 from collectors.config import SourceConfig, load_sources
 from collectors.items import Item
-from collectors.runner import item_row
+from jobs.collect import item_row
 from store import triage
 from store.alerts import record_attempt
 from store.db import connect, transaction

@@ -24,7 +24,7 @@ from urllib.parse import quote
 
 import pandas as pd
 
-from analysis.delivery import DeliveryError, SmtpSettings, post_webhook, send_email
+from jobs.delivery import DeliveryError, SmtpSettings, post_webhook, send_email
 from analysis.export import LONDON
 from analysis.spikes import SpikeRules, detect_spikes
 from collectors.config import SECRETS_FILE

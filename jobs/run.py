@@ -1,13 +1,13 @@
 """One collection run, the same from the command line and from the Sources page.
 
-`run_sources` collects each source in turn (collectors.runner.collect_source:
+`run_sources` collects each source in turn (jobs.collect.collect_source:
 one source failing is recorded on it and the others still run), scoring what
-is new as it is saved (analysis.jobs.ScoringAsSaved, in `workers` processes;
+is new as it is saved (jobs.scoring.ScoringAsSaved, in `workers` processes;
 the saves defer DuckDB's merging of row groups, done once when collecting ends:
-store.db.merge_row_groups) and then anything still unscored (analysis.jobs.score_pending, which re-flags
+store.db.merge_row_groups) and then anything still unscored (jobs.scoring.score_pending, which re-flags
 every thread touched), then deletes what is past its source's retention period
-(collectors.housekeeping.purge, logged in the audit trail). `python -m collectors run` and the Sources page's
-"Collect now" (collectors.control) both call it, so retention is enforced at the
+(jobs.retention.purge, logged in the audit trail). `python -m collectors run` and the Sources page's
+"Collect now" (jobs.collect_now) both call it, so retention is enforced at the
 end of every run whoever started it.
 
 Callers follow the run through a `RunProgress`: a terminal draws bars, the
@@ -19,10 +19,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from analysis.jobs import ScoringAsSaved, score_pending
+from jobs.scoring import ScoringAsSaved, score_pending
 from collectors.config import SourceConfig
-from collectors.housekeeping import purge, purge_lines
-from collectors.runner import SourceResult, collect_source
+from jobs.retention import purge, purge_lines
+from jobs.collect import SourceResult, collect_source
 from store.db import merge_row_groups
 
 

@@ -165,7 +165,7 @@ def refresh_threads(db: Path | str | None, thread_keys: list[str], rules: FlagRu
 
 
 class ScoringAsSaved:
-    """Scores items while a collection run is still saving them (collectors.runner calls it).
+    """Scores items while a collection run is still saving them (jobs.collect calls it).
 
     The run hands over each save's new and changed items (`submit`) and writes the
     scores that are finished in its next save's transaction (`take_ready`), so a

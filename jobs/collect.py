@@ -9,7 +9,7 @@ SAVE_EVERY_S seconds after the previous save): each save is a connection, a
 commit and a checkpoint, which cost far more than the rows. Pages already
 received when a source fails are saved before the failure is recorded.
 
-Given a `scoring` (analysis.jobs.ScoringAsSaved, from collectors.pipeline), each
+Given a `scoring` (jobs.scoring.ScoringAsSaved, from jobs.run), each
 save hands its new and changed items over to be scored once the file is closed
 again, and writes the scores finished since in its transaction.
 """
@@ -144,7 +144,7 @@ def collect_source(
     registry makes the one for the source's kind. `scoring` (see the module's
     note) scores items as they are saved; without it they wait for score_pending.
     `defer_merges`: the source's writes leave DuckDB's row-group merging to the caller,
-    which then runs store.db.merge_row_groups (as collectors.pipeline does).
+    which then runs store.db.merge_row_groups (as jobs.run does).
     """
     result = SourceResult(source.name)
     with connect(db, defer_merges=defer_merges) as con, transaction(con):
@@ -184,7 +184,7 @@ def collect_source(
     return result
 
 
-# What scoring needs of a saved item (analysis.jobs.ScoringAsSaved.submit).
+# What scoring needs of a saved item (jobs.scoring.ScoringAsSaved.submit).
 SCORED_COLUMNS = ["key", "text", "title", "item_type", "thread_id"]
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from analysis.export import pseudonym, pseudonym_key
-from analysis.jobs import refresh_threads
+from analysis.export import pseudonym
+from jobs.export import pseudonym_key
+from jobs.scoring import refresh_threads
 from store.db import connect, transaction
 from store.governance import (
     erase_author,

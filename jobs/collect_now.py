@@ -2,7 +2,7 @@
 
 A collection started from the Sources page runs in a background thread of the
 app process: the same run as `python -m collectors run`
-(collectors.pipeline.run_sources: the real collectors over one HttpClient, the
+(jobs.run.run_sources: the real collectors over one HttpClient, the
 real scoring, then the retention purge). The page only
 reads its progress, so the run goes on if the person who started it opens
 another page, and every session sees the same run. One run at a time per
@@ -26,8 +26,8 @@ from pathlib import Path
 
 from collectors.config import SavedConfig, SourceConfig, add_source, set_enabled
 from collectors.http import HttpClient
-from collectors.pipeline import RunProgress, run_sources
-from collectors.runner import SourceResult
+from jobs.run import RunProgress, run_sources
+from jobs.collect import SourceResult
 from store.db import connect, transaction
 from store.governance import record_action
 from store.triage import Actor, NotAllowed
@@ -145,7 +145,7 @@ def start_collection(
     http_factory: HttpFactory | None = None,
 ) -> Collection:
     """Collect the switched-on ones of these sources, score what is new and purge past retention
-    (collectors.pipeline.run_sources), in a background thread; returns at once."""
+    (jobs.run.run_sources), in a background thread; returns at once."""
     global _latest
     requested_by = _require_officer(actor)
     with _lock:
