@@ -12,12 +12,8 @@ from jobs.progress import TerminalProgress
 from collectors.config import ConfigError, config_path, load_sources
 from jobs.retention import erase, purge, purge_lines
 from collectors.http import HttpClient
-from collectors.imports import (
-    ImportInputError,
-    ImportOptions,
-    import_file,
-    import_source,
-)
+from collectors.imports import ImportInputError, ImportOptions, import_source
+from jobs.imports import import_file
 from jobs.run import RunProgress, run_sources
 from jobs.collect import SourceResult
 from store.db import DatabaseBusy, db_path

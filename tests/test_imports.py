@@ -1,7 +1,7 @@
 """`python -m collectors import`: each export format from its sample file into a real DuckDB file.
 
 The samples in tests/fixtures/imports/ are written in each export's own layout
-(see collectors/imports.py for where each layout was checked). They are dated
+(see docs/imports.md for where each layout was checked). They are dated
 November 2026, so every import here keeps items for a century (--retention-days)
 and the tests mean the same whenever they run.
 """
@@ -20,8 +20,9 @@ import pytest
 from collectors.__main__ import main
 from collectors.config import SourceConfig
 from collectors.imports import (
-    ImportCollector, ImportInputError, ImportOptions, SkipRow, import_file, import_source, parse_when, usable_id,
+    ImportCollector, ImportInputError, ImportOptions, SkipRow, import_source, parse_when, usable_id,
 )
+from jobs.imports import import_file
 from store.db import connect
 from store.items import raw_text_sql
 from tests.conftest import ROOT
