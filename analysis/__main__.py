@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from jobs.alerts import AlertConfigError, load_settings, run_alerts
+from jobs.alerts import run_alerts
+from settings.alerts import load_alert_settings
+from settings.typed import SettingsError
 from analysis.export import WeekError, last_complete_week, parse_iso_week
 from jobs.scoring import rescore_all
 from jobs.progress import TerminalProgress
@@ -152,7 +154,7 @@ def command_export_corrections(args: argparse.Namespace) -> int:
 
 
 def command_alerts(args: argparse.Namespace) -> int:
-    settings = load_settings()
+    settings = load_alert_settings()
     db = _existing_db(args.db)
     outcomes = run_alerts(db, settings)
     for outcome in outcomes:
@@ -195,7 +197,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return COMMANDS[args.command](args)
-    except (UsageError, WeekError, AlertConfigError, DatabaseBusy, OSError) as error:
+    except (UsageError, WeekError, SettingsError, DatabaseBusy, OSError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
 

@@ -27,6 +27,7 @@ from analysis.service_areas import tag_service_areas
 from analysis.shipped import load_shipped
 from analysis.suggestions import is_suggestion, with_suggestion_floor
 from analysis.tokens import tokenise
+from settings import environment
 
 # Names every model that produced a row; bump when a model or the taxonomy's meaning changes.
 MODEL_VERSION = "vader-3.3.2+sentiment-gated-2+constructive-c3-2+suggestion-rule-1+hostile-c3-2"
@@ -141,8 +142,7 @@ def _pool(workers: int) -> ProcessPoolExecutor:
 
 
 def default_workers() -> int:
-    value = os.environ.get("PULSE_SCORE_WORKERS")
-    return max(1, int(value)) if value and value.isdigit() else (os.cpu_count() or 1)
+    return environment.value(environment.SCORE_WORKERS) or os.cpu_count() or 1
 
 
 def score_texts_parallel(texts: pd.Series, workers: int | None = None, min_per_worker: int = 500,

@@ -7,7 +7,6 @@ the top of the TOML file, where the people who edit it will read them.
 
 from __future__ import annotations
 
-import os
 import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -16,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.tokens import tokenise, tokens
+from settings import environment
 
 DEFAULT_TAXONOMY = Path(__file__).resolve().parent / "service_areas.toml"
 PHRASE_WEIGHT = 1.5  # a term of several words says more than one word
@@ -139,7 +139,7 @@ def parse_taxonomy(document: dict, where: str = "taxonomy") -> Taxonomy:
 @lru_cache(maxsize=8)
 def load_taxonomy(path: Path | str | None = None) -> Taxonomy:
     """The taxonomy at `path` (default: $PULSE_SERVICE_AREAS, else the shipped file)."""
-    path = Path(path or os.environ.get("PULSE_SERVICE_AREAS") or DEFAULT_TAXONOMY)
+    path = Path(path or environment.value(environment.SERVICE_AREAS) or DEFAULT_TAXONOMY)
     try:
         document = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:

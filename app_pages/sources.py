@@ -4,15 +4,11 @@ import pandas as pd
 import streamlit as st
 
 from jobs import collect_now
-from collectors.config import (
-    INT_KEYS,
-    KIND_KEYS,
-    LIST_KEYS,
-    ConfigError,
-    config_path,
-    entry_from_form,
-    load_sources,
-)
+from collectors.registry import load_sources
+from collectors.registry import KINDS
+from settings.environment import config_path
+from settings.sources import ConfigError
+from settings.sources_file import entry_from_form
 from store.db import DatabaseBusy, connect, db_path
 from store.sources import source_health
 from ui.identity import current_actor, current_rules, why_viewer
@@ -76,7 +72,7 @@ def switch(name: str, enabled: bool) -> None:
         saved = collect_now.switch_configured_source(name, enabled, db_path(), officer)
     except (ConfigError, DatabaseBusy, OSError, collect_now.NotAllowed) as error:
         return flash(FLASH_TOP, "error", f"Nothing was saved: {error}")
-    flash(FLASH_TOP, "success", f"{name} switched {'on' if enabled else 'off'} in {saved.path}." + rewritten_note(saved))
+    flash(FLASH_TOP, "success", f"{name} switched {'on' if enabled else 'off'} in {saved.path}.")
 
 
 def add() -> None:
@@ -84,9 +80,8 @@ def add() -> None:
     if not officer:
         return flash(FLASH_ADD, "error", "Only officers can add sources.")
     state = st.session_state
-    kind = state["add_kind"]
-    required, optional = KIND_KEYS[kind]
-    fields = {key: state.get(f"add_{kind}_{key}") for key in (*required, *optional)}
+    kind = KINDS[state["add_kind"]]
+    fields = {key.name: state.get(f"add_{kind.kind}_{key.name}") for key in kind.keys}
     fields |= {
         "base_url": state.get("add_base_url"),
         "council_accounts": state.get("add_council_accounts"),
@@ -98,15 +93,9 @@ def add() -> None:
         saved = collect_now.add_configured_source(entry, db_path(), officer)
     except (ConfigError, DatabaseBusy, OSError, collect_now.NotAllowed) as error:
         return flash(FLASH_ADD, "error", f"Not added, nothing was written: {error}")
-    for key in (*ADD_KEYS, *(f"add_{kind}_{k}" for k in (*required, *optional))):
+    for key in (*ADD_KEYS, *(f"add_{kind.kind}_{k.name}" for k in kind.keys)):
         state[key] = ""
-    flash(FLASH_ADD, "success", f"Added {entry['name']} to {saved.path}." + rewritten_note(saved))
-
-
-def rewritten_note(saved) -> str:
-    if saved.rewritten:
-        return " The file had to be written out again: only the comments at its top were kept."
-    return ""
+    flash(FLASH_ADD, "success", f"Added {entry['name']} to {saved.path}.")
 
 
 def health_table(sources, health: pd.DataFrame, running: set[str]) -> pd.DataFrame:
@@ -248,22 +237,22 @@ if officer and sources:
 if officer and not (problem and config_path().exists()):
     st.subheader("Add a source")
     st.caption(escape_markdown(
-        f"Saving writes {config_path()} after checking the new source. The new source is added at the end "
-        "of the file and switching a source on or off changes only its enabled line, so the file's comments "
-        "stay; if its layout does not allow that, it is written out again and only the comments at its top are kept."
+        f"Saving writes {config_path()} after checking the new source; the file's comments stay as they are."
     ))
-    kind = st.selectbox("Kind", list(KIND_KEYS), key="add_kind")
-    required, optional = KIND_KEYS[kind]
+    kind = KINDS[st.selectbox("Kind", list(KINDS), key="add_kind")]
     with st.form("add_source", border=True):
         st.text_input("Name (unique; shown on every page)", key="add_name")
-        if len(required) > 1:
-            st.caption(escape_markdown(f"Give at least one of: {', '.join(required)}."))
-        for key in (*required, *optional):
-            label = f"{key}{' (one per line)' if key in LIST_KEYS else ''}{'' if key in required else ' (optional)'}"
-            widget = st.text_area if key in LIST_KEYS else st.text_input
-            widget(label + (" (a whole number)" if key in INT_KEYS else ""), key=f"add_{kind}_{key}")
+        if len(kind.one_of) > 1:
+            st.caption(escape_markdown(f"Give at least one of: {', '.join(kind.one_of)}."))
+        for key in kind.keys:
+            label = f"{key.name}{' (one per line)' if key.kind == 'texts' else ''}"
+            label += "" if key.name in kind.one_of else " (optional)"
+            widget = st.text_area if key.kind == "texts" else st.text_input
+            widget(label + (" (a whole number)" if key.kind == "int" else ""), key=f"add_{kind.kind}_{key.name}",
+                   help=key.doc)
         st.text_input(
-            "base_url" + (" (required: the instance, e.g. https://mastodon.social)" if kind == "mastodon" else " (optional)"),
+            "base_url" + (" (required: the instance, e.g. https://mastodon.social)" if kind.base_url_required
+                          else " (optional)"),
             key="add_base_url",
         )
         st.text_area("council_accounts (optional, one per line)", key="add_council_accounts")

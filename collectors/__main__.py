@@ -9,7 +9,10 @@ from typing import Self
 
 from jobs.scoring import score_pending
 from jobs.progress import TerminalProgress
-from collectors.config import ConfigError, config_path, load_sources
+from collectors.registry import load_sources
+from settings.environment import config_path
+from settings.sources import ConfigError
+from settings.typed import SettingsError
 from jobs.retention import erase, purge, purge_lines
 from collectors.http import HttpClient
 from collectors.imports import ImportInputError, ImportOptions, import_source
@@ -168,7 +171,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return COMMANDS[args.command](args)
-    except (ConfigError, DatabaseBusy, ImportInputError) as error:
+    except (SettingsError, DatabaseBusy, ImportInputError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -56,7 +56,10 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from urllib.parse import urlsplit
 
-from collectors.config import SourceConfig, option_name, web_address
+from settings.sources import SourceKind
+from settings.typed import Key
+from collectors.options import option_name, web_address
+from settings.sources import SourceConfig
 from collectors.errors import CollectorError, PayloadError
 from collectors.http import HttpStatusError, header_rate_limit, where
 from collectors.items import Batch, Item
@@ -106,6 +109,13 @@ def web_url(uri: str, author: dict) -> str | None:
     if len(parts) != 3 or parts[1] != "app.bsky.feed.post":
         return None
     return f"https://bsky.app/profile/{as_text(author.get('did')) or parts[0]}/post/{parts[2]}"
+
+
+SOURCE = SourceKind(
+    KIND, "A Bluesky account's posts and the replies to them",
+    keys=(Key("actor", "text", 'the account\'s handle, like "walsallcouncil.bsky.social", or its DID'),),
+    one_of=("actor",),
+)
 
 
 class BlueskyCollector:

@@ -37,7 +37,10 @@ from __future__ import annotations
 import copy
 from collections.abc import Iterator
 
+from settings.sources import SourceKind
+from settings.typed import Key
 from collectors.graph import (
+    TOKEN_VARIABLE,
     GraphCollector,
     GraphError,
     fallback_time,
@@ -61,6 +64,13 @@ POST_FIELDS = (
     "comments.limit(0).summary(true),reactions.limit(0).summary(true)"
 )
 COMMENT_FIELDS = "id,message,created_time,from{id,name},parent{id},like_count,comment_count,permalink_url"
+
+
+SOURCE = SourceKind(
+    KIND, "A Facebook Page's posts and their comments",
+    keys=(Key("page_id", "text", "the Page's numeric id (Page settings, About)"),),
+    one_of=("page_id",), secrets=(TOKEN_VARIABLE,),
+)
 
 
 class FacebookCollector(GraphCollector):

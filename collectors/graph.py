@@ -37,7 +37,8 @@ from urllib.parse import parse_qsl
 
 import httpx
 
-from collectors.config import MissingSecret, SourceConfig, require_secret
+from collectors.options import MissingSecret, require_secret
+from settings.sources import SourceConfig
 from collectors.errors import CollectorError, FetchError, PayloadError, RateLimited
 from collectors.http import SECRET_PARAMS, HttpStatusError, RateLimitInfo, where
 from collectors.items import Batch, Item

@@ -56,7 +56,10 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from collectors.config import MissingSecret, SourceConfig, option_list, require_secret
+from settings.sources import SourceKind
+from settings.typed import Key
+from collectors.options import MissingSecret, option_list, require_secret
+from settings.sources import SourceConfig
 from collectors.errors import CollectorError, PayloadError
 from collectors.http import HttpStatusError
 from collectors.items import Batch, Item, item_key
@@ -147,6 +150,18 @@ def _fill_missing_times(items: list[Item], fallback: datetime) -> None:
     for item in items:
         if item.created_at is None:
             item.created_at = fallback
+
+
+SOURCE = SourceKind(
+    KIND, "Comments under Guardian articles",
+    keys=(
+        Key("discussions", "texts", 'discussion keys of articles, like "/p/2n9xk" (the article\'s short link)'),
+        Key("search", "text", "a Guardian search for articles whose comments to collect (needs GUARDIAN_API_KEY)"),
+        Key("content_base_url", "text", "the Content API's address (default https://content.guardianapis.com)"),
+        Key("max_articles", "int", "search results read per run, newest first", minimum=1),
+    ),
+    one_of=("discussions", "search"), secrets=(SEARCH_SECRET,),
+)
 
 
 class GuardianCollector:

@@ -35,7 +35,10 @@ from __future__ import annotations
 import copy
 from collections.abc import Iterator
 
+from settings.sources import SourceKind
+from settings.typed import Key
 from collectors.graph import (
+    TOKEN_VARIABLE,
     GraphCollector,
     GraphError,
     fallback_time,
@@ -59,6 +62,13 @@ COMMENT_PAGE_SIZE = 50
 MEDIA_FIELDS = "id,caption,timestamp,permalink,username,comments_count,like_count,media_type"
 REPLY_FIELDS = "id,text,timestamp,username,from,like_count,parent_id"
 COMMENT_FIELDS = f"id,text,timestamp,username,from,like_count,replies{{{REPLY_FIELDS}}}"
+
+
+SOURCE = SourceKind(
+    KIND, "An Instagram professional account's posts and their comments",
+    keys=(Key("user_id", "text", "the Instagram professional account's numeric id"),),
+    one_of=("user_id",), secrets=(TOKEN_VARIABLE,),
+)
 
 
 class InstagramCollector(GraphCollector):

@@ -59,7 +59,11 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import urlsplit
 
-from collectors.config import SourceConfig, option_name, read_secret, web_address
+from settings.sources import SourceKind
+from settings.typed import Key
+from collectors.options import option_name, web_address
+from settings.secrets import read_secret
+from settings.sources import SourceConfig
 from collectors.errors import CollectorError, PayloadError
 from collectors.http import HttpStatusError, decode_json, header_rate_limit, where
 from collectors.items import Batch, Item, item_key
@@ -125,6 +129,13 @@ def status_text(status: dict) -> str:
     if spoiler:
         return f"<p>{html.escape(spoiler)}</p>{content}"
     return content
+
+
+SOURCE = SourceKind(
+    KIND, "A Mastodon account's posts and the replies to them",
+    keys=(Key("account", "text", 'the account\'s user name, like "walsallcouncil"'),),
+    one_of=("account",), base_url_required=True, secrets=(TOKEN_VARIABLE,),
+)
 
 
 class MastodonCollector:

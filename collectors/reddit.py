@@ -51,7 +51,10 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from collectors.config import MissingSecret, SourceConfig, require_secret
+from settings.sources import SourceKind
+from settings.typed import Key
+from collectors.options import MissingSecret, require_secret
+from settings.sources import SourceConfig
 from collectors.errors import CollectorError, PayloadError
 from collectors.http import HttpStatusError, header_rate_limit
 from collectors.items import Batch, Item, item_key
@@ -93,6 +96,16 @@ def subreddit_name(value: Any) -> str:
 def children(listing: Any) -> list[dict]:
     """The things in a Listing (`replies` is "" when a comment has none)."""
     return [as_dict(c) for c in as_list(as_dict(as_dict(listing).get("data")).get("children"))]
+
+
+SOURCE = SourceKind(
+    KIND, "A subreddit's new posts and their comments",
+    keys=(
+        Key("subreddit", "text", 'the subreddit\'s name, like "walsall"'),
+        Key("auth_url", "text", "where Reddit's sign-in is (default https://www.reddit.com)"),
+    ),
+    one_of=("subreddit",), secrets=(CLIENT_ID, CLIENT_SECRET),
+)
 
 
 class RedditCollector:

@@ -1,30 +1,38 @@
-"""Which module collects which kind of source."""
+"""Every kind of source: its collector, and the sources.toml keys it declares."""
 
 from __future__ import annotations
 
-import importlib
+from pathlib import Path
 
-from collectors.config import SourceConfig
+from collectors import bluesky, facebook, guardian, instagram, mastodon, reddit, rss, youtube
 from collectors.errors import CollectorError
+from settings import sources as source_settings
+from settings.sources import SourceConfig, SourceKind
 
-# kind -> "module:Class"; modules are imported only when a source of that kind runs.
-COLLECTORS: dict[str, str] = {
-    "rss": "collectors.rss:RssCollector",
-    "guardian": "collectors.guardian:GuardianCollector",
-    "reddit": "collectors.reddit:RedditCollector",
-    "youtube": "collectors.youtube:YouTubeCollector",
-    "facebook": "collectors.facebook:FacebookCollector",
-    "instagram": "collectors.instagram:InstagramCollector",
-    "mastodon": "collectors.mastodon:MastodonCollector",
-    "bluesky": "collectors.bluesky:BlueskyCollector",
+COLLECTORS = {
+    rss.KIND: rss.RssCollector,
+    guardian.KIND: guardian.GuardianCollector,
+    mastodon.KIND: mastodon.MastodonCollector,
+    bluesky.KIND: bluesky.BlueskyCollector,
+    reddit.KIND: reddit.RedditCollector,
+    youtube.KIND: youtube.YouTubeCollector,
+    facebook.KIND: facebook.FacebookCollector,
+    instagram.KIND: instagram.InstagramCollector,
 }
+KINDS: dict[str, SourceKind] = {
+    module.SOURCE.kind: module.SOURCE
+    for module in (rss, guardian, mastodon, bluesky, reddit, youtube, facebook, instagram)
+}
+
+
+def load_sources(path: str | Path | None = None) -> list[SourceConfig]:
+    """The sources in the file (default: $PULSE_CONFIG, else sources.toml), each checked against its kind."""
+    return source_settings.load_sources(path, KINDS)
 
 
 def collector_for(source: SourceConfig, http):
     """An instance of the collector for this source's kind."""
-    target = COLLECTORS.get(source.kind)
-    if target is None:
+    collector = COLLECTORS.get(source.kind)
+    if collector is None:
         raise CollectorError(f"collecting from {source.kind} is not supported yet")
-    module_name, class_name = target.split(":")
-    cls = getattr(importlib.import_module(module_name), class_name)
-    return cls(source, http)
+    return collector(source, http)

@@ -20,7 +20,9 @@ from xml.sax import SAXParseException
 
 import feedparser
 
-from collectors.config import SourceConfig
+from settings.sources import SourceKind
+from settings.typed import Key
+from settings.sources import SourceConfig
 from collectors.errors import CollectorError, PayloadError
 from collectors.http import FetchResult, where
 from collectors.items import Batch, Item
@@ -157,6 +159,13 @@ def bozo_words(exception: BaseException | None) -> str:
     if name == "UndeclaredNamespace":
         return f"the feed uses an undeclared XML namespace ({exception})"
     return f"the feed could not be read cleanly ({name}: {exception})"
+
+
+SOURCE = SourceKind(
+    KIND, "A news feed (RSS or Atom): the council's news page, a Google News search or a Google Alert",
+    keys=(Key("url", "text", "the feed's address, e.g. https://www.example.gov.uk/news/rss"),),
+    one_of=("url",),
+)
 
 
 class RssCollector:

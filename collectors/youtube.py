@@ -53,7 +53,10 @@ import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 
-from collectors.config import MissingSecret, SourceConfig, option_list, require_secret
+from settings.sources import SourceKind
+from settings.typed import Key
+from collectors.options import MissingSecret, option_list, require_secret
+from settings.sources import SourceConfig
 from collectors.errors import CollectorError, PayloadError, RateLimited
 from collectors.http import HttpStatusError
 from collectors.items import Batch, Item, item_key
@@ -157,6 +160,16 @@ def link_replies(top_id: str, top_author: str, replies: list[dict]) -> dict[str,
 
 
 # -- the collector -----------------------------------------------------------
+
+
+SOURCE = SourceKind(
+    KIND, "Comments under a YouTube channel's videos",
+    keys=(
+        Key("channel_id", "text", 'the channel\'s id, like "UC..." (its uploads are read)'),
+        Key("video_ids", "texts", "particular videos' ids"),
+    ),
+    one_of=("channel_id", "video_ids"), secrets=(SECRET,),
+)
 
 
 class YouTubeCollector:

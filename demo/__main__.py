@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from collectors.config import ConfigError
+from settings.sources import ConfigError
 from demo.build import DemoBuildError, build
 from store.db import DatabaseBusy, db_path
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from jobs.scoring import score_pending
 from jobs.progress import TerminalProgress
-from collectors.config import load_sources
+from collectors.registry import load_sources
 from collectors.http import HttpClient
 from jobs.collect import SourceResult, collect_all
 from demo.server import ReplayServer

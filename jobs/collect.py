@@ -29,7 +29,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from analysis.clean import clean_text
-from collectors.config import SourceConfig
+from settings.sources import SourceConfig
 from collectors.errors import CollectorError
 from collectors.items import Batch, Item
 from collectors.registry import collector_for

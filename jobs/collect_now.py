@@ -24,7 +24,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from collectors.config import SavedConfig, SourceConfig, add_source, set_enabled
+from settings.sources import SourceConfig
+from collectors.registry import KINDS
+from settings.sources_file import SavedConfig, add_source, set_enabled
 from collectors.http import HttpClient
 from jobs.run import RunProgress, run_sources
 from jobs.collect import SourceResult
@@ -204,9 +206,9 @@ def _audit(db: Path | str, actor: str, action: str, value: str, note: str | None
 
 
 def add_configured_source(entry: dict, db: Path | str, actor: Actor, path: Path | None = None) -> SavedConfig:
-    """Validate and append a source to sources.toml (collectors.config.add_source), then log who did it."""
+    """Validate and append a source to sources.toml (settings.sources_file.add_source), then log who did it."""
     name = _require_officer(actor)
-    saved = add_source(entry, path)
+    saved = add_source(entry, KINDS, path)
     _audit(db, name, ACTION_ADD_SOURCE, entry.get("name", ""), note=str(saved.path))
     return saved
 
@@ -214,8 +216,8 @@ def add_configured_source(entry: dict, db: Path | str, actor: Actor, path: Path 
 def switch_configured_source(
     name: str, enabled: bool, db: Path | str, actor: Actor, path: Path | None = None
 ) -> SavedConfig:
-    """Switch a source on or off in sources.toml (collectors.config.set_enabled), then log who did it."""
+    """Switch a source on or off in sources.toml (settings.sources_file.set_enabled), then log who did it."""
     who = _require_officer(actor)
-    saved = set_enabled(name, enabled, path)
+    saved = set_enabled(name, enabled, KINDS, path)
     _audit(db, who, ACTION_SWITCH_SOURCE, name, note="on" if enabled else "off")
     return saved

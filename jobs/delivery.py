@@ -9,12 +9,13 @@ from __future__ import annotations
 import smtplib
 import socket
 import ssl
-from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from urllib.parse import urlsplit
 
 import httpx
+
+from settings.alerts import SmtpSettings
 
 TIMEOUT_S = 20.0
 USER_AGENT = "CouncilPulse-alerts/1.0"
@@ -22,17 +23,6 @@ USER_AGENT = "CouncilPulse-alerts/1.0"
 
 class DeliveryError(RuntimeError):
     """An alert could not be delivered; the message says why, without secrets."""
-
-
-@dataclass(frozen=True)
-class SmtpSettings:
-    host: str
-    port: int
-    sender: str
-    recipients: tuple[str, ...]
-    username: str | None = None
-    password: str | None = field(default=None, repr=False)
-    starttls: bool = True
 
 
 def send_email(smtp: SmtpSettings, subject: str, body: str, timeout: float = TIMEOUT_S) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from analysis.export import items_table, new_pseudonym_key, parse_iso_week, to_excel_csv
 from analysis.report import summary_table, training_table
-from collectors.config import read_secret
+from settings.secrets import read_secret
 from store.db import connect, transaction
 from store.export import items_between
 from store.governance import record_action

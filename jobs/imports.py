@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from collectors.config import SourceConfig
+from settings.sources import SourceConfig
 from collectors.imports import KIND, ImportCollector, ImportInputError, ImportOptions, import_source
 from collectors.imports.errors import BATCH_SIZE
 from collectors.imports.skips import Skips

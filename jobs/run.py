@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from jobs.scoring import ScoringAsSaved, score_pending
-from collectors.config import SourceConfig
+from settings.sources import SourceConfig
 from jobs.retention import purge, purge_lines
 from jobs.collect import SourceResult, collect_source
 from store.db import merge_row_groups

@@ -38,9 +38,9 @@ from pathlib import Path
 
 import duckdb
 
+from settings import environment
 from store.schema import SCHEMA_VERSION, current_version, migrate
 
-DEFAULT_PATH = Path("data") / "pulse.duckdb"
 
 # What DuckDB may hold in memory for one write connection (its default is 80% of the
 # machine's memory). A run of 1M items in one process (scoring faked, to see the store's
@@ -80,9 +80,7 @@ class DatabaseBusy(RuntimeError):
 
 def db_path(explicit: str | os.PathLike | None = None) -> Path:
     """`--db` if given, else PULSE_DB, else data/pulse.duckdb."""
-    if explicit:
-        return Path(explicit)
-    return Path(os.environ.get("PULSE_DB") or DEFAULT_PATH)
+    return Path(explicit) if explicit else environment.db_path()
 
 
 def _is_busy(error: Exception) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from collectors.config import SourceConfig
+from settings.sources import SourceConfig
 from collectors.items import Item
 from jobs.collect import item_row
 from store.db import transaction

@@ -26,7 +26,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from werkzeug import Request, Response
 
-from collectors.config import SourceConfig
+from settings.sources import SourceConfig
 from collectors.errors import CollectorError
 from collectors.items import Item
 from jobs.collect import item_row

@@ -66,11 +66,11 @@ def _everyone_officer(original):
 
 
 def _no_login(original):
-    from ui.identity import AccessRules
+    from settings.dashboard import AccessSettings
 
     def current_rules():
         rules = original()
-        return AccessRules(login_configured=False, require_login=False, officers=rules.officers)
+        return AccessSettings(login_configured=False, require_login=False, officers=rules.officers)
 
     return current_rules
 

@@ -25,7 +25,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from jobs.scoring import refresh_threads, score_pending
-from collectors.config import SourceConfig
+from settings.sources import SourceConfig
 from collectors.items import Item
 from jobs.collect import item_row
 from store.db import connect, transaction

@@ -2,17 +2,30 @@
 
 import pytest
 
-from ui.identity import AccessRules, clean_name, identify, rules_from_secrets, why_viewer
+from settings.dashboard import AccessSettings, access_settings
+from settings.typed import SettingsError
+from ui.identity import clean_name, identify, why_viewer
 from store.triage import OFFICER, VIEWER, Actor
 
 AUTH = {"auth": {"client_id": "x", "server_metadata_url": "https://login.example/.well-known/openid-configuration"}}
 
 
-def test_rules_from_secrets():
-    assert rules_from_secrets({}) == AccessRules()
-    rules = rules_from_secrets({**AUTH, "pulse": {"officers": ["Jo@Council.gov.uk", " "], "require_login": True}})
-    assert rules == AccessRules(login_configured=True, require_login=True, officers=frozenset({"jo@council.gov.uk"}))
-    assert rules_from_secrets({"pulse": {"officers": "a@x, b@x"}}).officers == {"a@x", "b@x"}
+def test_access_settings():
+    assert access_settings({}) == AccessSettings()
+    rules = access_settings({**AUTH, "pulse": {"officers": ["Jo@Council.gov.uk", " "], "require_login": True}})
+    assert rules == AccessSettings(login_configured=True, require_login=True, officers=frozenset({"jo@council.gov.uk"}))
+    assert access_settings({"pulse": {"officers": "a@x"}}).officers == {"a@x"}  # one text: a list of one
+
+
+@pytest.mark.parametrize("pulse, wrong", [
+    ({"require_login": "on"}, "require_login"),  # a text, not true or false: never read as either
+    ({"require_login": "false"}, "require_login"),
+    ({"officers": "a@x, b@x"}, "officers"),
+    ({"officer": ["a@x"]}, "unknown setting"),
+])
+def test_settings_of_the_wrong_type_are_an_error_naming_the_key(pulse, wrong):
+    with pytest.raises(SettingsError, match=wrong):
+        access_settings({"pulse": pulse})
 
 
 @pytest.mark.parametrize("user, expected", [
@@ -23,19 +36,19 @@ def test_rules_from_secrets():
     ({"email": "jo@council.gov.uk"}, Actor("", VIEWER)),  # no is_logged_in: not logged in
 ])
 def test_with_a_login_the_officer_list_decides(user, expected):
-    rules = rules_from_secrets({**AUTH, "pulse": {"officers": ["jo@council.gov.uk"]}})
+    rules = access_settings({**AUTH, "pulse": {"officers": ["jo@council.gov.uk"]}})
     assert identify(user, "Typed Name", rules) == expected  # a typed name never counts with a login
 
 
 def test_without_a_login_a_typed_name_makes_an_officer():
-    rules = rules_from_secrets({})
+    rules = access_settings({})
     assert identify({}, "  Jo   Bloggs ", rules) == Actor("Jo Bloggs", OFFICER)
     assert identify({}, "", rules) == Actor("", VIEWER)
     assert identify({"email": "test@example.com"}, None, rules) == Actor("", VIEWER)  # st.user without a login
 
 
 def test_require_login_without_one_makes_everyone_a_viewer():
-    rules = rules_from_secrets({"pulse": {"require_login": True}})
+    rules = access_settings({"pulse": {"require_login": True}})
     actor = identify({}, "Jo", rules)
     assert actor == Actor("Jo", VIEWER) and not actor.is_officer
     assert "need a login" in why_viewer(actor, rules)
@@ -49,13 +62,13 @@ def test_names_are_one_line_and_bounded():
 def test_the_secrets_example_reads():
     import tomllib
 
-    from jobs.alerts import load_settings
+    from settings.alerts import load_alert_settings
     from tests.conftest import ROOT
 
     example = ROOT / ".streamlit" / "secrets.toml.example"
-    rules = rules_from_secrets(tomllib.loads(example.read_text(encoding="utf-8")))
-    assert rules == AccessRules(officers=frozenset({"jo.bloggs@council.example"}))
-    assert load_settings(example, environ={}).channels == []  # alerts are commented out
+    rules = access_settings(tomllib.loads(example.read_text(encoding="utf-8")))
+    assert rules == AccessSettings(officers=frozenset({"jo.bloggs@council.example"}))
+    assert load_alert_settings(example, environ={}).channels == []  # alerts are commented out
 
 
 def test_the_dashboard_binds_to_localhost():

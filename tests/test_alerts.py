@@ -16,8 +16,10 @@ from email import policy
 import pytest
 from werkzeug import Response
 
-from jobs.alerts import AlertConfigError, AlertSettings, load_settings, run_alerts
-from jobs.delivery import DeliveryError, SmtpSettings, send_email
+from jobs.alerts import run_alerts
+from settings.alerts import AlertSettings, SmtpSettings, load_alert_settings
+from settings.typed import SettingsError
+from jobs.delivery import DeliveryError, send_email
 from store import triage
 from store.alerts import alert_history
 from store.db import connect
@@ -184,15 +186,15 @@ def test_settings_from_secrets_and_environment(tmp_path):
         'smtp_password = "hunter2"\nsmtp_username = "pulse"\nwebhook_url = "https://hooks.example/T/B/X"\n',
         encoding="utf-8",
     )
-    settings = load_settings(secrets, environ={"PULSE_SMTP_PORT": "2525", "PULSE_SMTP_TO": "b@x.example, c@x.example"})
+    settings = load_alert_settings(secrets, environ={"PULSE_SMTP_PORT": "2525", "PULSE_SMTP_TO": "b@x.example, c@x.example"})
     assert settings.smtp.port == 2525 and settings.smtp.recipients == ("b@x.example", "c@x.example")
     assert settings.smtp.starttls is True and settings.channels == ["email", "webhook"]
     assert "hunter2" not in repr(settings) and "hooks.example" not in repr(settings)
-    assert load_settings(tmp_path / "none.toml", environ={}).channels == []
-    with pytest.raises(AlertConfigError, match="smtp_to is missing"):
-        load_settings(tmp_path / "none.toml", environ={"PULSE_SMTP_HOST": "h", "PULSE_SMTP_FROM": "f@x"})
-    with pytest.raises(AlertConfigError, match="smtp_port must be a number"):
-        load_settings(secrets, environ={"PULSE_SMTP_PORT": "lots"})
+    assert load_alert_settings(tmp_path / "none.toml", environ={}).channels == []
+    with pytest.raises(SettingsError, match="smtp_to is missing"):
+        load_alert_settings(tmp_path / "none.toml", environ={"PULSE_SMTP_HOST": "h", "PULSE_SMTP_FROM": "f@x"})
+    with pytest.raises(SettingsError, match="smtp_port in the environment variable PULSE_SMTP_PORT must be a whole number"):
+        load_alert_settings(secrets, environ={"PULSE_SMTP_PORT": "lots"})
 
 
 def test_cli_without_a_channel_is_one_line(seeded_db, tmp_path):

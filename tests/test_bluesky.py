@@ -17,7 +17,7 @@ import pytest
 from werkzeug import Request, Response
 
 from collectors.bluesky import BlueskyCollector, node_kind, post_time, web_url
-from collectors.config import SourceConfig
+from settings.sources import SourceConfig
 from collectors.http import HttpClient
 from jobs.collect import collect_all
 from store.db import connect

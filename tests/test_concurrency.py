@@ -7,7 +7,7 @@ held. Nothing may fail and nothing may be lost: every row written is counted at 
 import multiprocessing as mp
 from datetime import datetime, timedelta
 
-from collectors.config import SourceConfig
+from settings.sources import SourceConfig
 from collectors.items import Item
 from jobs.collect import item_row
 from store.db import connect, transaction

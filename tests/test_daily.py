@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from jobs.scoring import rescore_all, score_pending
 from analysis.trends import period_ending
-from collectors.config import SourceConfig
+from settings.sources import SourceConfig
 from jobs.retention import erase, purge
 from store import daily, queries, triage
 from store.db import connect, memory, transaction

@@ -20,7 +20,7 @@ import pytest
 for _module in ("collectors.http", "collectors.rss", "collectors.guardian"):
     pytest.importorskip(_module, reason=f"{_module} is not written yet: the demo runs the real collectors")
 
-from collectors.config import load_sources  # noqa: E402
+from collectors.registry import load_sources  # noqa: E402
 from demo import compose  # noqa: E402
 from demo.__main__ import main  # noqa: E402
 from demo.build import TEMPLATE, DemoBuildError, build, demo_config  # noqa: E402

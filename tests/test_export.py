@@ -9,7 +9,7 @@ import pytest
 from analysis.export import WeekError, last_complete_week, neutralise_formula, parse_iso_week
 from jobs.export import weekly_items_csv
 from jobs.scoring import score_pending
-from collectors.config import SourceConfig
+from settings.sources import SourceConfig
 from store.db import connect
 from tests.conftest import ROOT
 from tests.factories import comment, post, store_items

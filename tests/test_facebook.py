@@ -25,7 +25,7 @@ from graph_replay import (
 )
 from replay import FIXTURES
 
-from collectors.config import SourceConfig
+from settings.sources import SourceConfig
 from collectors.facebook import FacebookCollector
 from collectors.graph import next_query, usage
 from jobs.collect import collect_all

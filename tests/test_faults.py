@@ -34,7 +34,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
-from collectors.config import SourceConfig
+from settings.sources import SourceConfig
 from collectors.http import HttpClient
 from collectors.registry import COLLECTORS
 from jobs.collect import collect_all

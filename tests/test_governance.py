@@ -4,7 +4,7 @@ from datetime import datetime
 
 from jobs.export import weekly_items_csv
 from jobs.scoring import score_pending
-from collectors.config import SourceConfig
+from settings.sources import SourceConfig
 from jobs.retention import erase, purge
 from store.db import connect
 from tests.conftest import ROOT

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from werkzeug import Response
 
-from collectors.config import SourceConfig
+from settings.sources import SourceConfig
 from collectors.errors import CollectorError, PayloadError
 from collectors.guardian import GuardianCollector, normalise_key, parse_time
 from jobs.collect import collect_source

@@ -11,7 +11,7 @@ import pytest
 from werkzeug import Request, Response
 
 from collectors import guardian
-from collectors.config import SourceConfig
+from settings.sources import SourceConfig
 from collectors.errors import CollectorError
 from collectors.guardian import GuardianCollector, discussion_key_of
 from jobs.collect import collect_all

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from analysis.clean import MAX_TEXT_CHARS, TRUNCATION_MARK, clean_text
 from analysis.scoring import score_items
-from collectors.config import SourceConfig
+from settings.sources import SourceConfig
 from store.db import memory
 from store.items import raw_text_sql
 from tests.factories import comment, store_items

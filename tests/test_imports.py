@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from collectors.__main__ import main
-from collectors.config import SourceConfig
+from settings.sources import SourceConfig
 from collectors.imports import (
     ImportCollector, ImportInputError, ImportOptions, SkipRow, import_source, parse_when, usable_id,
 )

@@ -28,7 +28,7 @@ from graph_replay import (
 )
 from replay import FIXTURES
 
-from collectors.config import SourceConfig
+from settings.sources import SourceConfig
 from collectors.instagram import InstagramCollector
 from jobs.collect import collect_all
 from store.db import connect

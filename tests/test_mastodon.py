@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from werkzeug import Request, Response
 
-from collectors.config import SourceConfig
+from settings.sources import SourceConfig
 from collectors.http import HttpClient
 from collectors.mastodon import MastodonCollector, id_order, is_newer, parse_link_header
 from jobs.collect import collect_all

@@ -19,7 +19,7 @@ from streamlit.testing.v1 import AppTest
 
 from jobs.scoring import score_pending
 from analysis.trends import format_share, period_ending, points_delta, share
-from collectors.config import SourceConfig
+from settings.sources import SourceConfig
 from collectors.items import Item
 from store.db import connect
 from tests.conftest import ROOT

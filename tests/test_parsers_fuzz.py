@@ -31,7 +31,7 @@ from collectors import (
     reddit,
     rss,
 )
-from collectors.config import SourceConfig
+from settings.sources import SourceConfig
 from collectors.errors import CollectorError
 from collectors.http import FetchResult, decode_json
 from collectors.imports import (

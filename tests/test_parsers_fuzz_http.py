@@ -23,7 +23,7 @@ from werkzeug import Request
 
 from collectors import guardian
 from collectors.bluesky import BlueskyCollector
-from collectors.config import SourceConfig
+from settings.sources import SourceConfig
 from collectors.facebook import FacebookCollector
 from collectors.guardian import GuardianCollector
 from collectors.instagram import InstagramCollector

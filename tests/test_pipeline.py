@@ -14,7 +14,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from jobs import collect_now
-from collectors.config import SourceConfig, toml_table
+from settings.sources import SourceConfig
+from settings.sources_file import dumps_sources
 from jobs.run import RunProgress, run_sources
 from demo.server import ReplayServer
 from store.db import connect
@@ -149,7 +150,7 @@ def test_cli_run_purges_past_retention(db_path, replay, tmp_path):
     source = news(replay)
     store_an_old_item(db_path, source)
     config = tmp_path / "sources.toml"
-    config.write_text(toml_table(source.as_dict()), encoding="utf-8")
+    config.write_text(dumps_sources([source.as_dict()]), encoding="utf-8")
     done = subprocess.run(
         [sys.executable, "-m", "collectors", "run", "--config", str(config), "--db", str(db_path)],
         cwd=ROOT, capture_output=True, text=True, timeout=300, check=False,
@@ -164,7 +165,7 @@ def test_cli_run_purges_past_retention(db_path, replay, tmp_path):
 
 def test_cli_run_scores_in_worker_processes_while_collecting(db_path, replay, tmp_path):
     config = tmp_path / "sources.toml"
-    config.write_text(toml_table(news(replay).as_dict()), encoding="utf-8")
+    config.write_text(dumps_sources([news(replay).as_dict()]), encoding="utf-8")
     run = [sys.executable, "-m", "collectors", "run", "--config", str(config), "--db", str(db_path)]
     done = subprocess.run(run + ["--workers", "2"], cwd=ROOT, capture_output=True, text=True, timeout=300, check=False)
     assert done.returncode == 0, done.stderr

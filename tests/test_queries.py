@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from analysis.trends import period_ending
-from collectors.config import SourceConfig
+from settings.sources import SourceConfig
 from collectors.items import Item
 from jobs.collect import item_row
 from store import queries

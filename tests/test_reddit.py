@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from werkzeug import Response
 
-from collectors.config import SourceConfig
+from settings.sources import SourceConfig
 from collectors.reddit import RedditCollector, children
 from store.db import connect
 from tests.replay import (

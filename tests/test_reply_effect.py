@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from analysis.reply_effect import EffectRules, reply_effect, reply_effects
-from collectors.config import SourceConfig
+from settings.sources import SourceConfig
 from store.db import connect, transaction
 from store.items import save_scores
 from store.threads import effect_replies

@@ -14,7 +14,7 @@ import duckdb
 import pytest
 
 import jobs.collect as runner
-from collectors.config import SourceConfig
+from settings.sources import SourceConfig
 from collectors.items import Batch
 from jobs.run import RunProgress, collect_and_score
 from store.db import WRITE_MEMORY_LIMIT, WRITE_THREADS, connect, merge_row_groups

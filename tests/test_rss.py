@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from collectors.config import SourceConfig
+from settings.sources import SourceConfig
 from collectors.errors import CollectorError, PayloadError
 from collectors.rss import RssCollector, native_id_for, unwrap_google_link
 from jobs.collect import collect_source

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from collectors.config import SourceConfig
+from settings.sources import SourceConfig
 from jobs.collect import collect_all
 from store.db import connect
 from store.items import raw_text_sql

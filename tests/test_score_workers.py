@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from jobs import scoring
-from collectors.config import SourceConfig
+from settings.sources import SourceConfig
 from store.db import connect
 from tests.factories import comment, post, store_items
 

@@ -18,7 +18,7 @@ import pytest
 from jobs import scoring
 from analysis.scoring import score_items
 from jobs import collect
-from collectors.config import SourceConfig
+from settings.sources import SourceConfig
 from collectors.errors import FetchError
 from collectors.items import Batch
 from jobs.run import collect_and_score

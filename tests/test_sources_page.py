@@ -17,7 +17,8 @@ from streamlit.testing.v1 import AppTest
 
 from ui import identity
 from jobs import collect_now
-from collectors.config import load_sources, toml_table
+from collectors.registry import load_sources
+from settings.sources_file import dumps_sources
 from demo.server import ReplayServer
 from store.db import connect, transaction
 from store.sources import add_to_run, finish_run, start_run, sync_source
@@ -35,7 +36,7 @@ REDDIT_ERROR = "HTTP 503 from oauth.reddit.com: <b>Service</b> **unavailable** [
 
 
 def write_config(path, *sources, header: str = HEADER) -> None:
-    path.write_text(header + "\n".join(toml_table(s.as_dict()) for s in sources), encoding="utf-8")
+    path.write_text(header + dumps_sources([s.as_dict() for s in sources]), encoding="utf-8")
 
 
 @pytest.fixture
@@ -192,7 +193,7 @@ def test_adding_a_valid_source_appends_it_and_keeps_the_comments(db_path, config
         ("youtube", "Council videos", {}, "kind youtube needs channel_id or video_ids"),
         ("rss", RSS.name, {"url": "http://example.invalid/feed"}, f"two sources are named {RSS.name!r}"),
         ("rss", "   ", {"url": "http://example.invalid/feed"}, "has no name"),
-        ("guardian", "Guardian capped", {"search": "council", "max_articles": "lots"}, "max_articles must be a whole number"),
+        ("guardian", "Guardian capped", {"search": "council", "max_articles": "lots"}, "max_articles in the form must be a whole number"),
     ],
 )
 def test_an_invalid_source_shows_the_error_and_writes_nothing(db_path, config, kind, name, fields, error):
@@ -247,7 +248,7 @@ def replay():
 
 
 def demo_sources(base: str, broken: str):
-    from collectors.config import SourceConfig
+    from settings.sources import SourceConfig
 
     news = SourceConfig("Council news", "rss", {"url": f"{base}/www.brackenford.gov.uk/news/rss"})
     gone = SourceConfig(broken, "rss", {"url": f"{base}/nowhere/rss"})

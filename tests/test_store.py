@@ -4,7 +4,7 @@ import duckdb
 import pytest
 
 from jobs.scoring import score_pending
-from collectors.config import SourceConfig
+from settings.sources import SourceConfig
 from jobs.collect import item_row
 from store.db import connect, memory
 from store.items import content_hash_sql, items_frame, raw_text_sql, upsert_items

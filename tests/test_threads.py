@@ -17,7 +17,7 @@ from analysis.threads import (
     summarise_thread,
     summarise_threads,
 )
-from collectors.config import SourceConfig
+from settings.sources import SourceConfig
 from store.db import connect, transaction
 from store.items import save_scores
 from tests.factories import comment, post, store_items

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from jobs.scoring import rescore_all, score_pending
-from collectors.config import SourceConfig
+from settings.sources import SourceConfig
 from store import queries, triage
 from store.db import connect
 from store.export import items_between

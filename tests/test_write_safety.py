@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from jobs import collect
-from collectors.config import SourceConfig
+from settings.sources import SourceConfig
 from collectors.items import Batch, Item
 from store.db import DatabaseBusy, connect
 from store.sources import get_cursor

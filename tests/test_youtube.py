@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from collectors.config import SourceConfig
+from settings.sources import SourceConfig
 from collectors.youtube import YouTubeCollector, link_replies, next_quota_reset
 from store.db import connect
 from tests.replay import (

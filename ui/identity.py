@@ -1,8 +1,8 @@
 """Who is using the dashboard, and whether they may act as an officer.
 
 It lives in ui/ because it is about the Streamlit session (st.user, st.secrets,
-the sidebar), which store/ and analysis/ must not know about. The decision itself (`rules_from_secrets`, `identify`) is pure, so it
-is tested without a browser; the store enforces the result again on its own
+the sidebar), which store/ and analysis/ must not know about. The decision itself (`identify`, with
+settings.dashboard reading the rules) is pure, so it is tested without a browser; the store enforces the result again on its own
 (store.triage refuses a viewer's Actor), so a page that forgot to disable a
 button still cannot write.
 
@@ -17,10 +17,10 @@ button still cannot write.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 
 import streamlit as st
 
+from settings.dashboard import AccessSettings, access_settings
 from store.db import DatabaseBusy, connect, db_path
 from store.triage import OFFICER, VIEWER, Actor, NotAllowed, TriageError
 from ui.safe_text import escape_markdown
@@ -33,32 +33,12 @@ _FLASH_KEY = "pulse_flash"
 IDENTITY_CLAIMS = ("email", "preferred_username", "upn", "name", "sub")
 
 
-@dataclass(frozen=True)
-class AccessRules:
-    login_configured: bool = False
-    require_login: bool = False
-    officers: frozenset[str] = frozenset()
-
-
-def rules_from_secrets(secrets: Mapping) -> AccessRules:
-    """[auth] present means a login is configured; [pulse] officers and require_login as described above."""
-    pulse = secrets.get("pulse") or {}
-    officers = pulse.get("officers") or []
-    if isinstance(officers, str):
-        officers = officers.split(",")
-    return AccessRules(
-        login_configured=bool(secrets.get("auth")),
-        require_login=str(pulse.get("require_login", False)).strip().lower() in ("true", "1", "yes"),
-        officers=frozenset(str(o).strip().lower() for o in officers if str(o).strip()),
-    )
-
-
 def clean_name(text: object) -> str:
     """A typed name as it goes into the audit log: one line, trimmed, at most MAX_NAME_CHARS."""
     return " ".join(str(text or "").split())[:MAX_NAME_CHARS]
 
 
-def identify(user: Mapping, entered_name: object, rules: AccessRules) -> Actor:
+def identify(user: Mapping, entered_name: object, rules: AccessSettings) -> Actor:
     """The Actor for this session: the login's identity when configured, else the typed name."""
     if rules.login_configured:
         if not user.get("is_logged_in"):
@@ -71,7 +51,7 @@ def identify(user: Mapping, entered_name: object, rules: AccessRules) -> Actor:
     return Actor(name, OFFICER)
 
 
-def why_viewer(actor: Actor, rules: AccessRules) -> str | None:
+def why_viewer(actor: Actor, rules: AccessSettings) -> str | None:
     """Why this user cannot act, in words (None for an officer)."""
     if actor.is_officer:
         return None
@@ -92,8 +72,8 @@ def _secrets() -> Mapping:
         return {}
 
 
-def current_rules() -> AccessRules:
-    return rules_from_secrets(_secrets())
+def current_rules() -> AccessSettings:
+    return access_settings(_secrets())
 
 
 def sidebar_identity() -> Actor:

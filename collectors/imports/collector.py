@@ -11,7 +11,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 
-from collectors.config import SourceConfig
+from settings.sources import SourceConfig
 from collectors.items import Batch, Item
 from collectors.imports.csv_file import CsvFile, resolve_columns
 from collectors.imports.dates import timezone_named

@@ -32,7 +32,8 @@ from pathlib import Path
 import pytest
 
 from jobs.scoring import score_pending
-from collectors.config import SourceConfig, load_sources
+from collectors.registry import load_sources
+from settings.sources import SourceConfig
 from collectors.items import Item
 from jobs.collect import item_row
 from store import triage

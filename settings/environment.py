@@ -1,0 +1,47 @@
+"""Settings that only the environment sets: where the files are, and what the operator trusts.
+
+They are environment variables because they belong to whoever runs the process, and nothing in
+the dashboard can change them.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from settings.typed import Key
+
+DB = Key("PULSE_DB", "text", "the database file", default="data/pulse.duckdb")
+CONFIG = Key("PULSE_CONFIG", "text", "the sources file the collectors and the Sources page read",
+             default="sources.toml")
+SERVICE_AREAS = Key("PULSE_SERVICE_AREAS", "text",
+                    "a service-area taxonomy to use instead of analysis/service_areas.toml")
+SCORE_WORKERS = Key("PULSE_SCORE_WORKERS", "int", "processes that score new items (default: one per core)",
+                    minimum=1)
+TRUSTED_API_HOSTS = Key(
+    "PULSE_TRUSTED_API_HOSTS", "texts",
+    "hosts (host or host:port, comma-separated) that may receive API credentials besides each platform's "
+    "own https hosts, and that collectors may reach although they are private or loopback addresses",
+    default=(),
+)
+
+VARIABLES = (DB, CONFIG, SERVICE_AREAS, SCORE_WORKERS, TRUSTED_API_HOSTS)
+
+
+def value(key: Key, environ: Mapping[str, str] | None = None) -> Any:
+    """The variable's value, typed by its declaration; its default when unset or blank."""
+    environ = os.environ if environ is None else environ
+    text = environ.get(key.name, "")
+    if not text.strip():
+        return key.default
+    return key.from_text(text, "the environment")
+
+
+def db_path() -> Path:
+    return Path(value(DB))
+
+
+def config_path() -> Path:
+    return Path(value(CONFIG))

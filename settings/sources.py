@@ -1,0 +1,150 @@
+"""`sources.toml`: the channels to watch, one `[[sources]]` table each, read with strict types.
+
+Every source has the keys in COMMON_KEYS; each kind adds its own, declared beside its
+collector (a `SourceKind` in collectors/<kind>.py, gathered by collectors.registry), and
+`load_sources` is given those declarations. A value of the wrong type, an unknown key or a
+missing one is a ConfigError that names the source, the key and the file.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from settings.environment import config_path
+from settings.typed import Key, SettingsError, read_table
+
+COMMON_KEYS = (
+    Key("name", "text", "the source's name, shown in the dashboard (unique)", required=True),
+    Key("kind", "text", "which platform: rss, guardian, mastodon, bluesky, reddit, youtube, facebook or instagram",
+        required=True),
+    Key("base_url", "text", "the platform's API address, for a proxy or a test server (default: the platform's own)"),
+    Key("council_accounts", "texts", "the council's own accounts on this channel (their posts are ours, not the "
+        "public's)", default=()),
+    Key("retention_days", "int", "days an item is kept, counted from when it was posted", default=365, minimum=1),
+    Key("lookback_days", "int", "days a post is checked again for new replies", default=14, minimum=1),
+    Key("enabled", "bool", "false: the source is kept but not collected", default=True),
+)
+COMMON_NAMES = frozenset(key.name for key in COMMON_KEYS)
+
+
+class ConfigError(SettingsError):
+    """sources.toml is missing, unreadable or describes a source wrongly."""
+
+
+@dataclass(frozen=True)
+class SourceKind:
+    """What one kind of source needs in sources.toml (declared in its collector's module)."""
+
+    kind: str
+    label: str  # the channel in plain words, for people adding a source
+    keys: tuple[Key, ...]  # the kind's own keys
+    one_of: tuple[str, ...] = ()  # at least one of these keys must have a value
+    base_url_required: bool = False
+    secrets: tuple[str, ...] = ()  # environment variables (or secrets.toml names) it reads
+
+    def key(self, name: str) -> Key:
+        return next(key for key in (*COMMON_KEYS, *self.keys) if key.name == name)
+
+
+@dataclass(frozen=True)
+class SourceConfig:
+    name: str
+    kind: str
+    options: dict = field(default_factory=dict)
+    base_url: str | None = None
+    council_accounts: tuple[str, ...] = ()
+    retention_days: int = 365
+    lookback_days: int = 14
+    enabled: bool = True
+
+    def as_dict(self) -> dict:
+        """The source as written in sources.toml (for the `sources.config` column)."""
+        data = {"name": self.name, "kind": self.kind, **self.options}
+        if self.base_url:
+            data["base_url"] = self.base_url
+        if self.council_accounts:
+            data["council_accounts"] = list(self.council_accounts)
+        data["retention_days"] = self.retention_days
+        data["enabled"] = self.enabled
+        return data
+
+    @cached_property
+    def _council_names(self) -> frozenset[str]:
+        return frozenset(a.lower().lstrip("@") for a in self.council_accounts)
+
+    def is_council(self, *names: str | None) -> bool:
+        """Whether any of these author ids or names is one of the council's own accounts."""
+        accounts = self._council_names
+        if accounts:  # a loop, not any() over a generator: called for every item collected
+            for name in names:
+                if name and name.lower().lstrip("@") in accounts:
+                    return True
+        return False
+
+
+def parse_source(entry: Mapping, position: int, kinds: Mapping[str, SourceKind], where: str = "sources.toml",
+                 ) -> SourceConfig:
+    """One [[sources]] table, checked against the common keys and its kind's declaration."""
+    label = f"source #{position} in {where}"
+    if not isinstance(entry, Mapping):
+        raise ConfigError(f"{label} is not a table")
+    name = entry.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise ConfigError(f"{label} has no name")
+    label = f"source {name.strip()!r} in {where}"
+    kind = kinds.get(entry.get("kind")) if isinstance(entry.get("kind"), str) else None
+    if kind is None:
+        raise ConfigError(f"{label}: unknown kind {entry.get('kind')!r} (expected one of {', '.join(kinds)})")
+    try:
+        values = read_table((*COMMON_KEYS, *kind.keys), entry, label)
+    except SettingsError as error:
+        raise ConfigError(str(error)) from None
+    if kind.one_of and not any(values[k] for k in kind.one_of):
+        raise ConfigError(f"{label}: kind {kind.kind} needs {' or '.join(kind.one_of)}")
+    if kind.base_url_required and not values["base_url"]:
+        raise ConfigError(f"{label}: {kind.kind} needs base_url ({kind.key('base_url').doc})")
+    options = {key.name: list(values[key.name]) if key.kind == "texts" else values[key.name]
+               for key in kind.keys if values[key.name] not in (None, ())}
+    return SourceConfig(
+        name=name.strip(), kind=kind.kind, options=options, base_url=values["base_url"] or None,
+        council_accounts=tuple(values["council_accounts"]), retention_days=values["retention_days"],
+        lookback_days=values["lookback_days"], enabled=values["enabled"],
+    )
+
+
+def parse_sources(document: Mapping, kinds: Mapping[str, SourceKind], where: str = "sources.toml",
+                  ) -> list[SourceConfig]:
+    unknown = sorted(str(k) for k in document if k != "sources")
+    if unknown:
+        raise ConfigError(f"{where}: unknown top-level key(s) {', '.join(unknown)} (only [[sources]] tables)")
+    entries = document.get("sources", [])
+    if not isinstance(entries, list):
+        raise ConfigError(f"{where}: [[sources]] must be an array of tables")
+    sources = [parse_source(entry, n, kinds, where) for n, entry in enumerate(entries, start=1)]
+    seen: set[str] = set()
+    for source in sources:
+        if source.name in seen:
+            raise ConfigError(f"{where}: two sources are named {source.name!r}: names must be unique")
+        seen.add(source.name)
+    return sources
+
+
+def read_document(path: Path) -> dict:
+    try:
+        return tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"no configuration file at {path}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path} is not UTF-8 text") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path} is not valid TOML: {error}") from None
+
+
+def load_sources(path: str | Path | None, kinds: Mapping[str, SourceKind]) -> list[SourceConfig]:
+    """Every source in the file (default: $PULSE_CONFIG, else sources.toml), checked."""
+    path = Path(path) if path else config_path()
+    return parse_sources(read_document(path), kinds, str(path))
