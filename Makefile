@@ -1,38 +1,52 @@
 # Two commands do everything on a fresh machine:
 #   make run    the dashboard on a populated demo database, at http://127.0.0.1:8501
-#   make test   the whole test suite (unit, collectors over local HTTP, AppTest, browser)
+#   make test   the whole test suite (lint, unit, collectors over local HTTP, AppTest, browser)
+# While working: make check (lint and every test but the browser and slow ones, a few minutes).
 
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 DB ?= data/pulse.duckdb
+PIP_COMPILE := pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links
 
-.PHONY: run test demo bench clean
+.PHONY: run test check lint demo bench lock clean
 
+# requirements*.txt are lock files (every package, pinned, with hashes), made from pyproject.toml by `make lock`.
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --require-hashes -r requirements.txt
 	touch $@
 
 $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
-	$(PY) -m pip install --quiet -r requirements-dev.txt
+	$(PY) -m pip install --quiet --require-hashes -r requirements-dev.txt
 	touch $@
-
-$(DB): | $(VENV)/.installed
-	$(PY) -m demo build --db $(DB)
 
 demo: $(VENV)/.installed
 	$(PY) -m demo build --db $(DB) --fresh
 
-run: $(VENV)/.installed $(DB)
+# Builds the demo when the database is missing or holds nothing (and says so); keeps one with data.
+run: $(VENV)/.installed
+	$(PY) -m demo build --db $(DB)
 	PULSE_DB=$(DB) $(PY) -m streamlit run app.py
 
-test: $(VENV)/.installed-dev
+lint: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-cache
+
+check: lint
+	$(PY) -m pytest -q -m "not browser and not slow"
+
+test: lint
 	$(PY) -m pytest -q
 
 bench: $(VENV)/.installed-dev
 	$(PY) bench/run.py
 
+lock:
+	$(PYTHON) -m venv /tmp/pulse-lock-tools && /tmp/pulse-lock-tools/bin/pip install --quiet pip-tools==7.7.0
+	/tmp/pulse-lock-tools/bin/$(PIP_COMPILE) --output-file=requirements.txt pyproject.toml
+	/tmp/pulse-lock-tools/bin/$(PIP_COMPILE) --extra dev --output-file=requirements-dev.txt pyproject.toml
+
 clean:
-	rm -rf $(VENV) .pytest_cache tests/e2e/screenshots
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

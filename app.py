@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from ui.errors import failures_logged_with_a_reference
 from ui.filters import demo_banner, sidebar_filters
 from ui.identity import sidebar_identity
 
@@ -22,4 +23,5 @@ page = st.navigation(PAGES)
 demo_banner()
 sidebar_filters()
 sidebar_identity()
-page.run()
+with failures_logged_with_a_reference():
+    page.run()

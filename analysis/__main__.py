@@ -9,14 +9,14 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.export import WeekError, last_complete_week, parse_iso_week
+from analysis.scoring import SCORE_COLUMNS, score_texts
 from jobs.alerts import run_alerts
+from jobs.export import build_corrections_csv, build_weekly_report, write_bytes_atomically
+from jobs.progress import TerminalProgress
+from jobs.scoring import rescore_all
 from settings.alerts import load_alert_settings
 from settings.typed import SettingsError
-from analysis.export import WeekError, last_complete_week, parse_iso_week
-from jobs.scoring import rescore_all
-from jobs.progress import TerminalProgress
-from jobs.export import build_corrections_csv, build_weekly_report, write_bytes_atomically
-from analysis.scoring import SCORE_COLUMNS, score_texts
 from store.db import DatabaseBusy, db_path
 from store.governance import cli_actor
 

@@ -13,11 +13,10 @@ import hmac
 import io
 import re
 import secrets
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pandas as pd
-
 
 LONDON = ZoneInfo("Europe/London")
 _WEEK = re.compile(r"^(\d{4})-?W(\d{2})$", re.IGNORECASE)
@@ -50,7 +49,7 @@ def parse_iso_week(text: str) -> tuple[datetime, datetime]:
 
 def _london_midnight_utc(day: date) -> datetime:
     local = datetime.combine(day, time(0, 0), tzinfo=LONDON)
-    return local.astimezone(timezone.utc).replace(tzinfo=None)
+    return local.astimezone(UTC).replace(tzinfo=None)
 
 
 def last_complete_week(today: date | None = None) -> str:

@@ -105,10 +105,10 @@ def load_model(directory: Path, name: str, hash_features: int) -> tuple[dict[str
         raise ModelFileError(f"model {name}: format {meta.get('format')!r}, expected {FORMAT!r}")
     layers = {}
     for layer_name, spec in meta["layers"].items():
-        get = lambda key: arrays.get(f"{layer_name}/{key}")  # noqa: E731
+        part = {key: arrays.get(f"{layer_name}/{key}") for key in ("intercept", "coef_hashed", "coef_dense", "mean", "scale")}
         layer = LinearLayer(
-            classes=tuple(spec["classes"]), link=spec["link"], intercept=get("intercept"),
-            coef_hashed=get("coef_hashed"), coef_dense=get("coef_dense"), mean=get("mean"), scale=get("scale"),
+            classes=tuple(spec["classes"]), link=spec["link"], intercept=part["intercept"],
+            coef_hashed=part["coef_hashed"], coef_dense=part["coef_dense"], mean=part["mean"], scale=part["scale"],
             dense_names=tuple(spec.get("dense_names", ())),
         )
         _check(name, layer_name, layer, hash_features)

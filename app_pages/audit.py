@@ -1,13 +1,13 @@
 """Audit: every officer action and export, who and when; how fast flagged threads are answered;
 how often officers agree with the model's labels; alerts sent."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import streamlit as st
+
 from store import alerts, triage
 from ui.data import read
 from ui.triage import ACTION_LABELS, FIELD_LABELS, log_table, response_times_table
-
 
 st.title("Audit log")
 st.caption(
@@ -28,7 +28,7 @@ thread = st.text_input("Thread key", key="audit_thread", placeholder="e.g. masto
 
 start = None
 if PERIODS[period]:
-    start = datetime.now(timezone.utc).replace(tzinfo=None) - timedelta(days=PERIODS[period])
+    start = datetime.now(UTC).replace(tzinfo=None) - timedelta(days=PERIODS[period])
 log = read(triage.audit_log, thread.strip() or None, actors=tuple(actors) or None, actions=tuple(actions) or None,
            start=start, limit=2_000)
 if log.empty:

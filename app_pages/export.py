@@ -5,8 +5,8 @@ from functools import partial
 import streamlit as st
 
 from analysis.export import parse_iso_week
-from jobs.export import weekly_items_csv, weekly_summary_csv
 from analysis.trends import default_export_week, week_options
+from jobs.export import weekly_items_csv, weekly_summary_csv
 from store import queries
 from ui.data import database, read, utc_today
 from ui.identity import current_actor

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from store.queries import OPEN_STATUSES, TRIAGE_STATUSES
 from store import queries, triage
+from store.queries import OPEN_STATUSES, TRIAGE_STATUSES
 from ui.data import read
 from ui.filters import current_filters
 from ui.labels import NO_DATA, STATUS_LABELS

@@ -4,8 +4,8 @@ that need an officer."""
 import streamlit as st
 
 from analysis.trends import count_delta, daily_series, format_share, points_delta, share
-from store.queries import OPEN_STATUSES
 from store import queries, trends
+from store.queries import OPEN_STATUSES
 from ui.charts import volume_chart
 from ui.data import read
 from ui.filters import current_filters

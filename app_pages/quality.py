@@ -4,8 +4,8 @@ often officers agree with them."""
 import streamlit as st
 
 from analysis import quality
-from store.triage import LABELS
 from store import trends, triage
+from store.triage import LABELS
 from ui.data import read
 from ui.safe_text import escape_markdown
 from ui.triage import FIELD_LABELS

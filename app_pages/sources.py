@@ -3,9 +3,8 @@
 import pandas as pd
 import streamlit as st
 
+from collectors.registry import KINDS, load_sources
 from jobs import collect_now
-from collectors.registry import load_sources
-from collectors.registry import KINDS
 from settings.environment import config_path
 from settings.sources import ConfigError
 from settings.sources_file import entry_from_form

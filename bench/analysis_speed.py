@@ -28,7 +28,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-WORDS = ["the", "council", "bins", "missed", "again", "three", "weeks", "running", "nobody", "answers", "phone", "pothole", "road", "outside", "school", "thank", "you", "staff", "were", "lovely", "helpful", "quick", "parking", "fines", "unfair", "why", "does", "it", "take", "so", "long", "planning", "application", "ignored", "residents", "library", "closing", "hours", "cut", "please", "reopen", "great", "job", "team", "well", "done", "terrible", "service", "waste", "money", "council", "tax", "rising", "every", "year", "but", "nothing", "improves", "street", "lights", "broken", "could", "you", "add", "more", "buses", "route", "51", "late", "again", "kids", "park", "playground", "needs", "fixing"]
+WORDS = [
+    "the", "council", "bins", "missed", "again", "three", "weeks", "running", "nobody", "answers", "phone",
+    "pothole", "road", "outside", "school", "thank", "you", "staff", "were", "lovely", "helpful", "quick",
+    "parking", "fines", "unfair", "why", "does", "it", "take", "so", "long", "planning", "application", "ignored",
+    "residents", "library", "closing", "hours", "cut", "please", "reopen", "great", "job", "team", "well", "done",
+    "terrible", "service", "waste", "money", "council", "tax", "rising", "every", "year", "but", "nothing",
+    "improves", "street", "lights", "broken", "could", "you", "add", "more", "buses", "route", "51", "late",
+    "again", "kids", "park", "playground", "needs", "fixing",
+]
 
 
 def synthetic(n: int, seed: int = 0) -> list[str]:

@@ -42,8 +42,8 @@ import numpy as np
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from settings.sources import SourceConfig  # noqa: E402
 from collectors.items import Batch, Item  # noqa: E402
+from settings.sources import SourceConfig  # noqa: E402
 
 END = datetime(2026, 11, 27, 18, 0)
 DAYS = 365

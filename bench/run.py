@@ -129,9 +129,9 @@ def child_bare(items: int, seed: int) -> dict:
     """score_items on every clean text, BATCH_SIZE at a time; making the texts is not timed."""
     import pandas as pd
 
-    from jobs.scoring import BATCH_SIZE, _warm_up
     from analysis.scoring import score_items
     from bench.generate import texts
+    from jobs.scoring import BATCH_SIZE, _warm_up
 
     _warm_up()
     wall = cpu = 0.0
@@ -458,8 +458,8 @@ def main(argv: list[str] | None = None) -> int:
     if not args.child and not args.working_tree and not os.environ.get("PULSE_BENCH_TREE"):
         OUT.mkdir(parents=True, exist_ok=True)
         sha, tree = snapshot()
-        print(f"bench: measuring commit {sha} (a copy in {tree.relative_to(OUT.parent.parent) if tree.is_relative_to(OUT.parent.parent) else tree})",
-              flush=True)
+        shown = tree.relative_to(OUT.parent.parent) if tree.is_relative_to(OUT.parent.parent) else tree
+        print(f"bench: measuring commit {sha} (a copy in {shown})", flush=True)
         env = {**os.environ, "PULSE_BENCH_TREE": sha, "PULSE_BENCH_OUT": str(OUT), "PYTHONPATH": str(tree)}
         return subprocess.call([sys.executable, "-u", str(tree / "bench" / "run.py"), *(argv or sys.argv[1:])],
                                cwd=tree, env=env)
@@ -529,7 +529,8 @@ def main(argv: list[str] | None = None) -> int:
         kept(f"pipeline-w{args.pipeline_workers}") if Path(db).exists() else None)
     if one:
         own_cpu = one["cpu_s"] - one["making_s"]  # the synthetic source's CPU (it stands for the network) taken off
-        print(f"2 pipeline, {args.pipeline_workers} worker(s): {one['items']:,} items, {one['scored']:,} scored, {one['threads']:,} threads "
+        print(f"2 pipeline, {args.pipeline_workers} worker(s): {one['items']:,} items, {one['scored']:,} scored, "
+              f"{one['threads']:,} threads "
               f"({one['flagged']:,} flagged) in {one['seconds']:.1f} s = collecting and scoring {one['collect_s']:.1f} s + "
               f"last scores and threads {one['finish_s']:.1f} s ({one['items'] / one['seconds']:,.0f}/s; CPU {own_cpu:.1f} s; "
               f"making the items took {one['making_s']:.1f} s more; load {one['load']})")

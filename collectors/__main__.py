@@ -7,18 +7,18 @@ import sys
 from pathlib import Path
 from typing import Self
 
-from jobs.scoring import score_pending
-from jobs.progress import TerminalProgress
+from collectors.http import HttpClient
+from collectors.imports import ImportInputError, ImportOptions, import_source
 from collectors.registry import load_sources
+from jobs.collect import SourceResult
+from jobs.imports import import_file
+from jobs.progress import TerminalProgress
+from jobs.retention import erase, purge, purge_lines
+from jobs.run import RunProgress, run_sources
+from jobs.scoring import score_pending
 from settings.environment import config_path
 from settings.sources import ConfigError
 from settings.typed import SettingsError
-from jobs.retention import erase, purge, purge_lines
-from collectors.http import HttpClient
-from collectors.imports import ImportInputError, ImportOptions, import_source
-from jobs.imports import import_file
-from jobs.run import RunProgress, run_sources
-from jobs.collect import SourceResult
 from store.db import DatabaseBusy, db_path
 from store.governance import cli_actor
 

@@ -53,17 +53,16 @@ from __future__ import annotations
 import copy
 import time
 from collections.abc import Iterator
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
-from settings.sources import SourceKind
-from settings.typed import Key
-from collectors.options import option_name, web_address
-from settings.sources import SourceConfig
 from collectors.errors import CollectorError, PayloadError
 from collectors.http import HttpStatusError, header_rate_limit, where
 from collectors.items import Batch, Item
+from collectors.options import option_name, web_address
 from collectors.payload import as_dict, as_id, as_int, as_list, as_text, parse_iso_time
+from settings.sources import SourceConfig, SourceKind
+from settings.typed import Key
 
 KIND = "bluesky"
 DEFAULT_BASE_URL = "https://public.api.bsky.app"
@@ -72,7 +71,7 @@ POST_THREAD = "/xrpc/app.bsky.feed.getPostThread"
 PAGE_LIMIT = 100  # the most the lexicon allows per page
 THREAD_DEPTH = 1000  # the lexicon's maximum: every level of replies
 MAX_PAGES = 100  # per sweep and run: a guard against a feed that pages forever
-EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 RATE_LIMIT = header_rate_limit("RateLimit-Remaining", "RateLimit-Reset", reset_style="epoch")
 THREAD_VIEW = "app.bsky.feed.defs#threadViewPost"
 NOT_FOUND = "app.bsky.feed.defs#notFoundPost"
@@ -163,7 +162,7 @@ class BlueskyCollector:
     # -- the run -----------------------------------------------------------
 
     def now(self) -> datetime:
-        return datetime.fromtimestamp(self.clock(), timezone.utc)
+        return datetime.fromtimestamp(self.clock(), UTC)
 
     def fetch(self, cursor: dict) -> Iterator[Batch]:
         state = copy.deepcopy(cursor) if isinstance(cursor, dict) else {}

@@ -37,8 +37,6 @@ from __future__ import annotations
 import copy
 from collections.abc import Iterator
 
-from settings.sources import SourceKind
-from settings.typed import Key
 from collectors.graph import (
     TOKEN_VARIABLE,
     GraphCollector,
@@ -55,6 +53,8 @@ from collectors.payload import (
     as_text,
     parse_iso_time,
 )
+from settings.sources import SourceKind
+from settings.typed import Key
 
 KIND = "facebook"
 FEED_PAGE_SIZE = 25

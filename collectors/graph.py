@@ -31,18 +31,18 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qsl
 
 import httpx
 
-from collectors.options import MissingSecret, require_secret
-from settings.sources import SourceConfig
 from collectors.errors import CollectorError, FetchError, PayloadError, RateLimited
 from collectors.http import SECRET_PARAMS, HttpStatusError, RateLimitInfo, where
 from collectors.items import Batch, Item
+from collectors.options import MissingSecret, require_secret
 from collectors.payload import as_dict, as_int, as_list, split_url
+from settings.sources import SourceConfig
 
 DEFAULT_BASE_URL = "https://graph.facebook.com/v21.0"
 TOKEN_VARIABLE = "FACEBOOK_PAGE_TOKEN"
@@ -77,7 +77,7 @@ def graph_token() -> str:
 
 def fallback_time(now: float) -> datetime:
     """The time for an item the platform sent undated: when it was first seen."""
-    return datetime.fromtimestamp(now, timezone.utc)
+    return datetime.fromtimestamp(now, UTC)
 
 
 # -- rate limits -------------------------------------------------------------

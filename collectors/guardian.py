@@ -53,16 +53,13 @@ newest first.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from settings.sources import SourceKind
-from settings.typed import Key
-from collectors.options import MissingSecret, option_list, require_secret
-from settings.sources import SourceConfig
 from collectors.errors import CollectorError, PayloadError
 from collectors.http import HttpStatusError
 from collectors.items import Batch, Item, item_key
+from collectors.options import MissingSecret, option_list, require_secret
 from collectors.payload import (
     as_dict,
     as_int,
@@ -71,6 +68,8 @@ from collectors.payload import (
     parse_iso_time,
     split_url,
 )
+from settings.sources import SourceConfig, SourceKind
+from settings.typed import Key
 
 KIND = "guardian"
 DEFAULT_BASE_URL = "https://discussion.theguardian.com"
@@ -89,11 +88,11 @@ try:  # the site's own `date` field is London time ("04 July 2014 1:57pm")
 
     LONDON = ZoneInfo("Europe/London")
 except Exception:  # no tz database: fall back to UTC, an hour out at worst
-    LONDON = timezone.utc
+    LONDON = UTC
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def normalise_key(key: str) -> str:
@@ -111,7 +110,7 @@ def parse_time(comment: dict) -> datetime | None:
     if isinstance(text, str) and text.strip():
         try:
             local = datetime.strptime(text.strip(), "%d %B %Y %I:%M%p")
-            return local.replace(tzinfo=LONDON).astimezone(timezone.utc)
+            return local.replace(tzinfo=LONDON).astimezone(UTC)
         except (ValueError, OverflowError):
             pass
     return None
@@ -404,17 +403,17 @@ class GuardianCollector:
     def _post_created(previous: dict, comment_times: list[datetime], published: datetime | None = None) -> datetime:
         """The article's publication time when search found it; else the earliest comment, kept once known."""
         if published is not None:
-            return published.replace(tzinfo=timezone.utc)
+            return published.replace(tzinfo=UTC)
         stored = previous.get("created_at")
         if isinstance(stored, str):
             try:
                 stamp = datetime.fromisoformat(stored)
-                return stamp if stamp.tzinfo else stamp.replace(tzinfo=timezone.utc)
+                return stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)
             except ValueError:
                 pass
         if comment_times:
             return min(comment_times)
-        return datetime.now(timezone.utc).replace(microsecond=0)
+        return datetime.now(UTC).replace(microsecond=0)
 
     def _page(self, key: str, page: int, threaded: bool) -> tuple[dict, bool]:
         """One page of a discussion, as (payload, threaded); switches to unthreaded if told to."""

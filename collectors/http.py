@@ -22,7 +22,7 @@ import socket
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -79,7 +79,7 @@ def _parse_reset(value: str, style: str, now: float) -> float | None:
         if style == "iso":
             stamp = datetime.fromisoformat(value.replace("Z", "+00:00"))
             if stamp.tzinfo is None:
-                stamp = stamp.replace(tzinfo=timezone.utc)
+                stamp = stamp.replace(tzinfo=UTC)
             return stamp.timestamp()
     except ValueError:
         return None
@@ -191,12 +191,12 @@ def retry_after_seconds(value: str | None, now: float) -> float | None:
     if stamp is None:
         return None
     if stamp.tzinfo is None:
-        stamp = stamp.replace(tzinfo=timezone.utc)
+        stamp = stamp.replace(tzinfo=UTC)
     return max(0.0, stamp.timestamp() - now)
 
 
 def _clock_time(epoch: float) -> str:
-    return datetime.fromtimestamp(epoch, timezone.utc).strftime("%H:%M UTC on %d %b")
+    return datetime.fromtimestamp(epoch, UTC).strftime("%H:%M UTC on %d %b")
 
 
 class HttpClient:
@@ -345,7 +345,7 @@ class HttpClient:
         scrub = {s for s in secrets if s}
         if basic_auth is not None:
             user, password = basic_auth
-            pair = base64.b64encode(f"{user}:{password}".encode("utf-8")).decode("ascii")
+            pair = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
             merged["Authorization"] = f"Basic {pair}"
             scrub |= {user, password}
         request = self._build(url, None, merged, method="POST", data=data)

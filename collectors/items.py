@@ -8,7 +8,7 @@ carries, so a run that stops half-way resumes after the last stored batch.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Literal
 
 ItemType = Literal["post", "comment", "mention"]
@@ -46,7 +46,7 @@ class Item:
         """created_at as a naive UTC datetime, the store's convention."""
         stamp = self.created_at
         if stamp.tzinfo is not None:
-            stamp = stamp.astimezone(timezone.utc).replace(tzinfo=None)
+            stamp = stamp.astimezone(UTC).replace(tzinfo=None)
         return stamp
 
 

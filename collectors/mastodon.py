@@ -55,18 +55,14 @@ import copy
 import html
 import time
 from collections.abc import Iterator
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from settings.sources import SourceKind
-from settings.typed import Key
-from collectors.options import option_name, web_address
-from settings.secrets import read_secret
-from settings.sources import SourceConfig
 from collectors.errors import CollectorError, PayloadError
 from collectors.http import HttpStatusError, decode_json, header_rate_limit, where
 from collectors.items import Batch, Item, item_key
+from collectors.options import option_name, web_address
 from collectors.payload import (
     as_dict,
     as_int,
@@ -75,13 +71,16 @@ from collectors.payload import (
     parse_iso_time,
     split_url,
 )
+from settings.secrets import read_secret
+from settings.sources import SourceConfig, SourceKind
+from settings.typed import Key
 
 KIND = "mastodon"
 TOKEN_VARIABLE = "MASTODON_TOKEN"
 PAGE_LIMIT = 40  # the most statuses Mastodon serves per page
 MAX_PAGES = 100  # per sweep and run: a guard against a server that pages forever
 ANONYMOUS_DESCENDANTS_LIMIT = 60  # Mastodon's cap on a context for callers without a token
-EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 RATE_LIMIT = header_rate_limit("X-RateLimit-Remaining", "X-RateLimit-Reset", reset_style="iso")
 
 
@@ -199,7 +198,7 @@ class MastodonCollector:
     # -- the run -----------------------------------------------------------
 
     def now(self) -> datetime:
-        return datetime.fromtimestamp(self.clock(), timezone.utc)
+        return datetime.fromtimestamp(self.clock(), UTC)
 
     def fetch(self, cursor: dict) -> Iterator[Batch]:
         state = copy.deepcopy(cursor) if isinstance(cursor, dict) else {}

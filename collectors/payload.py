@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import SplitResult, urlsplit
 
@@ -94,9 +94,9 @@ def parse_iso_time(value: Any) -> datetime | None:
         except ValueError:
             return None
     if stamp.tzinfo is None:
-        return stamp.replace(tzinfo=timezone.utc)
+        return stamp.replace(tzinfo=UTC)
     try:
-        return stamp.astimezone(timezone.utc)
+        return stamp.astimezone(UTC)
     except OverflowError:
         return None
 
@@ -107,6 +107,6 @@ def parse_epoch(value: Any) -> datetime | None:
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
     try:
-        return datetime.fromtimestamp(value, timezone.utc)
+        return datetime.fromtimestamp(value, UTC)
     except (OverflowError, OSError, ValueError):
         return None

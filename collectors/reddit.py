@@ -48,17 +48,16 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterator
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from settings.sources import SourceKind
-from settings.typed import Key
-from collectors.options import MissingSecret, require_secret
-from settings.sources import SourceConfig
 from collectors.errors import CollectorError, PayloadError
 from collectors.http import HttpStatusError, header_rate_limit
 from collectors.items import Batch, Item, item_key
+from collectors.options import MissingSecret, require_secret
 from collectors.payload import as_dict, as_int, as_list, as_text, parse_epoch
+from settings.sources import SourceConfig, SourceKind
+from settings.typed import Key
 
 KIND = "reddit"
 DEFAULT_BASE_URL = "https://oauth.reddit.com"
@@ -82,7 +81,7 @@ def _epoch(value: Any) -> float | None:
 
 
 def _when(epoch: float) -> datetime:
-    return datetime.fromtimestamp(epoch, timezone.utc)
+    return datetime.fromtimestamp(epoch, UTC)
 
 
 def subreddit_name(value: Any) -> str:

@@ -14,19 +14,18 @@ import hashlib
 import io
 import re
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from urllib.parse import parse_qs, urljoin
 from xml.sax import SAXParseException
 
 import feedparser
 
-from settings.sources import SourceKind
-from settings.typed import Key
-from settings.sources import SourceConfig
 from collectors.errors import CollectorError, PayloadError
 from collectors.http import FetchResult, where
 from collectors.items import Batch, Item
 from collectors.payload import http_address, split_url
+from settings.sources import SourceConfig, SourceKind
+from settings.typed import Key
 
 KIND = "rss"
 ACCEPT = "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.8, */*;q=0.5"
@@ -34,13 +33,15 @@ ACCEPT = "application/rss+xml, application/atom+xml, application/xml;q=0.9, text
 MAX_ID_CHARS = 200
 # A character reference to a lone surrogate (&#xD800;) is no character at all, and makes
 # feedparser's loose parser fail while writing it out: read as U+FFFD instead.
-SURROGATE_REFERENCE = re.compile(rb"&#(?:[xX]0*[dD][89a-fA-F][0-9a-fA-F]{2}|0*(?:5529[6-9]|55[3-9]\d\d|56\d{3}|57[0-2]\d\d|573[0-3]\d|5734[0-3]));")
+SURROGATE_REFERENCE = re.compile(
+    rb"&#(?:[xX]0*[dD][89a-fA-F][0-9a-fA-F]{2}|0*(?:5529[6-9]|55[3-9]\d\d|56\d{3}|57[0-2]\d\d|573[0-3]\d|5734[0-3]));"
+)
 # Entries without any date keep the time they were first seen; remembered (bounded) in the cursor.
 MAX_UNDATED_REMEMBERED = 1000
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def _digest(text: str) -> str:
@@ -98,7 +99,7 @@ def entry_time(entry) -> datetime | None:
         stamp = entry.get(field)
         if stamp:
             try:
-                return datetime(*stamp[:6], tzinfo=timezone.utc)
+                return datetime(*stamp[:6], tzinfo=UTC)
             except (TypeError, ValueError):
                 continue
     return None

@@ -51,16 +51,15 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
-from settings.sources import SourceKind
-from settings.typed import Key
-from collectors.options import MissingSecret, option_list, require_secret
-from settings.sources import SourceConfig
 from collectors.errors import CollectorError, PayloadError, RateLimited
 from collectors.http import HttpStatusError
 from collectors.items import Batch, Item, item_key
+from collectors.options import MissingSecret, option_list, require_secret
 from collectors.payload import as_dict, as_id, as_int, as_list, as_text, html_as_text, parse_iso_time
+from settings.sources import SourceConfig, SourceKind
+from settings.typed import Key
 
 KIND = "youtube"
 DEFAULT_BASE_URL = "https://www.googleapis.com/youtube/v3"
@@ -85,7 +84,7 @@ except Exception:  # no tz database: the reset time is then only said in words
 
 
 def _iso(stamp: datetime) -> str:
-    return stamp.astimezone(timezone.utc).isoformat()
+    return stamp.astimezone(UTC).isoformat()
 
 
 def next_quota_reset(now: float) -> float | None:
@@ -206,7 +205,7 @@ class YouTubeCollector:
         if reasons & QUOTA_REASONS:
             reset = next_quota_reset(self.clock())
             when = (
-                datetime.fromtimestamp(reset, timezone.utc).strftime("%H:%M UTC on %d %b")
+                datetime.fromtimestamp(reset, UTC).strftime("%H:%M UTC on %d %b")
                 if reset
                 else "midnight Pacific time"
             )
@@ -251,7 +250,7 @@ class YouTubeCollector:
     # -- collecting -------------------------------------------------------
 
     def fetch(self, cursor: dict) -> Iterator[Batch]:
-        now = datetime.fromtimestamp(self.clock(), timezone.utc)
+        now = datetime.fromtimestamp(self.clock(), UTC)
         cutoff = now - timedelta(days=self.source.lookback_days)
         state = {
             "uploads": cursor.get("uploads"),
@@ -348,7 +347,7 @@ class YouTubeCollector:
                 entry = state["videos"].setdefault(video_id, {})
                 published = parse_iso_time(snippet.get("publishedAt")) or parse_iso_time(entry.get("published"))
                 if published is None:
-                    published = datetime.fromtimestamp(self.clock(), timezone.utc).replace(microsecond=0)
+                    published = datetime.fromtimestamp(self.clock(), UTC).replace(microsecond=0)
                 entry["published"] = _iso(published)
                 posts.append(
                     self._post(
@@ -369,7 +368,7 @@ class YouTubeCollector:
     def _video_comments(self, video_id: str, entry: dict, snapshot) -> Iterator[Batch]:
         """Every comment thread of one video, a page per Batch; resumes at a saved pageToken."""
         video_key = item_key(KIND, video_id)
-        video_time = parse_iso_time(entry.get("published")) or datetime.fromtimestamp(0, timezone.utc)
+        video_time = parse_iso_time(entry.get("published")) or datetime.fromtimestamp(0, UTC)
         counts = as_dict(entry.get("replies"))
         rescan = bool(entry.get("scanned"))
         params = {

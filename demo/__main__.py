@@ -10,15 +10,15 @@ from __future__ import annotations
 import argparse
 import sys
 
-from settings.sources import ConfigError
 from demo.build import DemoBuildError, build
+from settings.sources import ConfigError
 from store.db import DatabaseBusy, db_path
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m demo", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
-    run = commands.add_parser("build", help="build the demo database (left as it is if it exists, unless --fresh)")
+    run = commands.add_parser("build", help="build the demo database (a database that already holds data is left as it is, unless --fresh)")
     run.add_argument("--db", help="database file (default: $PULSE_DB or data/pulse.duckdb)")
     run.add_argument("--fresh", action="store_true", help="delete the database first and build it again")
     return parser

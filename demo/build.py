@@ -14,15 +14,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from jobs.scoring import score_pending
-from jobs.progress import TerminalProgress
-from collectors.registry import load_sources
 from collectors.http import HttpClient
-from jobs.collect import SourceResult, collect_all
+from collectors.registry import load_sources
 from demo.server import ReplayServer
+from jobs.collect import SourceResult, collect_all
+from jobs.progress import TerminalProgress
+from jobs.scoring import score_pending
 from store.db import connect, transaction
 from store.settings import mark_demo
-from store.summary import flagged_threads, items_per_source
+from store.summary import flagged_threads, holds_nothing, items_per_source
 
 TEMPLATE = Path(__file__).resolve().parent / "sources.toml"
 
@@ -34,7 +34,8 @@ class DemoBuildError(RuntimeError):
 @dataclass
 class BuildReport:
     db: Path
-    built: bool  # False: a database was already there and was left as it was
+    built: bool  # False: a database with data in it was already there and was left as it was
+    replaced_empty: bool = False  # True: a database was there but held nothing, and the demo took its place
     seconds: float = 0.0
     results: list[SourceResult] = field(default_factory=list)
     scored: int = 0
@@ -43,8 +44,10 @@ class BuildReport:
 
     def lines(self) -> list[str]:
         if not self.built:
-            return [f"{self.db} already exists; left as it is (use --fresh to rebuild it)"]
-        lines = [f"demo database built at {self.db} in {self.seconds:.1f}s"]
+            return [f"{self.db} already holds data; left as it is (use --fresh to replace it with the demo)"]
+        lines = [f"{self.db} held no items, so the demo was built there" if self.replaced_empty else
+                 f"demo database built at {self.db}"]
+        lines[0] += f" in {self.seconds:.1f}s"
         lines += [f"  {name}: {count} items" for name, count in self.items]
         lines.append(f"  scored {self.scored} items")
         lines.append(f"  flagged threads: {len(self.flagged)}")
@@ -83,14 +86,20 @@ def _collect(db: Path, show_progress: bool) -> tuple[list[SourceResult], int]:
     return results, scored
 
 
-def build(db: str | os.PathLike, fresh: bool = False, show_progress: bool = True) -> BuildReport:
-    """Build the demo database at `db`; an existing file is kept unless `fresh`.
+def _holds_nothing(db: Path) -> bool:
+    with connect(db, read_only=True) as con:
+        return holds_nothing(con)
 
-    With `fresh`, the old file is replaced only once the new one is complete, so
-    a failed rebuild keeps what was there.
+
+def build(db: str | os.PathLike, fresh: bool = False, show_progress: bool = True) -> BuildReport:
+    """Build the demo database at `db`. An existing file is kept unless `fresh`, or unless it holds
+    nothing (no item, no officer action: a test or a first start made it empty).
+
+    The old file is replaced only once the new one is complete, so a failed build keeps what was there.
     """
     target = Path(db)
-    if target.exists() and not fresh:
+    replaced_empty = target.exists() and not fresh and _holds_nothing(target)
+    if target.exists() and not fresh and not replaced_empty:
         return BuildReport(db=target, built=False)
     started = time.perf_counter()
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -114,6 +123,7 @@ def build(db: str | os.PathLike, fresh: bool = False, show_progress: bool = True
     return BuildReport(
         db=target,
         built=True,
+        replaced_empty=replaced_empty,
         seconds=time.perf_counter() - started,
         results=results,
         scored=scored,

@@ -13,7 +13,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import format_datetime
 from pathlib import Path
 from urllib.parse import quote
@@ -33,11 +33,11 @@ MODERATED = (
     "Replies may also be deleted. For more detail see <a href='http://www.guardian.co.uk/community-faqs'>our FAQs</a>."
 )
 # When the recording was made: feeds say when they were last built.
-RECORDED_AT = datetime(2026, 11, 27, 9, 5, tzinfo=timezone.utc)
+RECORDED_AT = datetime(2026, 11, 27, 9, 5, tzinfo=UTC)
 
 
 def utc(stamp: str) -> datetime:
-    return datetime.strptime(stamp, "%Y-%m-%d %H:%M").replace(tzinfo=timezone.utc)
+    return datetime.strptime(stamp, "%Y-%m-%d %H:%M").replace(tzinfo=UTC)
 
 
 def iso(moment: datetime) -> str:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from urllib.parse import quote
 
 import pandas as pd
@@ -120,7 +120,7 @@ def digest_alert(day: date, summary: dict, open_threads: pd.DataFrame, settings:
 def london_day_bounds(day: date) -> tuple[datetime, datetime]:
     """[start, end) of a London calendar day as naive UTC."""
     def utc(d: date) -> datetime:
-        return datetime.combine(d, time(0), tzinfo=LONDON).astimezone(timezone.utc).replace(tzinfo=None)
+        return datetime.combine(d, time(0), tzinfo=LONDON).astimezone(UTC).replace(tzinfo=None)
 
     return utc(day), utc(day + timedelta(days=1))
 
@@ -138,7 +138,7 @@ def due_alerts(con, now: datetime, settings: AlertSettings) -> list[Alert]:
     alerts = spike_alerts(detect_spikes(daily, days, SPIKES))
     since = now - timedelta(hours=settings.thread_lookback_hours)
     alerts += thread_alerts(new_flagged_threads(con, since, settings.thread_min_score), settings)
-    local = now.replace(tzinfo=timezone.utc).astimezone(LONDON)
+    local = now.replace(tzinfo=UTC).astimezone(LONDON)
     if local.hour >= settings.digest_hour:
         yesterday = local.date() - timedelta(days=1)
         start, end = london_day_bounds(yesterday)
@@ -162,7 +162,7 @@ SENDERS: dict[str, Sender] = {"email": _send_email, "webhook": _send_webhook}
 
 
 def _utcnow() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def run_alerts(db, settings: AlertSettings, now: datetime | None = None) -> list[Outcome]:

@@ -21,7 +21,7 @@ import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -29,12 +29,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from analysis.clean import clean_text
-from settings.sources import SourceConfig
 from collectors.errors import CollectorError
 from collectors.items import Batch, Item
 from collectors.registry import collector_for
-from store.db import connect, transaction
+from settings.sources import SourceConfig
 from store import daily
+from store.db import connect, transaction
 from store.items import items_table, save_scores, storable, unscored_among, upsert_items
 from store.sources import (
     add_to_run,
@@ -49,10 +49,7 @@ from store.sources import (
 CollectProgress = Callable[[str, int], None]
 
 # Each save costs a connection, a commit and a checkpoint, so fewer, larger saves cost less; a
-# larger save holds more in memory. Measured with bench/run.py when each checkpoint still merged
-# row groups (store.db's note: a run now defers that): 100k items, 5k per save ~4.6 s of
-# checkpoints, 20k 3.0 s, 50k 1.8 s; at 1M items the process peaked at 1,436 MB with 20k and
-# 1,544 MB with 50k (the target is 1.5 GB).
+# larger save holds more in memory. 20k kept a 1M-item run under 1.5 GB (bench/README.md).
 SAVE_EVERY_ITEMS = 20_000
 SAVE_EVERY_S = 2.0
 
@@ -79,7 +76,7 @@ class SourceResult:
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 STORE_INT = 2**31  # counts are INTEGER columns

@@ -24,12 +24,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from settings.sources import SourceConfig
-from collectors.registry import KINDS
-from settings.sources_file import SavedConfig, add_source, set_enabled
 from collectors.http import HttpClient
-from jobs.run import RunProgress, run_sources
+from collectors.registry import KINDS
 from jobs.collect import SourceResult
+from jobs.run import RunProgress, run_sources
+from settings.sources import SourceConfig
+from settings.sources_file import SavedConfig, add_source, set_enabled
 from store.db import connect, transaction
 from store.governance import record_action
 from store.triage import Actor, NotAllowed

@@ -56,7 +56,7 @@ def send_email(smtp: SmtpSettings, subject: str, body: str, timeout: float = TIM
         raise DeliveryError(f"could not connect to the SMTP server {where} (connection refused)") from None
     except socket.gaierror:
         raise DeliveryError(f"could not connect to the SMTP server {where} (no such host)") from None
-    except (TimeoutError, socket.timeout):
+    except TimeoutError:
         raise DeliveryError(f"the SMTP server {where} did not answer within {timeout:.0f} s") from None
     except OSError as error:
         raise DeliveryError(f"could not reach the SMTP server {where} ({error.strerror or type(error).__name__})") from None

@@ -7,7 +7,7 @@ Excel-safe (analysis.export.to_excel_csv).
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from analysis.export import items_table, new_pseudonym_key, parse_iso_week, to_excel_csv
@@ -21,7 +21,7 @@ from store.triage import corrections_for_training, flag_events_between
 
 
 def _utcnow() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def write_bytes_atomically(path: Path, data: bytes) -> None:

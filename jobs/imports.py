@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from settings.sources import SourceConfig
 from collectors.imports import KIND, ImportCollector, ImportInputError, ImportOptions, import_source
 from collectors.imports.errors import BATCH_SIZE
 from collectors.imports.skips import Skips
 from jobs.collect import collect_source
+from settings.sources import SourceConfig
 from store.db import connect
 from store.sources import source_kind
 

@@ -19,10 +19,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from jobs.collect import SourceResult, collect_source
+from jobs.retention import purge, purge_lines
 from jobs.scoring import ScoringAsSaved, score_pending
 from settings.sources import SourceConfig
-from jobs.retention import purge, purge_lines
-from jobs.collect import SourceResult, collect_source
 from store.db import merge_row_groups
 
 

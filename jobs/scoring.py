@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from itertools import count
 from pathlib import Path
 
@@ -26,15 +26,19 @@ from analysis.scoring import score_items
 from analysis.threads import FlagRules, needs_text, summarise_threads
 from store.db import connect, transaction
 from store.items import (
-    all_item_keys, items_by_keys, replies_for_threads, save_scores, thread_keys_of, unscored_keys,
+    all_item_keys,
+    items_by_keys,
+    replies_for_threads,
+    save_scores,
+    thread_keys_of,
+    unscored_keys,
 )
 from store.threads import council_roots, save_thread_summaries
 
 BATCH_SIZE = 2_000  # texts per call of score_items (and per job for a worker)
 ROUND_SIZE = 20_000  # items read, and scores written, per connection
-# Threads re-flagged per read, so memory stays flat on big stores. Each read scans the items, so
-# fewer, larger reads cost less: re-flagging all 41k threads of the benchmark's 1M-item store took
-# 12-15 CPU s at 2,000 (peak 775 MB) and 9-12 s at 5,000 (peak 927 MB), replies read without texts.
+# Threads re-flagged per read, so memory stays flat on big stores; each read scans the items, so
+# fewer, larger reads cost less (figures at 2,000 and 5,000: bench/README.md).
 THREAD_BATCH = 5_000
 
 # progress(done, total)
@@ -42,7 +46,7 @@ Progress = Callable[[int, int], None]
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def _chunks(keys: list[str], size: int) -> Iterator[list[str]]:
@@ -192,7 +196,7 @@ class ScoringAsSaved:
         # before its first score was written keeps only the later score.
         self._latest: dict[str, int] = {}
 
-    def __enter__(self) -> "ScoringAsSaved":
+    def __enter__(self) -> ScoringAsSaved:
         return self
 
     def __exit__(self, *exc) -> None:

@@ -33,7 +33,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -41,33 +41,18 @@ import duckdb
 from settings import environment
 from store.schema import SCHEMA_VERSION, current_version, migrate
 
-
-# What DuckDB may hold in memory for one write connection (its default is 80% of the
-# machine's memory). A run of 1M items in one process (scoring faked, to see the store's
-# part) peaked at 1,319 MB with 1GB here, 1,206 MB with 500MB, 1,471 MB with no cap before
-# merges were deferred, and 3 GB deferring with no cap (the one merge at the end). 1GB rather
-# than 500MB leaves room for the indexes of bigger stores (not measured beyond 1M items).
+# DuckDB's memory for one write connection (its default is 80% of the machine's): past it DuckDB
+# evicts or spills rather than growing with the store. Measured at 1M items: bench/README.md.
 WRITE_MEMORY_LIMIT = "1GB"
 
-# How a run's saves write (connect(defer_merges=True)), since the run's merge rewrites their rows:
-# - max_vacuum_tasks 0: no merging of row groups in the save's checkpoint (see the module's note);
-# - force_compression zstd: text columns compressed by zstd (the other types choose as usual),
-#   under half the CPU of DuckDB's own choice (dictionary and FSST, which it tries on
-#   each segment) and smaller. The merge compresses the rows again its own way; a save's rows
-#   that no merge moves (a lone small group at the end of the table) stay zstd: the same
-#   data, a little slower to scan;
-# - checkpoint_threshold 1MB: a save's commit (megabytes of rows) checkpoints at once instead
-#   of writing its rows to the write-ahead log first and checkpointing them as the file closes.
-# The items of a 100k run written 20k at a time (a scratch script; CPU s of the inserts and
-# their checkpoints): 1.60 with neither of the last two, 0.83 with both. The merge, 1.1 s,
-# is the same either way.
+# How a run's saves write (connect(defer_merges=True)), since the run's one merge rewrites their rows
+# anyway: no merging in each save's checkpoint, text compressed with zstd (cheaper than DuckDB's own
+# choice, which the merge makes later), and a checkpoint at each commit instead of a write-ahead log.
+# Figures: bench/README.md, sixth pass.
 DEFERRED_WRITE_SETTINGS = {"max_vacuum_tasks": "0", "force_compression": "zstd", "checkpoint_threshold": "1MB"}
 
-# DuckDB's threads for one write connection (its default is one per core). Writes are a run's
-# saves and an officer's clicks: statements of milliseconds, where handing work to other threads
-# costs more than it saves. A 100k run with scoring faked (scratch script, two alternating runs
-# each): 6.28 and 6.80 CPU s (6.21 and 6.73 s wall) with two threads, 6.01 and 6.07 (6.09 and
-# 6.14 s wall) with one. The run's final merge of row groups takes the same time either way.
+# Writes (a run's saves, an officer's clicks) are statements of milliseconds: a second DuckDB
+# thread costs more than it saves (bench/README.md, sixth pass).
 WRITE_THREADS = 1
 
 # Errors that mean "someone else has the file right now": worth waiting for.
@@ -195,7 +180,7 @@ def merge_row_groups(path: str | os.PathLike | None = None) -> None:
         # The instance may be shared with a connection of this process that deferred merges.
         for name in DEFERRED_WRITE_SETTINGS:
             con.execute(f"RESET {name}")
-        done_at = datetime.now(timezone.utc).replace(tzinfo=None)  # the store's times are naive UTC
+        done_at = datetime.now(UTC).replace(tzinfo=None)  # the store's times are naive UTC
         con.execute("INSERT OR REPLACE INTO upkeep VALUES ('merge_row_groups', ?)", [done_at])
 
 

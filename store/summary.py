@@ -22,3 +22,9 @@ def flagged_threads(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str | Non
            WHERE t.flagged
            ORDER BY t.pileon_score DESC, t.thread_key"""
     ).fetchall()
+
+
+def holds_nothing(con: duckdb.DuckDBPyConnection) -> bool:
+    """No item and no officer action is stored: nothing would be lost if the file were replaced."""
+    items, actions = con.execute("SELECT (SELECT count(*) FROM items), (SELECT count(*) FROM actions)").fetchone()
+    return items == 0 and actions == 0

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from settings.sources import SourceConfig
 from collectors.items import Item
 from jobs.collect import item_row
+from settings.sources import SourceConfig
 from store.db import transaction
 from store.items import items_frame, upsert_items
 from store.sources import sync_source

@@ -26,10 +26,10 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from werkzeug import Request, Response
 
-from settings.sources import SourceConfig
 from collectors.errors import CollectorError
 from collectors.items import Item
 from jobs.collect import item_row
+from settings.sources import SourceConfig
 from store.db import memory, transaction
 from store.items import items_frame, upsert_items
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterable
+from datetime import UTC
 from email.utils import format_datetime, parsedate_to_datetime
 from pathlib import Path
 
@@ -144,9 +145,9 @@ def status(code: int, headers: dict | None = None, body: str = "") -> Handler:
 
 
 def http_date(epoch: float) -> str:
-    from datetime import datetime, timezone
+    from datetime import datetime
 
-    return format_datetime(datetime.fromtimestamp(epoch, timezone.utc), usegmt=True)
+    return format_datetime(datetime.fromtimestamp(epoch, UTC), usegmt=True)
 
 
 # -- the Guardian discussion API ----------------------------------------------

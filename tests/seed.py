@@ -21,13 +21,13 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from jobs.scoring import refresh_threads, score_pending
-from settings.sources import SourceConfig
 from collectors.items import Item
 from jobs.collect import item_row
+from jobs.scoring import refresh_threads, score_pending
+from settings.sources import SourceConfig
 from store.db import connect, transaction
 from store.items import items_frame, save_scores, upsert_items
 from store.sources import sync_source
@@ -151,7 +151,7 @@ class _Builder:
             kind=source.kind,
             native_id=f"n{self.counter:05d}",
             item_type=item_type,  # type: ignore[arg-type]
-            created_at=when.replace(tzinfo=timezone.utc),
+            created_at=when.replace(tzinfo=UTC),
             raw_text="" if title_only else body,
             thread_id=thread.key if thread else None,
             parent_id=(parent or thread).key if thread else None,
@@ -247,7 +247,7 @@ def _background(b: _Builder, seeded: Seeded) -> None:
 def seed_database(path: str | Path, now: datetime | None = None, seed: int = 7) -> Seeded:
     """Fill a new database file at `path`; returns what was put in, for tests to check against."""
     path = Path(path)
-    now = now or datetime.now(timezone.utc).replace(tzinfo=None, minute=0, second=0, microsecond=0)
+    now = now or datetime.now(UTC).replace(tzinfo=None, minute=0, second=0, microsecond=0)
     seeded = Seeded(path=path, now=now)
     builder = _Builder(now, random.Random(seed))
     seeded.pile_on_key = _pile_on(builder).key

@@ -4,8 +4,8 @@ import pytest
 
 from settings.dashboard import AccessSettings, access_settings
 from settings.typed import SettingsError
-from ui.identity import clean_name, identify, why_viewer
 from store.triage import OFFICER, VIEWER, Actor
+from ui.identity import clean_name, identify, why_viewer
 
 AUTH = {"auth": {"client_id": "x", "server_metadata_url": "https://login.example/.well-known/openid-configuration"}}
 
@@ -156,7 +156,7 @@ def test_no_page_shows_a_secret(seeded_db, httpserver, monkeypatch):
         at.run()
         assert not at.exception, (page, [e.message for e in at.exception])
         everything = _element_bytes(at._tree)
-        assert "Signed in: jo".encode() in everything  # drawn for the signed-in officer
+        assert b"Signed in: jo" in everything  # drawn for the signed-in officer
         leaked = [name for name, value in SECRET_VALUES.items() if value.encode() in everything]
         assert leaked == [], f"{page} shows {leaked}"
         shown_error = shown_error or b"HTTP 500" in everything

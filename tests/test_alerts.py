@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import dataclasses
 import email
-import os
 import json
+import os
 import socket
 import subprocess
 import sys
@@ -17,9 +17,9 @@ import pytest
 from werkzeug import Response
 
 from jobs.alerts import run_alerts
+from jobs.delivery import DeliveryError, send_email
 from settings.alerts import AlertSettings, SmtpSettings, load_alert_settings
 from settings.typed import SettingsError
-from jobs.delivery import DeliveryError, send_email
 from store import triage
 from store.alerts import alert_history
 from store.db import connect
@@ -209,8 +209,10 @@ def test_cli_sends_and_reports(seeded_db, tmp_path, httpserver):
     httpserver.expect_request("/hook", method="POST").respond_with_data("ok")
     env = {**os.environ, "PULSE_ALERT_WEBHOOK": httpserver.url_for("/hook"),
            "PULSE_ALERT_DIGEST_HOUR": "0", "PYTHONPATH": str(ROOT)}
-    run = lambda: subprocess.run([sys.executable, "-m", "analysis", "alerts", "--db", str(seeded_db.path)],
-                                 cwd=tmp_path, capture_output=True, text=True, env=env)
+    def run():
+        return subprocess.run([sys.executable, "-m", "analysis", "alerts", "--db", str(seeded_db.path)],
+                              cwd=tmp_path, capture_output=True, text=True, env=env)
+
     first = run()
     assert first.returncode == 0, first.stderr
     assert "sent by webhook: Council Pulse daily digest" in first.stdout

@@ -10,23 +10,23 @@ RateLimit-* headers (Reset in epoch seconds). The clock is fixed at NOW.
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from werkzeug import Request, Response
 
 from collectors.bluesky import BlueskyCollector, node_kind, post_time, web_url
-from settings.sources import SourceConfig
 from collectors.http import HttpClient
 from jobs.collect import collect_all
+from settings.sources import SourceConfig
 from store.db import connect
 from tests.replay import PlatformReplay, recording_http
 from tests.replay import items_by_key as rows
 from tests.replay import saved_cursor as stored_cursor
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "bluesky"
-NOW = datetime(2026, 11, 29, 6, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 29, 6, 0, tzinfo=UTC)
 ACTOR = "walsallcouncil.bsky.social"
 COUNCIL_DID = "did:plc:wq3tbl5x2nchvgkmd7e4ouz6"
 FEED = "/xrpc/app.bsky.feed.getAuthorFeed"
@@ -322,7 +322,7 @@ def test_thread_members_are_told_apart():
 
 def test_item_time_is_the_earlier_of_created_and_indexed():
     future = {"record": {"createdAt": "2030-01-01T00:00:00Z"}, "indexedAt": "2026-11-28T10:00:00.000Z"}
-    assert post_time(future) == datetime(2026, 11, 28, 10, tzinfo=timezone.utc)
+    assert post_time(future) == datetime(2026, 11, 28, 10, tzinfo=UTC)
     assert post_time({"record": {}, "indexedAt": "not a time"}) is None
     assert web_url("at://did:plc:abc/app.bsky.feed.post/3k", {}) == "https://bsky.app/profile/did:plc:abc/post/3k"
     assert web_url("at://did:plc:abc/app.bsky.feed.like/3k", {}) is None

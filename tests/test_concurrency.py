@@ -7,9 +7,9 @@ held. Nothing may fail and nothing may be lost: every row written is counted at 
 import multiprocessing as mp
 from datetime import datetime, timedelta
 
-from settings.sources import SourceConfig
 from collectors.items import Item
 from jobs.collect import item_row
+from settings.sources import SourceConfig
 from store.db import connect, transaction
 from store.governance import record_action
 from store.items import items_frame, upsert_items

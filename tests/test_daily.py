@@ -18,10 +18,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from jobs.scoring import rescore_all, score_pending
 from analysis.trends import period_ending
-from settings.sources import SourceConfig
 from jobs.retention import erase, purge
+from jobs.scoring import rescore_all, score_pending
+from settings.sources import SourceConfig
 from store import daily, queries, triage
 from store.db import connect, memory, transaction
 from store.items import save_scores

@@ -25,6 +25,7 @@ from demo import compose  # noqa: E402
 from demo.__main__ import main  # noqa: E402
 from demo.build import TEMPLATE, DemoBuildError, build, demo_config  # noqa: E402
 from demo.server import FEEDS, ReplayServer  # noqa: E402
+from store.db import connect  # noqa: E402
 from store.items import raw_text_sql  # noqa: E402
 from store.settings import is_demo  # noqa: E402
 
@@ -218,6 +219,17 @@ def test_command_line_builds_then_leaves_it(tmp_path, capsys):
     assert "Brackenford council to tweet every call it takes for 24 hours:" in out
     assert main(["build", "--db", str(path)]) == 0
     assert "left as it is" in capsys.readouterr().out
+
+
+def test_a_database_that_holds_nothing_is_replaced_by_the_demo(tmp_path, capsys):
+    """What `make run` does after anything (a test, a first start) left an empty database at the default path."""
+    path = tmp_path / "empty.duckdb"
+    with connect(path):
+        pass  # migrated, no items, no actions
+    assert main(["build", "--db", str(path)]) == 0
+    assert "held no items, so the demo was built there" in capsys.readouterr().out
+    with connect(path, read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM items").fetchone()[0] > 100
 
 
 def test_committed_payloads_match_their_source(tmp_path):

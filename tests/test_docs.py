@@ -37,3 +37,20 @@ def test_every_page_in_the_router_is_listed_in_the_readme():
     table = README.split("## Pages", 1)[1].split("##", 1)[0]
     for title in titles:
         assert f"| {title} |" in table, f"page {title!r} is not in the README's page table"
+
+
+def declared_settings() -> list[str]:
+    """Every key the settings declare: each source kind's, the common ones, [pulse], [alerts], the environment."""
+    from collectors.registry import KINDS
+    from settings import alerts, dashboard, environment, sources
+
+    keys = [key.name for kind in KINDS.values() for key in kind.keys]
+    keys += [key.name for key in (*sources.COMMON_KEYS, *dashboard.PULSE_KEYS, *alerts.KEYS, *environment.VARIABLES)]
+    keys += [secret for kind in KINDS.values() for secret in kind.secrets]
+    return sorted(set(keys))
+
+
+@pytest.mark.parametrize("name", declared_settings())
+def test_every_setting_is_in_the_readmes_configuration(name):
+    configuration = README.split("## Configuration", 1)[1].split("\n## ", 1)[0]
+    assert f"`{name}`" in configuration, f"setting {name} is declared in the code but not in README.md's Configuration"

@@ -4,8 +4,8 @@ import csv
 import io
 
 from analysis.export import parse_iso_week
-from jobs.export import weekly_items_csv
 from analysis.trends import iso_week
+from jobs.export import weekly_items_csv
 
 
 def test_weekly_csv_with_authorless_mentions(seeded_db):

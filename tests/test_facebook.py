@@ -25,10 +25,10 @@ from graph_replay import (
 )
 from replay import FIXTURES
 
-from settings.sources import SourceConfig
 from collectors.facebook import FacebookCollector
 from collectors.graph import next_query, usage
 from jobs.collect import collect_all
+from settings.sources import SourceConfig
 from store.db import connect
 
 RUN1 = FIXTURES / "facebook" / "run1"

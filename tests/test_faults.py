@@ -34,10 +34,10 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
-from settings.sources import SourceConfig
 from collectors.http import HttpClient
 from collectors.registry import COLLECTORS
 from jobs.collect import collect_all
+from settings.sources import SourceConfig
 from store.db import connect
 from tests import (
     test_bluesky,

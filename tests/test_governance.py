@@ -3,9 +3,9 @@ import sys
 from datetime import datetime
 
 from jobs.export import weekly_items_csv
+from jobs.retention import erase, purge
 from jobs.scoring import score_pending
 from settings.sources import SourceConfig
-from jobs.retention import erase, purge
 from store.db import connect
 from tests.conftest import ROOT
 from tests.factories import comment, post, store_items
@@ -62,8 +62,10 @@ def test_erase_removes_an_author_everywhere_and_logs_without_the_name(db_path):
 
 def test_erase_and_purge_from_the_command_line(db_path):
     seed(db_path)
-    run = lambda *a: subprocess.run([sys.executable, "-m", "collectors", *a, "--db", str(db_path)],
-                                    cwd=ROOT, capture_output=True, text=True)
+    def run(*args):
+        return subprocess.run([sys.executable, "-m", "collectors", *args, "--db", str(db_path)],
+                              cwd=ROOT, capture_output=True, text=True)
+
     result = run("erase", "--author", "frank")
     assert result.returncode == 0 and "erased 1 items" in result.stdout
     result = run("erase", "--author", "nobody")

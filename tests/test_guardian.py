@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from werkzeug import Response
 
-from settings.sources import SourceConfig
 from collectors.errors import CollectorError, PayloadError
 from collectors.guardian import GuardianCollector, normalise_key, parse_time
 from jobs.collect import collect_source
+from settings.sources import SourceConfig
 from store.db import connect
 from store.items import raw_text_sql
 from tests.replay import GUARDIAN, GuardianReplay, discussion_path, guardian_cases, json_response, quick_http

@@ -11,10 +11,10 @@ import pytest
 from werkzeug import Request, Response
 
 from collectors import guardian
-from settings.sources import SourceConfig
 from collectors.errors import CollectorError
 from collectors.guardian import GuardianCollector, discussion_key_of
 from jobs.collect import collect_all
+from settings.sources import SourceConfig
 from store.db import connect
 from tests.replay import (
     FIXTURES,

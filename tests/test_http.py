@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import socket
 import threading
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from werkzeug import Response
@@ -227,7 +227,7 @@ def test_spent_budget_with_a_far_reset_stops_before_sending(httpserver, http):
         "[]", content_type="application/json",
         headers={"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": "2026-11-18T08:00:00.000Z"},
     )
-    three_hours_before = datetime(2026, 11, 18, 5, 0, tzinfo=timezone.utc).timestamp()
+    three_hours_before = datetime(2026, 11, 18, 5, 0, tzinfo=UTC).timestamp()
     with quick_http(clock=lambda: three_hours_before) as client:
         client.get(httpserver.url_for("/statuses"), rate_limit=reader)
         with pytest.raises(RateLimited, match=rf"rate limit for {HOST} is used up until 08:00 UTC on 18 Nov"):

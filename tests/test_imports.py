@@ -18,11 +18,17 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from collectors.__main__ import main
-from settings.sources import SourceConfig
 from collectors.imports import (
-    ImportCollector, ImportInputError, ImportOptions, SkipRow, import_source, parse_when, usable_id,
+    ImportCollector,
+    ImportInputError,
+    ImportOptions,
+    SkipRow,
+    import_source,
+    parse_when,
+    usable_id,
 )
 from jobs.imports import import_file
+from settings.sources import SourceConfig
 from store.db import connect
 from store.items import raw_text_sql
 from tests.conftest import ROOT

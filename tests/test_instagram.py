@@ -28,9 +28,9 @@ from graph_replay import (
 )
 from replay import FIXTURES
 
-from settings.sources import SourceConfig
 from collectors.instagram import InstagramCollector
 from jobs.collect import collect_all
+from settings.sources import SourceConfig
 from store.db import connect
 
 RUN1 = FIXTURES / "instagram" / "run1"

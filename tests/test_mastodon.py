@@ -10,23 +10,23 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from werkzeug import Request, Response
 
-from settings.sources import SourceConfig
 from collectors.http import HttpClient
 from collectors.mastodon import MastodonCollector, id_order, is_newer, parse_link_header
 from jobs.collect import collect_all
+from settings.sources import SourceConfig
 from store.db import connect
 from tests.replay import PlatformReplay, recording_http
 from tests.replay import items_by_key as rows
 from tests.replay import saved_cursor as stored_cursor
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "mastodon"
-NOW = datetime(2026, 11, 29, 6, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 29, 6, 0, tzinfo=UTC)
 ACCOUNT_ID = "109301"
 STATUSES = f"/api/v1/accounts/{ACCOUNT_ID}/statuses"
 TOKEN = "tok-ZX81-spectrum-0123456789"
@@ -37,7 +37,7 @@ def load(name: str):
 
 
 def iso(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 class MastodonReplay(PlatformReplay):

@@ -17,10 +17,10 @@ from datetime import UTC, datetime, time, timedelta
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from jobs.scoring import score_pending
 from analysis.trends import format_share, period_ending, points_delta, share
-from settings.sources import SourceConfig
 from collectors.items import Item
+from jobs.scoring import score_pending
+from settings.sources import SourceConfig
 from store.db import connect
 from tests.conftest import ROOT
 from tests.factories import store_items

@@ -31,7 +31,6 @@ from collectors import (
     reddit,
     rss,
 )
-from settings.sources import SourceConfig
 from collectors.errors import CollectorError
 from collectors.http import FetchResult, decode_json
 from collectors.imports import (
@@ -42,6 +41,7 @@ from collectors.imports import (
     timezone_named,
 )
 from collectors.payload import as_int, parse_epoch, parse_iso_time
+from settings.sources import SourceConfig
 from tests.fuzzing import (
     AWKWARD,
     check_items,

@@ -23,13 +23,13 @@ from werkzeug import Request
 
 from collectors import guardian
 from collectors.bluesky import BlueskyCollector
-from settings.sources import SourceConfig
 from collectors.facebook import FacebookCollector
 from collectors.guardian import GuardianCollector
 from collectors.instagram import InstagramCollector
 from collectors.mastodon import MastodonCollector
 from collectors.reddit import RedditCollector
 from collectors.youtube import YouTubeCollector
+from settings.sources import SourceConfig
 from tests.fuzzing import (
     Fixed,
     MutatingServer,
@@ -319,7 +319,8 @@ def test_undamaged_payloads_are_collected_without_error(serving, monkeypatch, gu
         "mastodon": (MastodonCollector, {"account": "walsallcouncil"}, url, datetime(2026, 11, 29, 6, tzinfo=UTC).timestamp()),
         "bluesky": (BlueskyCollector, {"actor": "walsallcouncil.bsky.social"}, url, datetime(2026, 11, 29, 6, tzinfo=UTC).timestamp()),
         "reddit": (RedditCollector, {"subreddit": "brackenford", "auth_url": url}, url, datetime(2026, 11, 28, 12, tzinfo=UTC).timestamp()),
-        "youtube": (YouTubeCollector, {"channel_id": "UC4Bk9rQmT2vLxN8pW3yZ1aA"}, url + "/youtube/v3", datetime(2026, 11, 28, 12, tzinfo=UTC).timestamp()),
+        "youtube": (YouTubeCollector, {"channel_id": "UC4Bk9rQmT2vLxN8pW3yZ1aA"}, url + "/youtube/v3",
+                    datetime(2026, 11, 28, 12, tzinfo=UTC).timestamp()),
         "facebook": (FacebookCollector, {"page_id": "104958162837"}, url + "/v21.0", 1795176000.0),
         "instagram": (InstagramCollector, {"user_id": "17841401234567890"}, url + "/v21.0", 1795176000.0),
     }

@@ -13,11 +13,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from demo.server import ReplayServer
 from jobs import collect_now
+from jobs.run import RunProgress, run_sources
 from settings.sources import SourceConfig
 from settings.sources_file import dumps_sources
-from jobs.run import RunProgress, run_sources
-from demo.server import ReplayServer
 from store.db import connect
 from store.triage import OFFICER, Actor
 from tests.conftest import ROOT

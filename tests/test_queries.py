@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 
 from analysis.trends import period_ending
-from settings.sources import SourceConfig
 from collectors.items import Item
 from jobs.collect import item_row
+from settings.sources import SourceConfig
 from store import queries
 from store.db import connect
 from store.items import items_frame, save_scores, upsert_items

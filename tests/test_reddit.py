@@ -12,15 +12,15 @@ from __future__ import annotations
 
 import base64
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from werkzeug import Response
 
-from settings.sources import SourceConfig
 from collectors.reddit import RedditCollector, children
+from settings.sources import SourceConfig
 from store.db import connect
 from tests.replay import (
     FIXTURES,
@@ -37,7 +37,7 @@ RD = FIXTURES / "reddit"
 CLIENT_ID = "brackenford-pulse-app"
 CLIENT_SECRET = "s3cr3t-brackenford-XYZ-987"
 TOKEN = load_json(RD / "token.json")["access_token"]
-NOW = datetime(2026, 11, 28, 12, 0, tzinfo=timezone.utc).timestamp()
+NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC).timestamp()
 P1, P2, P3 = "reddit:t3_1h2a01", "reddit:t3_1h2a02", "reddit:t3_1h2a03"
 
 

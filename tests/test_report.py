@@ -7,7 +7,7 @@ import io
 import subprocess
 import sys
 from collections import Counter
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pandas as pd

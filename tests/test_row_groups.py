@@ -14,9 +14,9 @@ import duckdb
 import pytest
 
 import jobs.collect as runner
-from settings.sources import SourceConfig
 from collectors.items import Batch
 from jobs.run import RunProgress, collect_and_score
+from settings.sources import SourceConfig
 from store.db import WRITE_MEMORY_LIMIT, WRITE_THREADS, connect, merge_row_groups
 from tests.factories import comment, post, store_items
 

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from settings.sources import SourceConfig
 from collectors.errors import CollectorError, PayloadError
 from collectors.rss import RssCollector, native_id_for, unwrap_google_link
 from jobs.collect import collect_source
+from settings.sources import SourceConfig
 from store.db import connect
 from tests.replay import RSS, conditional, load_json, quick_http, rss_cases, sequence, status
 
@@ -51,7 +51,7 @@ def test_recorded_feed_matches_its_expectation(httpserver, feed: Path):
             collect(url)
         return
 
-    before = datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0)
+    before = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
     batches = collect(url)
     assert len(batches) == 1
     batch = batches[0]

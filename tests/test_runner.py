@@ -8,8 +8,8 @@ import sys
 
 import pytest
 
-from settings.sources import SourceConfig
 from jobs.collect import collect_all
+from settings.sources import SourceConfig
 from store.db import connect
 from store.items import raw_text_sql
 from tests.conftest import ROOT

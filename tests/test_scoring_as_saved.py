@@ -15,13 +15,12 @@ from datetime import datetime, timedelta
 import pandas as pd
 import pytest
 
-from jobs import scoring
 from analysis.scoring import score_items
-from jobs import collect
-from settings.sources import SourceConfig
 from collectors.errors import FetchError
 from collectors.items import Batch
+from jobs import collect, scoring
 from jobs.run import collect_and_score
+from settings.sources import SourceConfig
 from store import daily
 from store.db import connect
 from tests.factories import comment, post

@@ -4,7 +4,12 @@ import pandas as pd
 import pytest
 
 from analysis.service_areas import (
-    DEFAULT_TAXONOMY, TaxonomyError, area_labels, load_taxonomy, parse_taxonomy, tag_service_areas,
+    DEFAULT_TAXONOMY,
+    TaxonomyError,
+    area_labels,
+    load_taxonomy,
+    parse_taxonomy,
+    tag_service_areas,
 )
 
 SMALL = {

@@ -15,16 +15,16 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from ui import identity
-from jobs import collect_now
 from collectors.registry import load_sources
-from settings.sources_file import dumps_sources
 from demo.server import ReplayServer
+from jobs import collect_now
+from settings.sources_file import dumps_sources
 from store.db import connect, transaction
 from store.sources import add_to_run, finish_run, start_run, sync_source
 from store.triage import OFFICER, VIEWER, Actor, NotAllowed
 from tests.conftest import ROOT
 from tests.seed import GUARDIAN, MASTODON, REDDIT, RSS
+from ui import identity
 
 PAGE = "app_pages/sources.py"
 TIMEOUT_S = 60

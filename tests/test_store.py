@@ -1,12 +1,9 @@
 from datetime import datetime
 
-import duckdb
-import pytest
-
+from jobs.collect import item_row
 from jobs.scoring import score_pending
 from settings.sources import SourceConfig
-from jobs.collect import item_row
-from store.db import connect, memory
+from store.db import connect
 from store.items import content_hash_sql, items_frame, raw_text_sql, upsert_items
 from store.schema import SCHEMA_VERSION, current_version
 from tests.factories import comment, post, store_items
@@ -92,9 +89,9 @@ def test_read_only_connection_on_a_new_file_creates_the_schema(tmp_path):
 
 def test_migration_4_rehashes_stored_items_so_a_rerun_sees_them_unchanged(db_path):
     """A database whose hashes were made in Python (before migration 4): after it, nothing looks changed."""
+    from jobs.collect import item_row
     from store import db as store_db
     from store.items import items_frame, upsert_items
-    from jobs.collect import item_row
 
     when = datetime(2026, 11, 1, 10)
     items = [post("/p/1", "Council tweets for 24 hours", when),

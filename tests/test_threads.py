@@ -9,7 +9,6 @@ from datetime import datetime, timedelta
 import pandas as pd
 import pytest
 
-from jobs.scoring import refresh_threads
 from analysis.threads import (
     FlagRules,
     describe_span,
@@ -17,6 +16,7 @@ from analysis.threads import (
     summarise_thread,
     summarise_threads,
 )
+from jobs.scoring import refresh_threads
 from settings.sources import SourceConfig
 from store.db import connect, transaction
 from store.items import save_scores

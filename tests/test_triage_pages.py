@@ -4,7 +4,6 @@ login the officer list decides; hostile replies are collapsed; the queue filters
 
 from __future__ import annotations
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from store import triage
@@ -92,8 +91,8 @@ def test_a_viewer_sees_disabled_controls_and_why(seeded_db):
 
 def _viewer_clicks_save(thread_key: str) -> None:
     """What the Save button runs, as a page would call it, for a session with no officer."""
-    from ui import identity
     from store import triage
+    from ui import identity
 
     identity.act(triage.set_status, thread_key, "closed", None, done="saved")
 
@@ -135,7 +134,6 @@ def test_require_login_without_a_login_makes_everyone_a_viewer(seeded_db):
 
 
 def test_label_correction_from_the_thread_page(seeded_db):
-    key = seeded_db.pile_on_key
     at = thread_page(seeded_db, name="Jo Bloggs")
     reply = at.selectbox(key="correct_reply")
     first = reply.options[0]

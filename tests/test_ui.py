@@ -111,8 +111,8 @@ def test_the_thread_page_offers_no_javascript_link(db_path, url, offered):
 
     from streamlit.testing.v1 import AppTest
 
-    from settings.sources import SourceConfig
     from collectors.items import Item
+    from settings.sources import SourceConfig
     from store.db import connect
     from tests.factories import comment, store_items
 

@@ -15,9 +15,9 @@ from datetime import datetime, timedelta
 
 import pytest
 
+from collectors.items import Batch, Item
 from jobs import collect
 from settings.sources import SourceConfig
-from collectors.items import Batch, Item
 from store.db import DatabaseBusy, connect
 from store.sources import get_cursor
 from tests.conftest import ROOT

@@ -10,14 +10,14 @@ and the Google error body (error.errors[].reason).
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from settings.sources import SourceConfig
 from collectors.youtube import YouTubeCollector, link_replies, next_quota_reset
+from settings.sources import SourceConfig
 from store.db import connect
 from tests.replay import (
     FIXTURES,
@@ -36,7 +36,7 @@ CHANNEL = "UC4Bk9rQmT2vLxN8pW3yZ1aA"
 UPLOADS = "UU4Bk9rQmT2vLxN8pW3yZ1aA"
 VIDEO_A, VIDEO_B, VIDEO_C, VIDEO_D = "Qx7mB2cLp0A", "Kd93HsT1wYe", "Zp0Lm4Nq8Rt", "Hy5Tg2Wv9Kc"
 T1, T2, T3 = "UgzK3v9bQ2xYfL0pN4J4AaABAg", "UgwR7nM2pX5kL9vQ1bH3AaABAg", "UgxT4pB8nQ1mW6vK2cJ7AaABAg"
-NOW = datetime(2026, 11, 28, 12, 0, tzinfo=timezone.utc).timestamp()
+NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC).timestamp()
 API = "/youtube/v3"
 
 
@@ -300,7 +300,7 @@ def test_link_replies_uses_the_display_text_when_the_original_is_withheld():
 
 def test_quota_resets_at_midnight_pacific():
     # 28 Nov 2026 12:00 UTC is 04:00 in Los Angeles (PST, UTC-8): the reset is 08:00 UTC on the 29th
-    assert next_quota_reset(NOW) == datetime(2026, 11, 29, 8, 0, tzinfo=timezone.utc).timestamp()
+    assert next_quota_reset(NOW) == datetime(2026, 11, 29, 8, 0, tzinfo=UTC).timestamp()
 
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -316,7 +316,7 @@ def test_messy_comments_and_uploads_are_read_without_crashing(youtube_key, rnd, 
     comments = [c for c in replies.get("items") or [] if isinstance(c, dict)] if isinstance(replies, dict) else []
     parents = link_replies(T1, "@BrackenfordResident", comments)
     assert set(parents.values()) <= {T1} | set(parents)
-    when = datetime(2026, 11, 27, tzinfo=timezone.utc)
+    when = datetime(2026, 11, 27, tzinfo=UTC)
     for comment in comments:
         item = collector._comment(comment, VIDEO_A, f"youtube:{VIDEO_A}", f"youtube:{T1}", when)
         assert isinstance(item.raw_text, str) and item.created_at is not None

@@ -9,7 +9,7 @@ Nothing here runs SQL itself.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import duckdb
@@ -54,4 +54,4 @@ def read(query: Callable[Concatenate[duckdb.DuckDBPyConnection, P], R], *args: P
 
 
 def utc_today() -> date:
-    return datetime.now(timezone.utc).date()
+    return datetime.now(UTC).date()

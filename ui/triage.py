@@ -9,7 +9,7 @@ dataframes and plain-text widget options, never as Markdown.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pandas as pd
 import streamlit as st
@@ -40,7 +40,7 @@ AGES: dict[str, tuple[int | None, int | None]] = {
 def age_bounds(label: str) -> tuple[datetime | None, datetime | None]:
     """(started_after, started_before) for an AGES label, from now to the minute (so reads stay cached)."""
     newest, oldest = AGES[label]
-    now = datetime.now(timezone.utc).replace(tzinfo=None, second=0, microsecond=0)
+    now = datetime.now(UTC).replace(tzinfo=None, second=0, microsecond=0)
     return (
         now - timedelta(days=newest) if newest is not None else None,
         now - timedelta(days=oldest) if oldest is not None else None,

@@ -6,21 +6,20 @@ import zipfile
 import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-
-from settings.sources import SourceConfig
-from collectors.items import Batch, Item
 from collectors.imports.csv_file import CsvFile, resolve_columns
 from collectors.imports.dates import timezone_named
-from collectors.imports.errors import BATCH_SIZE, DEFAULT_TZ, DateOrder, ImportInputError, KIND, SkipRow
+from collectors.imports.errors import BATCH_SIZE, DEFAULT_TZ, KIND, DateOrder, ImportInputError, SkipRow
 from collectors.imports.formats import Format, format_named
 from collectors.imports.ids import ThreadIndex, slug
-from collectors.imports.records import Context, PARSERS
+from collectors.imports.records import PARSERS, Context
 from collectors.imports.skips import Skips
 from collectors.imports.x_archive import read_x_archive, tweet_ids
+from collectors.items import Batch, Item
+from settings.sources import SourceConfig
 
 
 @dataclass
@@ -71,7 +70,7 @@ class ImportCollector:
         if not path.exists():
             raise ImportInputError(f"no file at {path}")
         self.skips = Skips(unit=options.fmt.unit)
-        self.cutoff = (now or datetime.now(timezone.utc)) - timedelta(days=source.retention_days)
+        self.cutoff = (now or datetime.now(UTC)) - timedelta(days=source.retention_days)
         self.ctx = Context(options.fmt, order=options.order, tz=options.tz, namespace=slug(source.name))
         self._records = self._open()
 

@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-
 from collectors.errors import PayloadError
 from collectors.imports.errors import ImportInputError
 from collectors.imports.formats import Format

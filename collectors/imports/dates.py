@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import re
 import warnings
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dateutil import parser as dateparser
 
-from collectors.payload import as_text
 from collectors.imports.errors import DateOrder, ImportInputError, SkipRow
-
+from collectors.payload import as_text
 
 _TWITTER_FORMAT = "%a %b %d %H:%M:%S %z %Y"
 _YEAR_FIRST = re.compile(r"^(\d{4})[/.-](\d{1,2})[/.-](\d{1,2})(?!\d)")
@@ -43,7 +42,7 @@ def parse_when(text: str | None, order: DateOrder, tz: ZoneInfo) -> datetime:
             if stamp.tzinfo is None:
                 stamp = stamp.replace(tzinfo=tz)
             try:
-                return stamp.astimezone(timezone.utc)
+                return stamp.astimezone(UTC)
             except (OverflowError, ValueError):  # year 1 or 9999 moved past the calendar, or an offset of a day
                 raise SkipRow("with an unparseable date", example=text) from None
     raise SkipRow("with an unparseable date", example=text)
@@ -67,7 +66,7 @@ def _epoch(text: str) -> datetime | None:
     if not _EPOCH.match(text):
         return None
     seconds = float(text) / (1000 if len(text.split(".")[0]) == 13 else 1)
-    return datetime.fromtimestamp(seconds, tz=timezone.utc)
+    return datetime.fromtimestamp(seconds, tz=UTC)
 
 
 def _numeric(text: str, order: DateOrder) -> datetime | None:
@@ -109,7 +108,7 @@ def _numeric(text: str, order: DateOrder) -> datetime | None:
 
 def _offset(text: str) -> timezone:
     if text.upper() in ("Z", "UTC", "GMT"):
-        return timezone.utc
+        return UTC
     sign = -1 if text[0] == "-" else 1
     digits = text[1:].replace(":", "")
     hours, minutes = int(digits[:2]), int(digits[2:])

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-
-
 from collectors.errors import CollectorError
-
 
 KIND = "import"
 BATCH_SIZE = 1_000

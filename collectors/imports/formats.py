@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-
 from collectors.imports.errors import DateOrder, ImportInputError
 
 

@@ -6,9 +6,8 @@ import hashlib
 import re
 from collections.abc import Callable, Iterable
 
-
-from collectors.items import ItemType, item_key
 from collectors.imports.errors import KIND
+from collectors.items import ItemType, item_key
 
 
 def content_id(*parts: str | None) -> str:

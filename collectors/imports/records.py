@@ -10,14 +10,13 @@ from datetime import datetime
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-
-from collectors.items import Item
-from collectors.payload import as_text
 from collectors.imports.dates import parse_when
-from collectors.imports.errors import DEFAULT_TZ, DateOrder, KIND, SkipRow
+from collectors.imports.errors import DEFAULT_TZ, KIND, DateOrder, SkipRow
 from collectors.imports.formats import Format
 from collectors.imports.ids import ThreadIndex, content_id, count, placement, usable_id
 from collectors.imports.x_archive import XArchive, tweet_ids
+from collectors.items import Item
+from collectors.payload import as_text
 
 
 @dataclass

@@ -8,10 +8,8 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-
-from collectors.payload import as_dict, as_optional_text, as_text
 from collectors.imports.errors import ImportInputError
-
+from collectors.payload import as_dict, as_optional_text, as_text
 
 _X_TWEET_FILE = re.compile(r"(?:^|/)data/tweets?(?:-part(\d+))?\.js$")
 

@@ -1,9 +1,9 @@
 """The dashboard in a real browser: every page, the queue-to-thread click, no error boxes, screenshots.
 
 Starts `streamlit run app.py` on a free port against a seeded database file and
-drives headless Chromium with Playwright. Screenshots land in
-tests/e2e/screenshots/ (git-ignored) for a person to look at. Without Chromium
-the test skips locally and fails in CI.
+drives headless Chromium with Playwright. Screenshots land in $PULSE_SCREENSHOTS
+(default: a folder under the system's temporary directory, printed at the end of the run) for a
+person to look at. Without Chromium the test skips locally and fails in CI.
 """
 
 from __future__ import annotations
@@ -21,9 +21,14 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 
-from tests.conftest import ROOT, in_ci
+from tests.conftest import ROOT, SCREENSHOTS, in_ci
 from tests.seed import (
-    COUNCIL_REPLY, MARKDOWN_ATTACK, PILE_ON_REASON, REDDIT_FLAGGED_REASON, REDDIT_FLAGGED_TITLE, seed_database,
+    COUNCIL_REPLY,
+    MARKDOWN_ATTACK,
+    PILE_ON_REASON,
+    REDDIT_FLAGGED_REASON,
+    REDDIT_FLAGGED_TITLE,
+    seed_database,
 )
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -31,7 +36,7 @@ CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--no-first-run",
 ]
-SHOTS = ROOT / "tests" / "e2e" / "screenshots"
+SHOTS = SCREENSHOTS
 STARTUP_S = 60
 ERROR_BOX = '[data-testid="stException"]'
 

@@ -17,7 +17,7 @@ app.py, so new pages are covered) as an officer, opens the flagged hostile threa
 replies marked hostile and opens the selectors that list public text. Then: the listening server
 got no request, the browser sent none to it, no element loads anything from it, no link is
 javascript:, and the payloads are visible as literal text. Screenshots land in
-tests/e2e/screenshots/ (git-ignored).
+$PULSE_SCREENSHOTS (see test_browser.py).
 """
 
 from __future__ import annotations
@@ -25,17 +25,17 @@ from __future__ import annotations
 import json
 import re
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
-from jobs.scoring import score_pending
-from collectors.registry import load_sources
-from settings.sources import SourceConfig
 from collectors.items import Item
+from collectors.registry import load_sources
 from jobs.collect import item_row
+from jobs.scoring import score_pending
+from settings.sources import SourceConfig
 from store import triage
 from store.alerts import record_attempt
 from store.db import connect, transaction
@@ -158,7 +158,7 @@ def _row(item: Item, source: SourceConfig, source_id: int, now, verbatim: bool) 
 
 
 def seed_hostile(path: Path, out: str) -> Hostile:
-    now = datetime.now(timezone.utc).replace(tzinfo=None, minute=0, second=0, microsecond=0)
+    now = datetime.now(UTC).replace(tzinfo=None, minute=0, second=0, microsecond=0)
     try:
         seed_database(path, now=now)  # a realistic store around the hostile source
     except SeedError:  # the seed's own flag wording is tests/test_pages.py's business; here it is background
@@ -169,7 +169,7 @@ def seed_hostile(path: Path, out: str) -> Hostile:
     source = h.source
 
     def item(native: str, item_type: str, when, text: str, author: str, **extra) -> Item:
-        return Item(kind="reddit", native_id=native, item_type=item_type, created_at=when.replace(tzinfo=timezone.utc),
+        return Item(kind="reddit", native_id=native, item_type=item_type, created_at=when.replace(tzinfo=UTC),
                     raw_text=text, author_id=author, author_name=author, **extra)
 
     root = item("hostile-post", "post", at, "\n".join(p.values()), h.author, title=h.title,

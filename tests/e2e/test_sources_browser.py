@@ -17,13 +17,11 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from demo.build import demo_config
 from demo.server import ReplayServer, _Handler
 from store.db import connect
-from tests.e2e.test_browser import (  # noqa: F401
+from tests.e2e.test_browser import (
     _no_errors,
     _require_chromium,
     _settle,
     _shot,
-    browser,
-    page,
     running_app,
 )
 

@@ -3,7 +3,7 @@
 The demo database is built by `demo.build` (recorded payloads through the real collectors and
 models) into a temporary file; `streamlit run app.py` serves it as in test_browser.py. Its
 Guardian discussions hold two pile-ons (10 Nov and 24 Nov 2026), which the spike rules must
-find. Screenshots land in tests/e2e/screenshots/ (git-ignored) for a person to look at.
+find. Screenshots land in $PULSE_SCREENSHOTS (see test_browser.py) for a person to look at.
 """
 
 from __future__ import annotations
@@ -15,12 +15,11 @@ import pytest
 from analysis.quality import MODELS_DIR
 from store import triage
 from store.db import connect
-from tests.e2e.test_browser import (  # noqa: F401
+from tests.e2e.test_browser import (
     _no_errors,
     _require_chromium,
     _settle,
     _shot,
-    browser,
     running_app,
 )
 

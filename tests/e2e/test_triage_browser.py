@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from tests.e2e.test_browser import _no_errors, _settle, _shot, app_url, browser, page, seeded  # noqa: F401
+from tests.e2e.test_browser import _no_errors, _settle, _shot
 from tests.seed import PILE_ON_REASON
 
 
