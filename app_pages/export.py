@@ -8,7 +8,8 @@ from analysis.export import parse_iso_week
 from analysis.trends import default_export_week, week_options
 from jobs.export import weekly_items_csv, weekly_summary_csv
 from store import queries
-from ui.data import database, read, utc_today
+from ui.data import database, read
+from ui.filters import dashboard_today
 from ui.identity import current_actor
 from ui.labels import NO_DATA, week_label
 
@@ -25,7 +26,7 @@ if latest is None:
     st.info(NO_DATA)
     st.stop()
 
-today = utc_today()
+today = dashboard_today()
 weeks = week_options(today, earliest)
 default = default_export_week(today, latest)
 if default not in weeks:

@@ -116,6 +116,9 @@ class Collection:
             f"Collected {len(self.results)} of {len(self.names)} source(s): "
             f"{fetched:,} items fetched, {new:,} new; scored {self.scored:,}"
         )
+        too_old = sum(r.too_old for r in self.results)
+        if too_old:
+            text += f"; not kept: {too_old:,} posted before their source's retention period (see Too old)"
         if self.purged:
             text += f"; deleted {sum(self.purged.values()):,} past retention"
         if failed:

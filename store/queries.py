@@ -202,7 +202,7 @@ def flagged_queue(
     """Flagged threads active in [start, end), most urgent (highest pile-on score) first.
 
     `statuses` None means every status; `text` keeps threads whose post title,
-    post text or reason contains it (case-insensitive, taken literally);
+    post text, reason or any reply contains it (case-insensitive, taken literally);
     `assignees` keeps threads assigned to one of them ('' for unassigned);
     `service_areas` keeps threads with an item in one of them; `started_after` /
     `started_before` bound the thread's first reply (its age).
@@ -236,8 +236,14 @@ def flagged_queue(
         filters += areas
         params += area_params
     if searching:
-        filters += """ AND contains(lower(concat_ws(' ', r.title, r.text, t.flag_reasons)), lower(?))"""
-        params.append(text.strip())
+        # The replies searched are those of the threads that passed (by key when they were few).
+        narrowed = keys[: len(keys) // 2]  # _narrowed's params: the thread keys, twice
+        replies = " AND c.thread_id IN (SELECT unnest(?::VARCHAR[]))" if narrowed else ""
+        filters += f""" AND (contains(lower(concat_ws(' ', r.title, r.text, t.flag_reasons)), lower(?))
+                             OR t.thread_key IN (SELECT c.thread_id FROM items c
+                                                 WHERE c.deleted_at IS NULL{replies}
+                                                   AND contains(lower(c.text), lower(?))))"""
+        params += [text.strip(), *([narrowed] if narrowed else []), text.strip()]
     sql = f"""
         SELECT t.thread_key, {_EXCERPT} AS post, coalesce(s.name, '(unknown source)') AS source,
                t.flag_reasons AS reason, t.pileon_score, t.reply_count, t.negative_count,

@@ -149,6 +149,11 @@ MIGRATIONS: list[list[str]] = [
             done_at TIMESTAMP NOT NULL
         )""",
     ],
+    # 6: runs.too_old: items a run fetched but did not keep, posted before their source's retention
+    # period (jobs.collect skips them before saving; the Sources page and the run's output say so)
+    [
+        "ALTER TABLE runs ADD COLUMN too_old INTEGER DEFAULT 0",
+    ],
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

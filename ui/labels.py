@@ -39,11 +39,25 @@ NO_DATA = (
 )
 
 
+UK = "Europe/London"
+UK_TIME = "UK time"  # how every time on screen is labelled: London's clock, GMT or BST as the date has it
+
+
 def when(stamp: object) -> str:
-    """A stored naive-UTC timestamp for people: '27 Nov 2026 14:05 UTC'."""
+    """A stored naive-UTC timestamp for people, on London's clock: '27 Nov 2026 14:05 UK time'."""
     if stamp is None or pd.isna(stamp):
         return "–"
-    return f"{pd.Timestamp(stamp):%d %b %Y %H:%M} UTC"
+    return f"{uk_time(stamp):%d %b %Y %H:%M} {UK_TIME}"
+
+
+def uk_time(stamp: object) -> pd.Timestamp:
+    """A naive-UTC timestamp as the naive time in London."""
+    return pd.Timestamp(stamp).tz_localize("UTC").tz_convert(UK).tz_localize(None)
+
+
+def uk_times(stamps: pd.Series) -> pd.Series:
+    """A column of naive-UTC timestamps as naive London times (for tables headed "(UK time)")."""
+    return pd.to_datetime(stamps).dt.tz_localize("UTC").dt.tz_convert(UK).dt.tz_localize(None)
 
 
 def week_label(week: str) -> str:
