@@ -10,8 +10,9 @@ from jobs.export import weekly_items_csv, weekly_summary_csv
 from store import queries
 from ui.data import database, read
 from ui.filters import dashboard_today
+from ui.first_run import no_data
 from ui.identity import current_actor
-from ui.labels import NO_DATA, week_label
+from ui.labels import week_label
 
 st.title("Weekly export")
 st.caption(
@@ -23,7 +24,7 @@ st.caption(
 
 earliest, latest = read(queries.item_date_range)
 if latest is None:
-    st.info(NO_DATA)
+    no_data()
     st.stop()
 
 today = dashboard_today()

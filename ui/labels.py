@@ -25,6 +25,8 @@ CLASS_COLOURS = {
 CLASS_TEXT_COLOURS = {
     "negative": "red", "neutral": "gray", "positive": "green", "constructive": "blue", "unscored": "gray",
 }
+# Table rows this tall wrap their text (the grid wraps only in rows taller than 4rem, 64 px): three lines.
+WRAPPED_ROW_PX = 76
 STATUS_LABELS = {
     "new": "New",
     "acknowledged": "Acknowledged",
@@ -34,8 +36,8 @@ STATUS_LABELS = {
 }
 
 NO_DATA = (
-    "No items are stored yet. Collect some with `python -m collectors run`, "
-    "or build the demo database with `make demo`."
+    "Nothing has been collected yet. Start on the Sources page: choose a channel (a news feed, a Facebook "
+    "Page, a subreddit...), paste its address, test it and collect it."
 )
 
 
