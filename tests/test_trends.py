@@ -159,3 +159,13 @@ def test_week_options_newest_first_back_to_the_earliest_item():
     assert weeks == ["2026-W48", "2026-W47", "2026-W46"]
     assert week_options(TODAY, None) == ["2026-W48"]
     assert len(week_options(TODAY, date(2020, 1, 1), limit=10)) == 10
+
+
+def test_a_share_of_too_few_items_says_how_few():
+    from analysis.trends import SMALL_SAMPLE, few, share_text
+
+    assert share_text(2, 6) == "33% of 6 items"
+    assert share_text(1, 1) == "100% of 1 item"
+    assert share_text(0, 0) == "–"
+    assert share_text(8, SMALL_SAMPLE) == "40%"  # enough to stand on its own
+    assert few(SMALL_SAMPLE - 1) and not few(SMALL_SAMPLE) and not few(0)

@@ -24,7 +24,7 @@ def remembered_name() -> str:
         raw = st.context.cookies.get(COOKIE)
     except Exception:  # no browser behind this session (a script run outside the server)
         return ""
-    return unquote(raw) if raw else ""
+    return unquote(raw) if isinstance(raw, str) else ""  # AppTest's context is a mock: anything but text is none
 
 
 def cookie_script(name: str) -> str:

@@ -29,7 +29,7 @@ from ui.safe_text import cut, escape_markdown, safe_url
 MAX_INDENT = 6  # reply depth beyond this is drawn at this indent
 MAX_REPLIES_SHOWN = 500
 TITLE_CHARS = 200  # a heading longer than this is cut; the whole text is one click away
-NAME_CHARS = 60
+NAME_CHARS = 80  # platform display names are shorter; a longer one is cut
 
 
 def whole_if_cut(label: str, text: object, limit: int) -> None:
