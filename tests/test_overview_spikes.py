@@ -24,7 +24,6 @@ from settings.sources import SourceConfig
 from store.db import connect
 from tests.conftest import ROOT
 from tests.factories import store_items
-from tests.test_pages import unescaped
 from ui.data import utc_today
 from ui.safe_text import WORD_JOINER
 

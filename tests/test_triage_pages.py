@@ -9,8 +9,8 @@ from streamlit.testing.v1 import AppTest
 from store import queries, triage
 from store.db import connect
 from tests.conftest import ROOT
-from tests.test_pages import show_hostile, unescaped
 from tests.seed import PILE_ON_REASON, REDDIT_FLAGGED_TITLE
+from tests.test_pages import show_hostile, unescaped
 
 TIMEOUT_S = 60
 AUTH = {"auth": {"redirect_uri": "http://127.0.0.1:8501/oauth2callback", "cookie_secret": "x" * 32,
