@@ -18,19 +18,25 @@ from settings.environment import config_path
 from settings.typed import Key, SettingsError, read_table
 
 COMMON_KEYS = (
-    Key("name", "text", "the source's name, shown in the dashboard (unique)", required=True),
+    Key("name", "text", "the source's name, shown in the dashboard (unique)", required=True,
+        label="A name for it (shown on every page)"),
     Key("kind", "text", "which platform: rss, guardian, mastodon, bluesky, reddit, youtube, facebook or instagram",
-        required=True),
-    Key("base_url", "text", "the platform's API address, for a proxy or a test server (default: the platform's own)"),
+        required=True, label="Which channel"),
+    Key("base_url", "text", "the platform's API address, for a proxy or a test server (default: the platform's own)",
+        label="The platform's address", advanced=True),
     Key("council_accounts", "texts", "the council's own accounts on this channel (their posts are ours, not the "
-        "public's)", default=()),
-    Key("retention_days", "int", "days an item is kept, counted from when it was posted", default=365, minimum=1),
-    Key("lookback_days", "int", "days a post is checked again for new replies", default=14, minimum=1),
-    Key("enabled", "bool", "false: the source is kept but not collected", default=True),
+        "public's)", default=(), label="The council's own accounts here (one per line)"),
+    Key("retention_days", "int", "days an item is kept, counted from when it was posted; older items are not "
+        "collected at all", default=365, minimum=1, label="Keep items for (days)"),
+    Key("lookback_days", "int", "days a post is checked again for new replies", default=14, minimum=1,
+        label="Look for new replies to a post for (days)", advanced=True),
+    Key("enabled", "bool", "false: the source is kept but not collected", default=True, label="Collect it"),
     Key("stale_after_hours", "int", "hours without a successful collection before every page warns that this "
-        "source is out of date (36: a daily collection, with some slack)", default=36, minimum=1),
+        "source is out of date (36: a daily collection, with some slack)", default=36, minimum=1,
+        label="Warn when not collected for (hours)", advanced=True),
     Key("quiet_after_days", "int", "days without a new item before every page says this source has gone quiet "
-        "(0: never, for a channel that is often quiet)", default=7, minimum=0),
+        "(0: never, for a channel that is often quiet)", default=7, minimum=0,
+        label="Warn when nothing new for (days; 0: never)", advanced=True),
 )
 COMMON_NAMES = frozenset(key.name for key in COMMON_KEYS)
 # Top-level keys of the file itself, beside the [[sources]] tables.
@@ -50,11 +56,17 @@ class SourceKind:
     """What one kind of source needs in sources.toml (declared in its collector's module)."""
 
     kind: str
-    label: str  # the channel in plain words, for people adding a source
+    label: str  # what it collects, in plain words, for people adding a source
     keys: tuple[Key, ...]  # the kind's own keys
     one_of: tuple[str, ...] = ()  # at least one of these keys must have a value
     base_url_required: bool = False
     secrets: tuple[str, ...] = ()  # environment variables (or secrets.toml names) it reads
+    name: str = ""  # the channel's short name ("News feed (RSS or Atom)"); the kind when empty
+    secrets_needed_for: str = ""  # when only some uses need the secrets ("a search"): words for it
+
+    @property
+    def title(self) -> str:
+        return self.name or self.kind
 
     def key(self, name: str) -> Key:
         return next(key for key in (*COMMON_KEYS, *self.keys) if key.name == name)
