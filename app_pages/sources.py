@@ -10,7 +10,7 @@ from settings.environment import config_path
 from settings.sources import ConfigError
 from store.db import DatabaseBusy, connect, db_path
 from store.sources import source_health
-from ui.add_source import add_source_section
+from ui.add_source import add_source_section, example_notice
 from ui.identity import current_actor, current_rules, why_viewer
 from ui.labels import UK_TIME, WRAPPED_ROW_PX, uk_times, when
 from ui.safe_text import escape_markdown
@@ -143,6 +143,8 @@ officer = acting_officer()
 sources, problem, example = configured_sources()
 if problem:
     (st.info if not config_path().exists() else st.error)(escape_markdown(problem))
+if example:
+    example_notice()
 show_flash(FLASH_TOP)
 
 job = collect_now.latest()

@@ -56,13 +56,16 @@ def _secret_set(name: str) -> bool:
         return False
 
 
+def example_notice() -> None:
+    """What the page says while sources.toml is still the committed example."""
+    st.info("This list is an example for Brackenford Borough Council, a council that does not exist: none of these "
+            "are your channels, and no page warns about them. The first source an officer adds below replaces them.",
+            icon=":material/info:")
+
+
 def add_source_section(example: bool, first: bool) -> None:
     """The whole "Add a source" section (officers only: the page does not draw it for viewers)."""
     st.subheader("Add your first source" if first or example else "Add a source")
-    if example:
-        st.info("The list above is an example for Brackenford Borough Council, a council that does not exist: none "
-                "of these are your channels, and no page warns about them. The first source you add here replaces "
-                "them.", icon=":material/info:")
     kind = KINDS[st.selectbox("Which channel?", list(KINDS), format_func=lambda k: KINDS[k].title, key="add_kind")]
     st.caption(escape_markdown(f"{kind.label} {needs(kind)}"))
     with st.form("add_source", border=True):

@@ -37,7 +37,7 @@ def spike_thread_table(threads: pd.DataFrame, key: str) -> str | None:
             "Negative": st.column_config.NumberColumn(format="%d", width=70, help="Negative items that day"),
             "Hostile": st.column_config.NumberColumn(format="%d", width=60, help="Hostile items that day"),
             "Items": st.column_config.NumberColumn(format="%d", width=55, help="All public items that day"),
-            "Flagged": st.column_config.TextColumn(help="Why the thread is flagged, if it is"),
+            "Flagged": st.column_config.TextColumn(width=250, help="Why the thread is flagged, if it is"),
         },
     )
     rows = event.selection.rows if event is not None else []
