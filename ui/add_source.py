@@ -40,7 +40,7 @@ def label(key: Key) -> str:
 def needs(kind: SourceKind) -> str:
     """What the channel needs besides what is pasted here, and whether it is set (never its value)."""
     if not kind.secrets:
-        return "Nothing else is needed."
+        return ""
     missing = [name for name in kind.secrets if not _secret_set(name)]
     when_needed = f" (only for {kind.secrets_needed_for})" if kind.secrets_needed_for else ""
     if not missing:
@@ -67,7 +67,7 @@ def add_source_section(example: bool, first: bool) -> None:
     """The whole "Add a source" section (officers only: the page does not draw it for viewers)."""
     st.subheader("Add your first source" if first or example else "Add a source")
     kind = KINDS[st.selectbox("Which channel?", list(KINDS), format_func=lambda k: KINDS[k].title, key="add_kind")]
-    st.caption(escape_markdown(f"{kind.label} {needs(kind)}"))
+    st.caption(escape_markdown(f"{kind.label} {needs(kind)}".strip()))
     with st.form("add_source", border=True):
         _fields(kind, example)
         test, add, collect = st.columns(3)

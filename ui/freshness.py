@@ -46,9 +46,8 @@ def lapse_words(lapse: Lapse, now: datetime) -> str:
         return f"{lapse.source}: not collected successfully yet."
     if lapse.what == LATE:
         return (f"{lapse.source}: no successful collection since {when(lapse.since)} ({ago(now - lapse.since)} ago; "
-                f"expected within {lapse.limit} hours, its stale_after_hours).")
-    return (f"{lapse.source}: nothing new since {lapse.since:%a %d %b %Y} (more than {lapse.limit} days; "
-            f"its quiet_after_days says {lapse.limit}).")
+                f"expected at least every {lapse.limit} hours).")
+    return f"{lapse.source}: nothing new since {lapse.since:%a %d %b %Y} (more than {lapse.limit} days)."
 
 
 def freshness_alert() -> None:
@@ -69,4 +68,6 @@ def freshness_alert() -> None:
         st.warning("**The data may be out of date.** The period still ends today, so a quiet spell here may be a "
                    "collector that stopped:\n" + "\n".join(lines), icon=":material/schedule:")
         st.page_link("app_pages/sources.py", label="See each source's health on the Sources page",
-                     icon=":material/rss_feed:")
+                     icon=":material/rss_feed:",
+                     help="How long is too long is each source's own setting in sources.toml: stale_after_hours for "
+                          "collecting, quiet_after_days for new items.")
