@@ -236,14 +236,12 @@ def flagged_queue(
         filters += areas
         params += area_params
     if searching:
-        # The replies searched are those of the threads that passed (by key when they were few).
-        narrowed = keys[: len(keys) // 2]  # _narrowed's params: the thread keys, twice
-        replies = " AND c.thread_id IN (SELECT unnest(?::VARCHAR[]))" if narrowed else ""
-        filters += f""" AND (contains(lower(concat_ws(' ', r.title, r.text, t.flag_reasons)), lower(?))
-                             OR t.thread_key IN (SELECT c.thread_id FROM items c
-                                                 WHERE c.deleted_at IS NULL{replies}
-                                                   AND contains(lower(c.text), lower(?))))"""
-        params += [text.strip(), *([narrowed] if narrowed else []), text.strip()]
+        # Threads whose replies say it, found first: with the text filter in the same query DuckDB
+        # reads every item's text (~0.1-0.2 s at a million items); apart, ~1 ms for the threads that passed.
+        said = _threads_with_replies_containing(con, text.strip(), None if threads == "threads" else keys[: len(keys) // 2])
+        filters += """ AND (contains(lower(concat_ws(' ', r.title, r.text, t.flag_reasons)), lower(?))
+                            OR t.thread_key IN (SELECT unnest(?::VARCHAR[])))"""
+        params += [text.strip(), said]
     sql = f"""
         SELECT t.thread_key, {_EXCERPT} AS post, coalesce(s.name, '(unknown source)') AS source,
                t.flag_reasons AS reason, t.pileon_score, t.reply_count, t.negative_count,
@@ -258,6 +256,26 @@ def flagged_queue(
         sql += " LIMIT ?"
         all_params.append(limit)
     return con.execute(sql, all_params).df()
+
+
+def _threads_with_replies_containing(con: duckdb.DuckDBPyConnection, text: str, thread_keys: list[str] | None,
+                                     ) -> list[str]:
+    """The threads (of `thread_keys`; of every item when None) with a stored reply containing `text`
+    (case-insensitive, taken literally). The threads' replies are read first and materialised, so only
+    their texts are searched."""
+    if thread_keys is None:
+        rows = con.execute("SELECT DISTINCT thread_id FROM items WHERE deleted_at IS NULL AND thread_id IS NOT NULL "
+                           "AND contains(lower(text), lower(?))", [text]).fetchall()
+    elif not thread_keys:
+        return []
+    else:
+        rows = con.execute(
+            """WITH replies AS MATERIALIZED (
+                   SELECT thread_id, text FROM items
+                   WHERE deleted_at IS NULL AND thread_id IN (SELECT unnest(?::VARCHAR[])))
+               SELECT DISTINCT thread_id FROM replies WHERE contains(lower(text), lower(?))""",
+            [thread_keys, text]).fetchall()
+    return [row[0] for row in rows]
 
 
 # One thread.
