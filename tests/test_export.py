@@ -68,7 +68,7 @@ def week_db(db_path):
 
 
 def test_weekly_export_rows_columns_and_pseudonyms(week_db):
-    rows = read_csv(weekly_items_csv(week_db, "2026-W43"))
+    rows = read_csv(weekly_items_csv(week_db, "2026-W43", actor="Jo"))
     assert [r["item_key"] for r in rows] == ["guardian:c1", "guardian:c2", "guardian:c3", "guardian:c4"]
     assert rows[0]["created_at_london"] == "2026-10-19 00:00:00"
     assert rows[3]["created_at_london"] == "2026-10-25 23:59:00"
@@ -77,12 +77,12 @@ def test_weekly_export_rows_columns_and_pseudonyms(week_db):
     assert rows[0]["author"] != rows[1]["author"]
     assert rows[2]["author"] == "brackenfordcouncil"  # the council's own account is not pseudonymised
     assert {r["sentiment"] for r in rows} <= {"positive", "neutral", "negative"}
-    assert "alice" not in weekly_items_csv(week_db, "2026-W43").decode("utf-8-sig")
+    assert "alice" not in weekly_items_csv(week_db, "2026-W43", actor="Jo").decode("utf-8-sig")
 
 
 def test_pseudonyms_are_stable_across_exports(week_db):
-    first = read_csv(weekly_items_csv(week_db, "2026-W43"))
-    second = read_csv(weekly_items_csv(week_db, "2026-W43"))
+    first = read_csv(weekly_items_csv(week_db, "2026-W43", actor="Jo"))
+    second = read_csv(weekly_items_csv(week_db, "2026-W43", actor="Jo"))
     assert [r["author"] for r in first] == [r["author"] for r in second]
 
 
@@ -90,7 +90,7 @@ def test_export_is_recorded_in_the_audit_log(week_db):
     weekly_items_csv(week_db, "2026-W43", actor="officer:jo")
     with connect(week_db, read_only=True) as con:
         assert con.execute("SELECT actor, action, value FROM actions").fetchall() == [
-            ("officer:jo", "export", "weekly items 2026-W43: 4 rows")
+            ("officer:jo", "export", "weekly items 2026-W43: 4 rows, residents pseudonymised")
         ]
 
 
@@ -167,9 +167,9 @@ def test_every_export_path_neutralises_formula_cells(db_path):
     with connect(db_path) as con:
         triage.correct_label(con, triage.Actor("Jo", triage.OFFICER), "guardian:c0", "sentiment", "negative")
     exports = {
-        "items": weekly_items_csv(db_path, "2026-W43"),
-        "items with names": weekly_items_csv(db_path, "2026-W43", pseudonymise=False),
-        "summary": weekly_summary_csv(db_path, "2026-W43"),
+        "items": weekly_items_csv(db_path, "2026-W43", actor="Jo"),
+        "items with names": weekly_items_csv(db_path, "2026-W43", actor="Jo", pseudonymise=False),
+        "summary": weekly_summary_csv(db_path, "2026-W43", actor="Jo"),
         "corrections": build_corrections_csv(db_path, actor="Jo")[0],
     }
     for path, data in exports.items():
