@@ -1,5 +1,5 @@
 """Trends: constructive vs negative volume over the period, per source or service area; which need
-attention; every spike in the period."""
+attention; every spike in the period; the phrases that rose most."""
 
 import pandas as pd
 import streamlit as st
@@ -11,6 +11,7 @@ from ui.charts import split_chart, trend_chart
 from ui.data import read
 from ui.filters import current_filters
 from ui.labels import NO_DATA
+from ui.phrases import phrases_section
 from ui.safe_text import escape_markdown
 from ui.spikes import period_spikes, spike_with_threads
 
@@ -109,3 +110,6 @@ else:
     rows = picked.selection.rows if picked is not None else []
     if rows:
         spike_with_threads(spikes.iloc[rows[0]], filters, key="trends_spike_threads")
+
+st.subheader("What people are talking about")
+phrases_section(filters)

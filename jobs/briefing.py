@@ -21,7 +21,7 @@ from analysis.report import weekly_response_times
 from analysis.spikes import SpikeRules, detect_group_spikes, spike_alerts
 from jobs.delivery import DeliveryError, Part, compose_email, send_email
 from jobs.export import record_export
-from settings.alerts import AlertSettings
+from settings.alerts import AlertSettings, load_dashboard_url
 from store.alerts import record_attempt, sent_keys
 from store.briefing import council_account_names, replies_of
 from store.db import connect, transaction
@@ -111,10 +111,11 @@ def render(briefing: Briefing, fmt: str) -> bytes:
     return html.encode("utf-8") if fmt == "html" else pdf_from_html(html)
 
 
-def briefing_file(db, week: str, fmt: str, *, actor: str, dashboard_url: str | None = None) -> bytes:
-    """The briefing of `week` as HTML or PDF bytes; recorded in the audit log under `actor`."""
+def briefing_file(db, week: str, fmt: str, *, actor: str) -> bytes:
+    """The briefing of `week` as HTML or PDF bytes, its thread links to the configured dashboard_url;
+    recorded in the audit log under `actor`. The command line and the dashboard's download both call this."""
     week = canonical_week(week)
-    data = render(build_briefing(db, week, dashboard_url), fmt)
+    data = render(build_briefing(db, week, load_dashboard_url()), fmt)
     record_export(db, actor, f"weekly briefing {week} ({fmt.upper()})")
     return data
 
