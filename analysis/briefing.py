@@ -298,9 +298,12 @@ def headlines(counts: pd.DataFrame, channel_counts: pd.DataFrame, area_counts: p
         negative, negative_before = _share(now["negative"], now["scored"]), _share(last["negative"], last["scored"])
         constructive = _share(now["constructive"], now["scored"])
         constructive_before = _share(last["constructive"], last["scored"])
+        def last_week(share: float | None) -> str:
+            return f"last week {percent(share)}" if share is not None else "none scored last week"
+
         lines.append(
-            f"{percent(negative)} were negative (last week {percent(negative_before)}) and {percent(constructive)} "
-            f"constructive (last week {percent(constructive_before)})"
+            f"{percent(negative)} were negative ({last_week(negative_before)}) and {percent(constructive)} "
+            f"constructive ({last_week(constructive_before)})"
             + (f"; {plural(now['hostile'], 'item was', 'items were')} hostile." if now["hostile"] else "; none was hostile.")
         )
     lines += movers(channel_counts, weeks, public_week, "source", "service_area")

@@ -47,10 +47,10 @@ def channel_chart(channel_classes: pd.DataFrame) -> alt.Chart:
     frame, order = _labelled(channel_classes)
     channels = frame.groupby("source")["items"].sum().sort_values(ascending=False).index.tolist()
     return alt.Chart(frame, title="Public items per channel").mark_bar().encode(
-        y=alt.Y("source:N", title=None, sort=channels, axis=alt.Axis(labelLimit=170)),
+        y=alt.Y("source:N", title=None, sort=channels, axis=alt.Axis(labelLimit=150, labelFontSize=11)),
         x=alt.X("sum(items):Q", title=None, axis=alt.Axis(tickMinStep=1, format="d")),
         color=_colour(order), order=alt.Order("stack:Q"),
-    ).properties(width=WIDTH - 120, height=max(60, 22 * len(channels)))
+    ).properties(width=WIDTH - 130, height=max(90, 26 * len(channels)))
 
 
 def _spec(chart: alt.Chart) -> dict:

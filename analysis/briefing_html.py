@@ -15,11 +15,12 @@ import pandas as pd
 from analysis.briefing import Briefing, ThreadNote
 from analysis.palette import CLASS_COLOURS
 
+FONT = '"Liberation Sans", Arial, "DejaVu Sans", sans-serif'
 STYLE = f"""
 @page {{ size: A4; margin: 13mm 13mm 14mm 13mm;
-        @bottom-right {{ content: "Page " counter(page) " of " counter(pages); font-size: 8pt; color: #505a5f; }}
-        @bottom-left {{ content: "Council Pulse weekly briefing"; font-size: 8pt; color: #505a5f; }} }}
-body {{ font-family: "Liberation Sans", Arial, "DejaVu Sans", sans-serif; font-size: 9.5pt; line-height: 1.35;
+        @bottom-right {{ content: "Page " counter(page) " of " counter(pages); font: 8pt {FONT}; color: #505a5f; }}
+        @bottom-left {{ content: "Council Pulse weekly briefing"; font: 8pt {FONT}; color: #505a5f; }} }}
+body {{ font-family: {FONT}; font-size: 9.5pt; line-height: 1.35;
         color: #0b0c0c; max-width: 800px; margin: 0 auto; padding: 0 8px; }}
 h1 {{ font-size: 17pt; margin: 0 0 2px 0; }}
 h2 {{ font-size: 11.5pt; margin: 12px 0 4px 0; padding-top: 4px; border-top: 2px solid #1d70b8;
@@ -36,8 +37,9 @@ th, td {{ text-align: left; padding: 2px 5px; border-bottom: 1px solid #d8dadc; 
 th {{ background: #f3f2f1; font-weight: bold; }}
 td.n, th.n {{ text-align: right; white-space: nowrap; }}
 tr.total td {{ font-weight: bold; border-top: 1.5px solid #0b0c0c; }}
+table.layout {{ table-layout: fixed; }}
 table.layout, table.layout td {{ border: none; padding: 0 6px 0 0; }}
-img.chart {{ max-width: 100%; height: auto; }}
+img.chart {{ width: 100%; height: auto; }}
 .thread {{ margin: 4px 0 7px 0; break-inside: avoid; page-break-inside: avoid; }}
 .thread .post {{ font-weight: bold; }}
 .meta {{ color: #505a5f; font-size: 8.6pt; }}
@@ -72,8 +74,8 @@ def _thread(note: ThreadNote) -> str:
     link = (f' · <a href="{_e(note.link)}">open in the dashboard</a>' if note.link else "")
     return (
         f'<div class="thread"><div class="post">{_e(note.post)}</div>'
-        f'<div class="meta">{_e(note.source)} · pile-on score {note.score:.0f} of 100 · {_e(note.status)}, '
-        f"with {_e(note.assignee)}{link}</div>"
+        f'<div class="meta">{_e(note.source)} · pile-on score {note.score:.0f} of 100 · status: {_e(note.status)} · '
+        f"assigned to {_e(note.assignee)}{link}</div>"
         f"<div>Why flagged: {_e(note.reason)}.</div>"
         f"<div>Our reply: {_e(note.reply)}</div></div>"
     )
@@ -99,7 +101,7 @@ def _phrases(briefing: Briefing) -> str:
 
 def _suggestions(briefing: Briefing) -> str:
     if not briefing.suggestions:
-        return "<p>No item this week was scored constructive.</p>"
+        return "<p>No post or comment this week was scored constructive (news headlines are not counted here).</p>"
     parts = []
     for area, quotes in briefing.suggestions:
         parts.append(f"<h3>{_e(area)}</h3>")
