@@ -85,22 +85,14 @@ st.caption(
     "and service area, the threads that mattered, spikes, what people are talking about, suggestions worth acting "
     "on and how fast flagged threads were answered. The same file as `python -m analysis briefing`."
 )
-html_button, pdf_button = st.columns([1, 4])
-html_button.download_button(
-    "Briefing (HTML)",
-    data=partial(briefing_file, database(), week, "html", actor=actor or ""),
-    file_name=f"council-pulse-briefing-{week}.html",
-    mime="text/html",
-    icon=":material/article:",
-    on_click="ignore",
-    disabled=actor is None,
-)
-pdf_button.download_button(
-    "Briefing (PDF)",
-    data=partial(briefing_file, database(), week, "pdf", actor=actor or ""),
-    file_name=f"council-pulse-briefing-{week}.pdf",
-    mime="application/pdf",
-    icon=":material/picture_as_pdf:",
-    on_click="ignore",
-    disabled=actor is None,
-)
+BRIEFING_FILES = {"html": ("text/html", ":material/article:"), "pdf": ("application/pdf", ":material/picture_as_pdf:")}
+for column, (fmt, (mime, icon)) in zip(st.columns([1, 4]), BRIEFING_FILES.items()):
+    column.download_button(
+        f"Briefing ({fmt.upper()})",
+        data=partial(briefing_file, database(), week, fmt, actor=actor or ""),
+        file_name=f"council-pulse-briefing-{week}.{fmt}",
+        mime=mime,
+        icon=icon,
+        on_click="ignore",
+        disabled=actor is None,
+    )
