@@ -11,6 +11,7 @@ import streamlit as st
 
 from analysis.phrases import name_words, rising_phrases
 from store.briefing import class_texts, council_account_names
+from store.db import DatabaseBusy
 from ui.data import CACHE_TTL_S, database, run_query
 from ui.filters import Filters
 
@@ -42,7 +43,11 @@ def phrases_section(filters: Filters, key: str = "trends_phrases") -> None:
     """The section: a table per class, the public's words shown as plain text in a dataframe."""
     start, end = filters.bounds()
     days = (end - start) // timedelta(days=1)
-    result = period_phrases(database(), start, end, tuple(filters.ids) if filters.ids else None)
+    try:
+        result = period_phrases(database(), start, end, tuple(filters.ids) if filters.ids else None)
+    except DatabaseBusy:
+        st.warning("The database is busy: a collection run is writing to it. Reload in a few seconds.")
+        return
     st.caption(
         f"Words and phrases used in more items in these {days} days than in an average {days}-day period of the "
         f"{PERIODS_BEFORE} before, weighed by class-based TF-IDF; the council's own name and common words are "
