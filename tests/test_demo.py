@@ -221,8 +221,7 @@ def test_the_constructive_reddit_thread_is_not_flagged_and_holds_suggestions(con
 
 def test_council_replies_are_marked_on_every_social_channel(con):
     """The council's own replies are is_council (they never count towards a pile-on); nobody else's are."""
-    for kind, (_, posts, replies, council) in SOCIAL.items():
-        module = SOCIAL[kind][0]
+    for kind, (module, posts, replies, council) in SOCIAL.items():
         nodes = [node for post in posts for node in written_thread(post[replies])]
         expected = sum(1 for node in nodes if node.author == module.COUNCIL)
         marked = con.execute(
