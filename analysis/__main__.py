@@ -1,5 +1,5 @@
-"""`python -m analysis`: score any CSV, rescore the store, write the weekly report and the
-officers' corrections, send alerts."""
+"""`python -m analysis`: score any CSV, rescore the store, write the weekly report, the weekly briefing
+and the officers' corrections, send alerts and the briefing."""
 
 from __future__ import annotations
 
@@ -9,9 +9,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.briefing import canonical_week
 from analysis.export import WeekError, last_complete_week, parse_iso_week
 from analysis.scoring import SCORE_COLUMNS, score_texts
 from jobs.alerts import run_alerts
+from jobs.briefing import FORMATS, briefing_file, send_briefing
+from jobs.delivery import DeliveryError
 from jobs.export import build_corrections_csv, build_weekly_report, write_bytes_atomically
 from jobs.progress import TerminalProgress
 from jobs.scoring import rescore_all
@@ -57,10 +60,25 @@ def build_parser() -> argparse.ArgumentParser:
     corrections.add_argument("-o", "--output", metavar="FILE", help="default: pulse-corrections.csv")
     corrections.add_argument("--db", help="database file (default: $PULSE_DB or data/pulse.duckdb)")
 
+    briefing = commands.add_parser(
+        "briefing", help="the weekly briefing for an ISO week, as a self-contained HTML file or a PDF"
+    )
+    when = briefing.add_mutually_exclusive_group(required=True)
+    when.add_argument("--week", help="ISO week, e.g. 2026-W48 (Monday to Sunday, Europe/London)")
+    when.add_argument("--last-week", action="store_true", help="the last complete week (for a scheduler)")
+    briefing.add_argument("-o", "--output", required=True, metavar="FILE.html|FILE.pdf",
+                          help="the file to write; its extension (.html or .pdf) chooses the format")
+    briefing.add_argument("--db", help="database file (default: $PULSE_DB or data/pulse.duckdb)")
+
     alerts = commands.add_parser(
         "alerts", help="send due alerts (spikes, new pile-ons, the daily digest) by email and/or webhook"
     )
     alerts.add_argument("--db", help="database file (default: $PULSE_DB or data/pulse.duckdb)")
+    alerts.add_argument(
+        "--briefing", action="store_true",
+        help="instead, mail the weekly briefing of the last complete week (HTML body, PDF attached), once",
+    )
+    alerts.add_argument("--week", help="with --briefing: this ISO week instead of the last complete one")
 
     train = commands.add_parser(
         "train", help="cross-validate and retrain the shipped models from the evaluation corpora (minutes)"
@@ -153,9 +171,34 @@ def command_export_corrections(args: argparse.Namespace) -> int:
     return 0
 
 
+def command_briefing(args: argparse.Namespace) -> int:
+    week = canonical_week(last_complete_week() if args.last_week else args.week)
+    output = Path(args.output)
+    fmt = output.suffix.lower().lstrip(".")
+    if fmt not in FORMATS:
+        raise UsageError(f"cannot tell the format of {output}: name it .html or .pdf")
+    db = _existing_db(args.db)
+    _check_folder(output)
+    data = briefing_file(db, week, fmt, actor=cli_actor())
+    write_bytes_atomically(output, data)
+    print(f"wrote the briefing for {week} ({fmt.upper()}, {len(data) / 1024:,.0f} KB) -> {output}")
+    return 0
+
+
 def command_alerts(args: argparse.Namespace) -> int:
     settings = load_alert_settings()
     db = _existing_db(args.db)
+    if args.week and not args.briefing:
+        raise UsageError("--week goes with --briefing")
+    if args.briefing:
+        week = canonical_week(args.week or last_complete_week())
+        try:
+            sent = send_briefing(db, settings, week, actor=cli_actor())
+        except DeliveryError as failure:
+            print(f"the briefing for {week} was not sent: {failure} (tried again next run)", file=sys.stderr)
+            return 1
+        print(f"sent the briefing for {week}" if sent else f"the briefing for {week} was already sent")
+        return 0
     outcomes = run_alerts(db, settings)
     for outcome in outcomes:
         if outcome.ok:
@@ -188,6 +231,7 @@ COMMANDS = {
     "rescore": command_rescore,
     "export": command_export,
     "export-corrections": command_export_corrections,
+    "briefing": command_briefing,
     "alerts": command_alerts,
     "train": command_train,
 }

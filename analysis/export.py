@@ -2,7 +2,10 @@
 
 Made for people who open it in Excel: UTF-8 with a byte-order mark, and any cell
 that Excel would read as a formula is neutralised with a leading apostrophe.
-Authors are pseudonymised with a keyed hash unless asked otherwise.
+Residents are pseudonymised with a keyed hash unless asked otherwise; organisations
+(the council's own accounts, news outlets, official accounts a source declares) are
+not personal data and keep their names. COLUMNS says what each column means (the
+data dictionary written beside the items file).
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import hmac
 import io
 import re
 import secrets
+from collections.abc import Collection, Mapping
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -22,12 +26,34 @@ LONDON = ZoneInfo("Europe/London")
 _WEEK = re.compile(r"^(\d{4})-?W(\d{2})$", re.IGNORECASE)
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
-ITEM_COLUMNS = [
-    "item_key", "source", "kind", "item_type", "created_at_london", "thread_key", "parent_id",
-    "author", "is_council", "title", "text", "url", "sentiment", "compound",
-    "constructive_prob", "feedback_class", "service_area", "hostile", "thread_flagged",
-    "model_version",
-]
+# The items file's columns and what each means: the data dictionary (README, and a file beside the export).
+COLUMNS = {
+    "item_key": "The item's unique key: the platform and its own id (kind:native_id)",
+    "source": "The channel it was collected from, as named in sources.toml",
+    "kind": "The platform: rss, guardian, mastodon, bluesky, reddit, youtube, facebook, instagram or import",
+    "item_type": "post (starts a thread), comment (a reply in a thread) or mention (a news item or alert)",
+    "created_at_london": "When it was posted, UK time (Europe/London, so BST in summer), YYYY-MM-DD HH:MM:SS",
+    "thread_key": "The item_key of the post that starts its thread (empty for news mentions)",
+    "parent_id": "The item_key of the item it replies to (empty for posts and mentions)",
+    "author": "Who wrote it: an organisation by name (see author_type); a resident as a pseudonym "
+              "(author-...), the same for the same person every week",
+    "author_type": "council (the council's own account), news outlet (a news item's publisher), official "
+                   "account (an organisation a source lists in official_accounts) or resident (everyone else)",
+    "is_council": "True when the council's own account posted it (not counted as public feedback)",
+    "title": "The headline (news mentions, articles, posts with a title)",
+    "text": "The text as collected, cleaned of HTML",
+    "url": "A link to the item on its platform",
+    "sentiment": "positive, neutral or negative; an officer's correction wins over the model",
+    "compound": "The VADER tone score, from -1 (most negative) to 1 (most positive)",
+    "constructive_prob": "The model's probability (0 to 1) that the item is constructive feedback",
+    "feedback_class": "constructive (whatever its tone), else negative, positive or neutral: the dashboard's classes",
+    "service_area": "The council service the text names (empty when it names none)",
+    "hostile": "True when the language is abusive or hostile",
+    "thread_flagged": "True when its thread is flagged as a pile-on needing an officer",
+    "model_version": "The versions of the models that scored it (changes when the models are retrained)",
+}
+ITEM_COLUMNS = list(COLUMNS)
+AUTHOR_TYPES = ("council", "news outlet", "official account", "resident")
 
 
 class WeekError(ValueError):
@@ -78,23 +104,57 @@ def new_pseudonym_key() -> str:
     return secrets.token_hex(32)
 
 
-def items_table(items: pd.DataFrame, pseudonym_key: bytes | None) -> pd.DataFrame:
-    """Stored items (store.export.items_between) as the export's columns."""
+def author_types(items: pd.DataFrame, official: Mapping[str, Collection[str]] | None = None) -> pd.Series:
+    """Who wrote each item (AUTHOR_TYPES): the council, a news outlet (a mention's publisher, or the
+    Guardian's own article heading a discussion), an account its source lists in official_accounts
+    (`official`: {source name: accounts}), else a resident."""
+    listed = {source: {a.lower().lstrip("@") for a in accounts} for source, accounts in (official or {}).items()}
+    kinds = []
+    for source, kind, item_type, author_id, author_name, is_council in zip(
+        items["source"], items["kind"], items["item_type"], items["author_id"], items["author_name"],
+        items["is_council"],
+    ):
+        names = {str(n).lower().lstrip("@") for n in (author_id, author_name) if isinstance(n, str) and n}
+        if is_council:
+            kinds.append("council")
+        elif item_type == "mention" or (kind == "guardian" and item_type == "post"):
+            kinds.append("news outlet")
+        elif names & listed.get(source, set()):
+            kinds.append("official account")
+        else:
+            kinds.append("resident")
+    return pd.Series(kinds, index=items.index, dtype=object)
+
+
+def items_table(items: pd.DataFrame, pseudonym_key: bytes | None,
+                official: Mapping[str, Collection[str]] | None = None) -> pd.DataFrame:
+    """Stored items (store.export.items_between) as the export's columns.
+
+    Residents get a pseudonym when `pseudonym_key` is given; organisations keep their names
+    (a Guardian article with no byline is the Guardian's)."""
     out = items.copy()
     created = pd.to_datetime(out["created_at"]).dt.tz_localize("UTC").dt.tz_convert(LONDON)
     out["created_at_london"] = created.dt.strftime("%Y-%m-%d %H:%M:%S")
+    out["author_type"] = author_types(out, official)
     identity = out["author_id"].where(out["author_id"].notna(), out["author_name"])
+    named = out["author_name"].where(out["author_name"].notna(), out["author_id"])
+    guardian_article = (out["kind"] == "guardian") & (out["item_type"] == "post")
+    named = named.where(named.notna() | ~guardian_article, "The Guardian")
     if pseudonym_key is None:
-        out["author"] = out["author_name"].where(out["author_name"].notna(), out["author_id"])
+        out["author"] = named
     else:
-        # The council's own accounts are not personal data: they keep their names.
         out["author"] = [
-            name if is_council else pseudonym(who, pseudonym_key)
-            for who, name, is_council in zip(identity, out["author_name"], out["is_council"])
+            name if kind != "resident" else pseudonym(who, pseudonym_key)
+            for who, name, kind in zip(identity, named, out["author_type"])
         ]
     out["compound"] = out["compound"].round(4)
     out["constructive_prob"] = out["constructive_prob"].astype("Float64").round(4)
     return out[ITEM_COLUMNS]
+
+
+def dictionary_table() -> pd.DataFrame:
+    """The data dictionary: one row per column of the items file, in its order."""
+    return pd.DataFrame({"column": list(COLUMNS), "meaning": list(COLUMNS.values())})
 
 
 def to_excel_csv(frame: pd.DataFrame) -> bytes:

@@ -8,9 +8,11 @@ from jobs import collect_now
 from jobs.collect import too_old_words
 from settings.environment import config_path
 from settings.sources import ConfigError
+from store import queries
 from store.db import DatabaseBusy, connect, db_path
 from store.sources import source_health
 from ui.add_source import add_source_section, example_notice
+from ui.data import read
 from ui.identity import current_actor, current_rules, why_viewer
 from ui.labels import UK_TIME, WRAPPED_ROW_PX, uk_times, when
 from ui.safe_text import escape_markdown
@@ -63,6 +65,8 @@ def collect(names: list[str] | None) -> None:
         collect_now.start_collection(chosen, db_path(), officer)
     except (collect_now.CollectionBusy, collect_now.NotAllowed) as error:
         flash(FLASH_TOP, "warning", f"Not started: {error}.")
+    except collect_now.DemoDatabase as error:
+        flash(FLASH_TOP, "info", str(error))
 
 
 def switch(name: str, enabled: bool) -> None:
@@ -168,11 +172,14 @@ elif job is not None:
     )
 
 collectable = [s for s in sources if s.enabled]
+demo = read(queries.is_demo)  # its channels are recordings: Collect now could only fail
 if officer:
+    if demo:
+        st.info(collect_now.DEMO_REASON, icon=":material/science:")
     st.button(
         "Collect now: all switched-on sources", key="collect_all", type="primary", icon=":material/sync:",
-        on_click=collect, args=(None,), disabled=bool(running) or not collectable,
-        help="Runs every switched-on source's collector here, then scores what is new.",
+        on_click=collect, args=(None,), disabled=bool(running) or not collectable or demo,
+        help=collect_now.DEMO_REASON if demo else "Runs every switched-on source's collector here, then scores what is new.",
     )
 else:
     st.info(
@@ -222,8 +229,8 @@ if officer and sources:
             kind.caption(escape_markdown(f"{KINDS[source.kind].title} · {'on' if source.enabled else 'off'}"))
             now.button(
                 "Collect now", key=f"collect_{source.name}", icon=":material/sync:",
-                on_click=collect, args=([source.name],), disabled=bool(running) or not source.enabled,
-                help=None if source.enabled else "Switched off: switch it on to collect it.",
+                on_click=collect, args=([source.name],), disabled=bool(running) or not source.enabled or demo,
+                help=collect_now.DEMO_REASON if demo else None if source.enabled else "Switched off: switch it on to collect it.",
             )
             onoff.button(
                 "Switch off" if source.enabled else "Switch on", key=f"switch_{source.name}",

@@ -1,5 +1,5 @@
 """Trends: constructive vs negative volume over the period, per source or service area; which need
-attention; every spike in the period."""
+attention; every spike in the period; the phrases that rose most."""
 
 import streamlit as st
 
@@ -12,6 +12,7 @@ from ui.data import read
 from ui.filters import current_filters
 from ui.first_run import no_data
 from ui.labels import WRAPPED_ROW_PX
+from ui.phrases import phrases_section
 from ui.safe_text import escape_markdown
 from ui.spikes import period_spikes, spike_method, spike_with_threads
 
@@ -117,3 +118,6 @@ else:
     rows = picked.selection.rows if picked is not None else []
     if rows:
         spike_with_threads(spikes.iloc[rows[0]], filters, key="trends_spike_threads")
+
+st.subheader("What people are talking about")
+phrases_section(filters)

@@ -3,6 +3,12 @@
 The database is built under a temporary name beside the target and moved into
 place only when every source was collected and scored, so a build that fails
 part-way never leaves a half-filled database for `make run` to pick up.
+
+The collectors that need credentials get the demo's made-up ones (demo.apis.DEMO_SECRETS),
+and the replay server's address is listed in PULSE_TRUSTED_API_HOSTS, as an operator
+would list a test server: both in this process's environment, only while the
+collectors run, and put back as they were afterwards (a user's own keys are never
+sent to the replay server, and never kept).
 """
 
 from __future__ import annotations
@@ -10,16 +16,20 @@ from __future__ import annotations
 import os
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from collectors.http import HttpClient
 from collectors.registry import load_sources
+from demo.apis import DEMO_SECRETS
 from demo.server import ReplayServer
 from jobs.collect import SourceResult, collect_all
 from jobs.progress import TerminalProgress
 from jobs.scoring import score_pending
+from settings.environment import TRUSTED_API_HOSTS
 from store.db import connect, transaction
 from store.settings import mark_demo
 from store.summary import flagged_threads, holds_nothing, items_per_source
@@ -67,13 +77,30 @@ def _remove(path: Path) -> None:
         candidate.unlink(missing_ok=True)
 
 
+@contextmanager
+def replay_environment(base_url: str) -> Iterator[None]:
+    """The demo's credentials, and trust in the replay server, in this process's environment while the block runs."""
+    trusted = os.environ.get(TRUSTED_API_HOSTS.name)
+    changes = DEMO_SECRETS | {TRUSTED_API_HOSTS.name: ",".join(filter(None, [trusted, urlsplit(base_url).netloc]))}
+    before = {name: os.environ.get(name) for name in changes}
+    os.environ.update(changes)
+    try:
+        yield
+    finally:
+        for name, value in before.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
 def _collect(db: Path, show_progress: bool) -> tuple[list[SourceResult], int]:
     collecting = TerminalProgress("collecting") if show_progress else None
     scoring = TerminalProgress("scoring") if show_progress else None
     with ReplayServer() as server, tempfile.TemporaryDirectory(prefix="pulse-demo-") as folder:
         sources = load_sources(demo_config(server.base_url, Path(folder)))
         progress: Callable[[str, int], None] | None = (lambda name, n: collecting(n)) if collecting else None
-        with HttpClient(tries=2, backoff=0.1) as http:
+        with replay_environment(server.base_url), HttpClient(tries=2, backoff=0.1) as http:
             results = collect_all(sources, db, http, progress=progress)
         if collecting:
             collecting.close()

@@ -1,11 +1,13 @@
-"""Write demo/payloads/ from demo/discussions.py and demo/feeds.py.
+"""Write demo/payloads/ from demo/discussions.py, demo/feeds.py and demo/social/.
 
 `python -m demo.compose` regenerates the payload files; they are committed, so
 the demo itself only ever reads them. Each file has the shape the real service
 sends: the Guardian discussion API's JSON (displayThreaded=true, paged by
 top-level comment, replies flat under their top-level comment with
 `responseTo` naming the comment answered), RSS 2.0 as Google News and a
-council CMS publish it, and Google Alerts' Atom with redirect-wrapped links.
+council CMS publish it, Google Alerts' Atom with redirect-wrapped links, and
+each social platform's API answers (demo/render/: Mastodon, Bluesky, Reddit,
+YouTube, and Meta's Graph API for Facebook and Instagram).
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from xml.sax.saxutils import escape, quoteattr
 from zoneinfo import ZoneInfo
 
 from demo import discussions, feeds
+from demo.render import bluesky, graph, mastodon, reddit, youtube
+from demo.render.base import iso, utc
 
 PAYLOADS = Path(__file__).resolve().parent / "payloads"
 PAGE_SIZE = 25  # the Guardian's smallest page size: the biggest discussion spans two pages
@@ -34,14 +38,6 @@ MODERATED = (
 )
 # When the recording was made: feeds say when they were last built.
 RECORDED_AT = datetime(2026, 11, 27, 9, 5, tzinfo=UTC)
-
-
-def utc(stamp: str) -> datetime:
-    return datetime.strptime(stamp, "%Y-%m-%d %H:%M").replace(tzinfo=UTC)
-
-
-def iso(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def guardian_date(moment: datetime) -> str:
@@ -295,6 +291,9 @@ def write_all(root: Path = PAYLOADS) -> list[Path]:
         folder = guardian_dir(spec["key"], root)
         for page in discussion_pages(spec):
             put(folder / f"page-{page['currentPage']}.json", json.dumps(page, indent=1, ensure_ascii=False) + "\n")
+    for platform in (mastodon, bluesky, reddit, youtube, graph):
+        for name, answer in platform.answers().items():
+            put(root / name, json.dumps(answer, indent=1, ensure_ascii=False) + "\n")
     return written
 
 

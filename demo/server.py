@@ -6,7 +6,10 @@ at their real host and path under the server's root (so
 `http://127.0.0.1:PORT/www.brackenford.gov.uk/news/rss`), with ETag and
 Last-Modified so conditional GETs get a 304. The Guardian discussion API is
 served at its real paths, `/discussion-api/discussion/p/KEY?page=N`, one
-recorded page per `page`. Anything else is a 404, as a real server would say.
+recorded page per `page`. The social platforms' APIs are served under their
+hosts too (`/graph.facebook.com/v21.0/...`, `/oauth.reddit.com/...`; see
+demo/apis.py), with Reddit's token endpoint taking a POST. Anything else is a
+404, as a real server would say.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+from demo.apis import Call, platform_for
 from demo.compose import PAYLOADS, RECORDED_AT, guardian_dir
 
 RSS = "application/rss+xml; charset=UTF-8"
@@ -55,10 +59,18 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format, *args) -> None:  # keep the terminal for progress
         pass
 
+    def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+        self.server.requests.append(self.path)
+        length = int(self.headers.get("Content-Length") or 0)
+        if not self._api("POST", self.rfile.read(length) if length else b""):
+            self._json(405, {"status": "error", "statusCode": 405, "message": "Method not allowed"})
+
     def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
         parts = urlsplit(self.path)
         query = parse_qs(parts.query)
         self.server.requests.append(self.path)
+        if self._api("GET", b""):
+            return
         feed = FEEDS.get(parts.path)
         if feed is not None:
             missing = [p for p in feed.required_params if not query.get(p)]
@@ -69,6 +81,20 @@ class _Handler(BaseHTTPRequestHandler):
         if match:
             return self._discussion(match.group(1), query)
         self._json(404, {"status": "error", "statusCode": 404, "message": f"Not found: {parts.path}"})
+
+    def _api(self, method: str, body: bytes) -> bool:
+        """Answer a request to one of the social platforms' APIs; False if the path is none of theirs."""
+        parts = urlsplit(self.path)
+        found = platform_for(parts.path)
+        if found is None:
+            return False
+        root, handler = found
+        host, port = self.server.server_address[:2]
+        call = Call(method, parts.path[len(root):] or "/", parse_qs(parts.query), self.headers, body,
+                    f"http://{host}:{port}{root}", self.server.payloads)
+        answer = handler(call)
+        self._send(answer.status, json.dumps(answer.data).encode(), JSON, answer.headers)
+        return True
 
     def _discussion(self, key: str, query: dict) -> None:
         try:

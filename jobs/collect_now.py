@@ -14,6 +14,10 @@ Only officers may do these things (collect, add a source, switch one on or
 off): each function here takes the acting store.triage.Actor and refuses a
 viewer with NotAllowed, whatever the page showed. Each action goes into the
 append-only `actions` log with who did it.
+
+The demo database (store.settings.is_demo) is never collected into: its channels
+are recordings replayed only while `python -m demo build` runs, so a collection
+could only fail; start_collection refuses with DemoDatabase, saying so.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from settings.sources import SourceConfig
 from settings.sources_file import SavedConfig, add_source, set_enabled
 from store.db import connect, transaction
 from store.governance import record_action
+from store.settings import is_demo
 from store.triage import Actor, NotAllowed
 
 ACTION_COLLECT = "collect"
@@ -41,6 +46,19 @@ ACTION_SWITCH_SOURCE = "source_switch"
 
 class CollectionBusy(RuntimeError):
     """A collection is already running in this process."""
+
+
+DEMO_REASON = (
+    "This is the demo: its channels are recordings, so there is nothing new to collect. "
+    "Collect now works once the dashboard runs with your council's own channels."
+)
+
+
+class DemoDatabase(RuntimeError):
+    """The database holds the demo's recordings: there is nothing to collect into it."""
+
+    def __init__(self) -> None:
+        super().__init__(DEMO_REASON)
 
 
 def _require_officer(actor: Actor) -> str:
@@ -153,6 +171,9 @@ def start_collection(
     (jobs.run.run_sources), in a background thread; returns at once."""
     global _latest
     requested_by = _require_officer(actor)
+    with connect(db, read_only=True) as con:
+        if is_demo(con):
+            raise DemoDatabase()
     with _lock:
         if _latest is not None and _latest.running:
             raise CollectionBusy(

@@ -1,4 +1,5 @@
-"""Sending an alert: plain-text email over SMTP, or a JSON post to a Teams- or Slack-style webhook.
+"""Sending an alert: email over SMTP (plain text; the weekly briefing with HTML and a PDF), or a JSON
+post to a Teams- or Slack-style webhook.
 
 Failures become a DeliveryError whose message says what went wrong in words and
 never carries a password or the webhook address (a webhook URL is itself a secret).
@@ -9,6 +10,7 @@ from __future__ import annotations
 import smtplib
 import socket
 import ssl
+from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from urllib.parse import urlsplit
@@ -25,14 +27,44 @@ class DeliveryError(RuntimeError):
     """An alert could not be delivered; the message says why, without secrets."""
 
 
-def send_email(smtp: SmtpSettings, subject: str, body: str, timeout: float = TIMEOUT_S) -> None:
+@dataclass(frozen=True)
+class Part:
+    """A file carried by an email: an attachment, or an image the HTML shows by its content id."""
+
+    data: bytes
+    maintype: str
+    subtype: str
+    filename: str | None = None
+    cid: str | None = None  # for an inline image: <img src="cid:THIS">
+
+
+def compose_email(smtp: SmtpSettings, subject: str, body: str, *, html: str | None = None,
+                  inline: tuple[Part, ...] = (), attachments: tuple[Part, ...] = (),
+                  recipients: tuple[str, ...] | None = None) -> EmailMessage:
+    """Plain text, or plain text with an HTML alternative (its images inline), and attachments."""
     message = EmailMessage()
     message["From"] = smtp.sender
-    message["To"] = ", ".join(smtp.recipients)
+    message["To"] = ", ".join(recipients or smtp.recipients)
     message["Subject"] = subject
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = make_msgid(domain=smtp.sender.rpartition("@")[2] or None)
     message.set_content(body)
+    if html is not None:
+        message.add_alternative(html, subtype="html")
+        html_part = message.get_payload()[-1]
+        for part in inline:
+            html_part.add_related(part.data, part.maintype, part.subtype, cid=f"<{part.cid}>",
+                                  disposition="inline", filename=part.filename)
+    for part in attachments:
+        message.add_attachment(part.data, maintype=part.maintype, subtype=part.subtype, filename=part.filename)
+    return message
+
+
+def send_email(smtp: SmtpSettings, subject: str, body: str, timeout: float = TIMEOUT_S, *,
+               message: EmailMessage | None = None) -> None:
+    """Send `body` as a plain-text email to smtp's recipients, or `message` as it was composed."""
+    if message is None:
+        message = compose_email(smtp, subject, body)
     where = f"{smtp.host}:{smtp.port}"
     try:
         with smtplib.SMTP(smtp.host, smtp.port, timeout=timeout) as client:

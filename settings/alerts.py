@@ -23,7 +23,10 @@ KEYS = (
     Key("webhook_url", "text", "a Slack or Teams incoming webhook", env="PULSE_ALERT_WEBHOOK", secret=True),
     Key("webhook_style", "text", "the webhook's kind", default="slack", env="PULSE_ALERT_WEBHOOK_STYLE",
         choices=("slack", "teams")),
-    Key("dashboard_url", "text", "the dashboard's address, for links in alerts", env="PULSE_DASHBOARD_URL"),
+    Key("dashboard_url", "text", "the dashboard's address, for links in alerts and the weekly briefing",
+        env="PULSE_DASHBOARD_URL"),
+    Key("briefing_to", "texts", "who the Monday briefing goes to (default: smtp_to)", default=(),
+        env="PULSE_BRIEFING_TO"),
     Key("thread_min_score", "float", "the pile-on score that sends an immediate alert", default=50.0,
         env="PULSE_ALERT_THREAD_MIN_SCORE", minimum=0),
     Key("digest_hour", "int", "the hour (London time) from which the daily digest goes", default=7,
@@ -51,6 +54,7 @@ class AlertSettings:
     thread_min_score: float = 50.0
     thread_lookback_hours: float = 48.0
     digest_hour: int = 7  # London time: the digest goes on the first run at or after this hour
+    briefing_to: tuple[str, ...] = ()  # the weekly briefing's readers (empty: smtp_to)
 
     @property
     def channels(self) -> list[str]:
@@ -78,6 +82,25 @@ def load_alert_settings(secrets_file: Path = SECRETS_FILE, environ: Mapping[str,
         raise SettingsError(f"{where}: webhook_url must be an http(s) address")
     return AlertSettings(
         smtp=smtp, webhook_url=url, webhook_style=raw["webhook_style"],
-        dashboard_url=raw["dashboard_url"].rstrip("/") if raw["dashboard_url"] else None,
+        dashboard_url=_dashboard_url(raw["dashboard_url"], where),
         thread_min_score=raw["thread_min_score"], digest_hour=raw["digest_hour"],
+        briefing_to=tuple(raw["briefing_to"]),
     )
+
+
+def _dashboard_url(value: str | None, where: str) -> str | None:
+    if not value:
+        return None
+    if not value.lower().startswith(("https://", "http://")):
+        raise SettingsError(f"{where}: dashboard_url must be an http(s) address, e.g. https://pulse.example.gov.uk")
+    return value.rstrip("/")
+
+
+def load_dashboard_url(secrets_file: Path = SECRETS_FILE, environ: Mapping[str, str] | None = None) -> str | None:
+    """Only the dashboard's address (for links in the briefing), read without the rest of [alerts]: a
+    download of the briefing works whether or not email is set up."""
+    where = f"[alerts] in {secrets_file}"
+    (key,) = [k for k in KEYS if k.name == "dashboard_url"]
+    raw = read_table((key,), secrets_document(secrets_file).get("alerts") or {}, where,
+                     os.environ if environ is None else environ, allow_unknown=True)
+    return _dashboard_url(raw["dashboard_url"], where)

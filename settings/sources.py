@@ -26,6 +26,9 @@ COMMON_KEYS = (
         label="The platform's address", advanced=True),
     Key("council_accounts", "texts", "the council's own accounts on this channel (their posts are ours, not the "
         "public's)", default=(), label="The council's own accounts here (one per line)"),
+    Key("official_accounts", "texts", "other organisations' official accounts on this channel (police, NHS, "
+        "transport operators): named in exports, never pseudonymised, as news outlets are", default=(),
+        label="Other organisations' official accounts here (one per line)", advanced=True),
     Key("retention_days", "int", "days an item is kept, counted from when it was posted; older items are not "
         "collected at all", default=365, minimum=1, label="Keep items for (days)"),
     Key("lookback_days", "int", "days a post is checked again for new replies", default=14, minimum=1,
@@ -79,6 +82,7 @@ class SourceConfig:
     options: dict = field(default_factory=dict)
     base_url: str | None = None
     council_accounts: tuple[str, ...] = ()
+    official_accounts: tuple[str, ...] = ()
     retention_days: int = 365
     lookback_days: int = 14
     enabled: bool = True
@@ -92,6 +96,8 @@ class SourceConfig:
             data["base_url"] = self.base_url
         if self.council_accounts:
             data["council_accounts"] = list(self.council_accounts)
+        if self.official_accounts:
+            data["official_accounts"] = list(self.official_accounts)
         data["retention_days"] = self.retention_days
         data["enabled"] = self.enabled
         return data
@@ -135,7 +141,8 @@ def parse_source(entry: Mapping, position: int, kinds: Mapping[str, SourceKind],
                for key in kind.keys if values[key.name] not in (None, ())}
     return SourceConfig(
         name=name.strip(), kind=kind.kind, options=options, base_url=values["base_url"] or None,
-        council_accounts=tuple(values["council_accounts"]), retention_days=values["retention_days"],
+        council_accounts=tuple(values["council_accounts"]), official_accounts=tuple(values["official_accounts"]),
+        retention_days=values["retention_days"],
         lookback_days=values["lookback_days"], enabled=values["enabled"],
         stale_after_hours=values["stale_after_hours"], quiet_after_days=values["quiet_after_days"],
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
 import duckdb
@@ -31,3 +32,16 @@ def items_between(con: duckdb.DuckDBPyConnection, start: datetime, end: datetime
            ORDER BY i.created_at, i.key""",
         [start, end],
     ).df()
+
+
+def source_accounts(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, list[str]]]:
+    """Each source's declared accounts as sources.toml gave them: {name: {'council_accounts': [...],
+    'official_accounts': [...]}} (empty lists where none are declared)."""
+    accounts = {}
+    for name, config in con.execute("SELECT name, config FROM sources ORDER BY name").fetchall():
+        options = json.loads(config) if config else {}
+        accounts[name] = {
+            key: [str(a) for a in options.get(key) or [] if isinstance(a, str)]
+            for key in ("council_accounts", "official_accounts")
+        }
+    return accounts

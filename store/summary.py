@@ -15,10 +15,14 @@ def items_per_source(con: duckdb.DuckDBPyConnection) -> list[tuple[str, int]]:
 
 
 def flagged_threads(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str | None, str | None]]:
-    """(thread key, root post title, reason) of every flagged thread, highest pile-on score first."""
+    """(thread key, where and what: the source and the root post's title, else the start of its text,
+    reason) of every flagged thread, highest pile-on score first."""
     return con.execute(
-        """SELECT t.thread_key, r.title, t.flag_reasons
-           FROM threads t LEFT JOIN items r ON r.key = t.thread_key
+        """SELECT t.thread_key,
+                  s.name || ': ' || coalesce(r.title,
+                      CASE WHEN length(r.text) > 60 THEN left(r.text, 59) || '…' ELSE r.text END),
+                  t.flag_reasons
+           FROM threads t LEFT JOIN items r ON r.key = t.thread_key LEFT JOIN sources s ON s.id = t.source_id
            WHERE t.flagged
            ORDER BY t.pileon_score DESC, t.thread_key"""
     ).fetchall()

@@ -68,7 +68,7 @@ def week_db(db_path):
 
 
 def test_weekly_export_rows_columns_and_pseudonyms(week_db):
-    rows = read_csv(weekly_items_csv(week_db, "2026-W43"))
+    rows = read_csv(weekly_items_csv(week_db, "2026-W43", actor="Jo"))
     assert [r["item_key"] for r in rows] == ["guardian:c1", "guardian:c2", "guardian:c3", "guardian:c4"]
     assert rows[0]["created_at_london"] == "2026-10-19 00:00:00"
     assert rows[3]["created_at_london"] == "2026-10-25 23:59:00"
@@ -77,12 +77,12 @@ def test_weekly_export_rows_columns_and_pseudonyms(week_db):
     assert rows[0]["author"] != rows[1]["author"]
     assert rows[2]["author"] == "brackenfordcouncil"  # the council's own account is not pseudonymised
     assert {r["sentiment"] for r in rows} <= {"positive", "neutral", "negative"}
-    assert "alice" not in weekly_items_csv(week_db, "2026-W43").decode("utf-8-sig")
+    assert "alice" not in weekly_items_csv(week_db, "2026-W43", actor="Jo").decode("utf-8-sig")
 
 
 def test_pseudonyms_are_stable_across_exports(week_db):
-    first = read_csv(weekly_items_csv(week_db, "2026-W43"))
-    second = read_csv(weekly_items_csv(week_db, "2026-W43"))
+    first = read_csv(weekly_items_csv(week_db, "2026-W43", actor="Jo"))
+    second = read_csv(weekly_items_csv(week_db, "2026-W43", actor="Jo"))
     assert [r["author"] for r in first] == [r["author"] for r in second]
 
 
@@ -90,7 +90,7 @@ def test_export_is_recorded_in_the_audit_log(week_db):
     weekly_items_csv(week_db, "2026-W43", actor="officer:jo")
     with connect(week_db, read_only=True) as con:
         assert con.execute("SELECT actor, action, value FROM actions").fetchall() == [
-            ("officer:jo", "export", "weekly items 2026-W43: 4 rows")
+            ("officer:jo", "export", "weekly items 2026-W43: 4 rows, residents pseudonymised")
         ]
 
 
@@ -167,9 +167,9 @@ def test_every_export_path_neutralises_formula_cells(db_path):
     with connect(db_path) as con:
         triage.correct_label(con, triage.Actor("Jo", triage.OFFICER), "guardian:c0", "sentiment", "negative")
     exports = {
-        "items": weekly_items_csv(db_path, "2026-W43"),
-        "items with names": weekly_items_csv(db_path, "2026-W43", pseudonymise=False),
-        "summary": weekly_summary_csv(db_path, "2026-W43"),
+        "items": weekly_items_csv(db_path, "2026-W43", actor="Jo"),
+        "items with names": weekly_items_csv(db_path, "2026-W43", actor="Jo", pseudonymise=False),
+        "summary": weekly_summary_csv(db_path, "2026-W43", actor="Jo"),
         "corrections": build_corrections_csv(db_path, actor="Jo")[0],
     }
     for path, data in exports.items():
@@ -178,3 +178,40 @@ def test_every_export_path_neutralises_formula_cells(db_path):
     assert "'=HYPERLINK" in text and "'+44 budget story" in text and "'=author1" in text  # kept, as text
     assert "'=cmd|" in exports["summary"].decode("utf-8-sig")
     assert "'=HYPERLINK" in exports["corrections"].decode("utf-8-sig")
+
+
+def test_organisations_keep_their_names_and_residents_are_pseudonymised(db_path):
+    from collectors.items import Item
+
+    news = SourceConfig(name="Google News test", kind="rss", options={"url": "http://127.0.0.1/rss"})
+    forum = SourceConfig(name="Guardian forum", kind="guardian", options={"discussions": ["/p/9"]},
+                         council_accounts=("brackenfordcouncil",), official_accounts=("@WestShiresPolice",))
+    mention = Item(kind="rss", native_id="m1", item_type="mention", created_at=datetime(2026, 10, 20, 9),
+                   raw_text="Council to cut library hours", title="Council to cut library hours",
+                   author_name="The Guardian", author_id="www.theguardian.com")
+    with connect(db_path) as con:
+        store_items(con, news, [mention])
+        store_items(con, forum, [
+            post("/p/9", "Library hours consultation", datetime(2026, 10, 20, 10)),
+            comment("k1", "Officers will attend the meeting", datetime(2026, 10, 20, 11), "/p/9",
+                    author="westshirespolice"),
+            comment("k2", "We will publish the answers", datetime(2026, 10, 20, 12), "/p/9", author="brackenfordcouncil"),
+            comment("k3", "Keep the library open", datetime(2026, 10, 20, 13), "/p/9", author="dave"),
+        ])
+    rows = {r["item_key"]: r for r in read_csv(weekly_items_csv(db_path, "2026-W43", actor="Jo"))}
+    assert rows["rss:m1"]["author"] == "The Guardian" and rows["rss:m1"]["author_type"] == "news outlet"
+    assert rows["guardian:/p/9"]["author"] == "The Guardian" and rows["guardian:/p/9"]["author_type"] == "news outlet"
+    assert (rows["guardian:k1"]["author"], rows["guardian:k1"]["author_type"]) == ("westshirespolice", "official account")
+    assert (rows["guardian:k2"]["author"], rows["guardian:k2"]["author_type"]) == ("brackenfordcouncil", "council")
+    assert rows["guardian:k3"]["author"].startswith("author-") and rows["guardian:k3"]["author_type"] == "resident"
+
+
+def test_every_column_has_a_meaning_in_the_dictionary_and_the_readme():
+    from analysis.export import COLUMNS, ITEM_COLUMNS
+    from jobs.export import data_dictionary_csv
+
+    dictionary = read_csv(data_dictionary_csv())
+    assert [r["column"] for r in dictionary] == ITEM_COLUMNS and all(r["meaning"] for r in dictionary)
+    readme = (ROOT / "README.md").read_text(encoding="utf-8").split("## The weekly CSV", 1)[1].split("\n## ", 1)[0]
+    for column, meaning in COLUMNS.items():
+        assert f"| {column} | {meaning} |" in readme, column

@@ -13,7 +13,7 @@ def test_weekly_csv_with_authorless_mentions(seeded_db):
     week = iso_week(max(i.created_at for i in mentions).date())
     start, end = parse_iso_week(week)
     authorless = [i for i in mentions if start <= i.created_at < end]
-    data = weekly_items_csv(seeded_db.path, week)
+    data = weekly_items_csv(seeded_db.path, week, actor="Jo")
     rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
     assert len(rows) == len([i for i in seeded_db.items if start <= i.created_at < end])
     keys = {i.key for i in authorless}

@@ -311,7 +311,7 @@ def test_export_defaults_to_the_last_complete_week(seeded_db):
     week = default_export_week(today, latest)
     assert at.selectbox(key="export_week").value == week
     buttons = at.get("download_button")
-    assert [b.label for b in buttons] == ["Download CSV", "Download summary CSV"]
+    assert [b.label for b in buttons] == ["Download CSV", "Download summary CSV", "Data dictionary", "Briefing (HTML)", "Briefing (PDF)"]
 
 
 def test_export_counts_the_week_it_will_export(seeded_db):

@@ -98,7 +98,7 @@ def test_export_writes_items_and_summary_that_add_up(pile_on_week, tmp_path):
     with connect(seeded.path, read_only=True) as con:
         exports = triage.audit_log(con, actions=["export"])["value"].tolist()
     assert sorted(exports) == sorted([
-        f"weekly items {week}: {len(items)} rows", f"weekly summary {week}: {len(summary)} rows",
+        f"weekly items {week}: {len(items)} rows, residents pseudonymised", f"weekly summary {week}: {len(summary)} rows",
     ])
 
 

@@ -20,6 +20,7 @@ from demo.server import ReplayServer
 from jobs import collect_now
 from settings.sources_file import dumps_sources
 from store.db import connect, transaction
+from store.settings import mark_demo
 from store.sources import add_to_run, finish_run, start_run, sync_source
 from store.triage import OFFICER, VIEWER, Actor, NotAllowed
 from tests.conftest import ROOT
@@ -323,6 +324,38 @@ def test_a_second_collection_waits_for_the_first(db_path, config, replay, monkey
     finally:
         release.set()
     wait_for_collection()
+
+
+def test_collect_now_is_off_on_the_demo_database_and_says_why(db_path, config, replay):
+    """The demo's channels are recordings (its replay server runs only while the demo is built):
+    both buttons are off with the reason in words, and the job refuses whatever a page sends."""
+    news, _ = demo_sources(replay.base_url, "Dead feed")
+    write_config(config, news)
+    with connect(db_path) as con, transaction(con):
+        mark_demo(con)
+    before = collect_now.latest()
+
+    at = open_page()
+    for key in ("collect_all", f"collect_{news.name}"):
+        assert at.button(key=key).disabled is True, key
+        assert at.button(key=key).help == collect_now.DEMO_REASON
+    assert collect_now.DEMO_REASON in messages(at, "info")
+    assert "there is nothing new to collect" in collect_now.DEMO_REASON
+
+    with pytest.raises(collect_now.DemoDatabase, match="This is the demo"):
+        collect_now.start_collection([news], db_path, Actor(OFFICER_NAME, OFFICER))
+    assert collect_now.latest() is before  # nothing was started
+    at.run()
+    assert table(at).loc[news.name, "Items"] == 0 and pd.isna(table(at).loc[news.name, "Last run"])
+
+
+def test_collect_now_is_on_for_a_database_that_is_not_the_demo(db_path, config, replay):
+    """The switch above is the demo mark and nothing else: the same page on the same sources collects."""
+    news, _ = demo_sources(replay.base_url, "Dead feed")
+    write_config(config, news)
+    at = open_page()
+    assert at.button(key="collect_all").disabled is False
+    assert collect_now.DEMO_REASON not in messages(at, "info")
 
 
 # --- Officers only -------------------------------------------------------------------------

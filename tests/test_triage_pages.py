@@ -231,7 +231,8 @@ def test_audit_page_on_an_empty_database(db_path):
 
 def test_export_page_offers_both_files(seeded_db):
     at = open_app("app_pages/export.py")
-    assert [b.label for b in at.get("download_button")] == ["Download CSV", "Download summary CSV"]
+    assert [b.label for b in at.get("download_button")] == [
+        "Download CSV", "Download summary CSV", "Data dictionary", "Briefing (HTML)", "Briefing (PDF)"]
 
 
 def test_audit_page_shows_agreement_between_officers_and_the_model(seeded_db):

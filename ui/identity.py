@@ -119,6 +119,26 @@ def current_actor() -> Actor:
     return actor if isinstance(actor, Actor) else Actor("", VIEWER)
 
 
+UNNAMED_EXPORTER = "dashboard (no name given)"
+
+
+def exporter() -> tuple[str | None, str]:
+    """(the name a download is recorded under in the audit log, or None when it is refused; the words
+    that tell the user so). With a login configured only a signed-in user may download, under their
+    login; without one, the typed name, else UNNAMED_EXPORTER, said before the download."""
+    name = current_actor().name
+    if current_rules().login_configured:
+        if not name:
+            return None, "Sign in to download: every download is recorded in the audit log under who made it."
+        return name, f"Downloads are recorded in the audit log under {name}."
+    if name:
+        return name, f"Downloads are recorded in the audit log under {name}."
+    return UNNAMED_EXPORTER, (
+        f"No name is typed in the sidebar, so downloads will be recorded in the audit log as “{UNNAMED_EXPORTER}”. "
+        "Type your name there to have them recorded under it."
+    )
+
+
 def act(action: Callable, *args, done: str, slot: str = "") -> object | None:
     """Run store.triage `action(con, actor, *args)` as the current user on a short write connection;
     returns what it returned, or None when it was refused.

@@ -6,21 +6,9 @@ from datetime import date
 
 import pandas as pd
 
-# One colour and one word per feedback class, everywhere: chart, badges, tables.
-CLASS_LABELS = {
-    "negative": "Negative",
-    "neutral": "Neutral",
-    "positive": "Positive",
-    "constructive": "Constructive",
-    "unscored": "Not scored yet",
-}
-CLASS_COLOURS = {
-    "negative": "#d4351c",
-    "neutral": "#9a9ea3",
-    "positive": "#00703c",
-    "constructive": "#1d70b8",
-    "unscored": "#dddddd",
-}
+# One colour and one word per feedback class, everywhere: charts, badges, tables, and the weekly briefing.
+from analysis.palette import CLASS_COLOURS, CLASS_LABELS  # noqa: F401 (ui's name for them)
+
 # Streamlit's Markdown colour names closest to CLASS_COLOURS, for captions.
 CLASS_TEXT_COLOURS = {
     "negative": "red", "neutral": "gray", "positive": "green", "constructive": "blue", "unscored": "gray",

@@ -2,8 +2,8 @@
 
 The demo database is built by `demo.build` (recorded payloads through the real collectors and
 models) into a temporary file; `streamlit run app.py` serves it as in test_browser.py. Its
-Guardian discussions hold two pile-ons (10 Nov and 24 Nov 2026), which the spike rules must
-find. Screenshots land in $PULSE_SCREENSHOTS (see test_browser.py) for a person to look at.
+Guardian discussions hold two pile-ons (10 Nov and 24 Nov 2026) and its Facebook Page one
+(26 Nov), which the spike rules must find. Screenshots land in $PULSE_SCREENSHOTS (see test_browser.py) for a person to look at.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from tests.e2e.test_browser import (
 )
 
 GUARDIAN = "Guardian comments"
+FACEBOOK = "Facebook: Brackenford Council"  # the newest spike: the council tax pile-on of 26 Nov
 PILE_ON_TITLE = "Brackenford council to tweet every call it takes for 24 hours"
 OFFICER = triage.Actor("Jo Bloggs", "officer")
 
@@ -98,9 +99,9 @@ def test_trends_page(page, demo_url):
     _no_errors(page)
     _shot(page, "trends")
 
-    spikes = _grids(page).last
+    spikes = _grids(page).last  # newest first
     _click_first_row(page, spikes)
-    page.locator('[data-testid="stAlert"]', has_text=f"{GUARDIAN}: ").wait_for()
+    page.locator('[data-testid="stAlert"]', has_text=f"{FACEBOOK}: ").wait_for()
     _fresh(page)
     _no_errors(page)
     _shot(page, "trends-spike-threads")
