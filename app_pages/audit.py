@@ -7,7 +7,7 @@ import streamlit as st
 
 from store import alerts, triage
 from ui.data import read
-from ui.triage import ACTION_LABELS, FIELD_LABELS, log_table, response_times_table
+from ui.triage import ACTION_LABELS, FIELD_WORDS, log_table, response_times_table
 
 st.title("Audit log")
 st.caption(
@@ -54,7 +54,7 @@ if agreement.empty:
     st.caption("No officer has labelled a reply yet.")
 else:
     st.dataframe(
-        agreement.assign(field=agreement["field"].map(FIELD_LABELS)).rename(columns={
+        agreement.assign(field=agreement["field"].map(FIELD_WORDS)).rename(columns={
             "field": "Label", "labelled": "Labelled by officers", "agreed": "Model agreed", "agreement": "Agreement",
         }),
         hide_index=True, width="content",

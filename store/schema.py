@@ -152,7 +152,7 @@ MIGRATIONS: list[list[str]] = [
     # 6: runs.too_old: items a run fetched but did not keep, posted before their source's retention
     # period (jobs.collect skips them before saving; the Sources page and the run's output say so)
     [
-        "ALTER TABLE runs ADD COLUMN too_old INTEGER DEFAULT 0",
+        "ALTER TABLE runs ADD COLUMN IF NOT EXISTS too_old INTEGER DEFAULT 0",
     ],
 ]
 

@@ -26,7 +26,9 @@ ACTION_LABELS = {
     "status": "Status", "assign": "Assigned", "note": "Note", "silence": "Silenced", "unsilence": "Unsilenced",
     "correct_label": "Label corrected", "export": "Export", "purge": "Retention purge", "erase": "Erasure",
 }
-FIELD_LABELS = {"sentiment": "Tone", "feedback_class": "Class"}
+FIELD_LABELS = {"sentiment": "Sentiment", "feedback_class": "Feedback class"}
+# The same two labels as the audit log says them to people who never saw the store's columns.
+FIELD_WORDS = {"sentiment": "Tone", "feedback_class": "Class"}
 # Queue age filter: label -> (started at most this many days ago, at least this many days ago)
 AGES: dict[str, tuple[int | None, int | None]] = {
     "Any age": (None, None),
@@ -53,7 +55,7 @@ def _value_label(action: str, value: object) -> str:
         return value if isinstance(value, str) and value else "(unassigned)"
     if action == "correct_label" and isinstance(value, str):  # "feedback_class=negative, sentiment=negative"
         pairs = [part.strip().partition("=") for part in value.split(",")]
-        return "; ".join(f"{FIELD_LABELS.get(f, f)}: {CLASS_LABELS.get(v, v)}" for f, _, v in pairs)
+        return "; ".join(f"{FIELD_WORDS.get(f, f)}: {CLASS_LABELS.get(v, v)}" for f, _, v in pairs)
     return "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
 
 
