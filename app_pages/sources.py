@@ -18,6 +18,7 @@ from ui.labels import UK_TIME, WRAPPED_ROW_PX, uk_times, when
 from ui.safe_text import escape_markdown
 
 FLASH_TOP = "sources_flash"
+HEADER_PX, MAX_TABLE_PX = 36, 1_200
 
 
 def acting_officer():
@@ -201,6 +202,7 @@ else:
         placeholder="–",
         width="stretch",
         row_height=WRAPPED_ROW_PX,
+        height=min(HEADER_PX + WRAPPED_ROW_PX * len(table) + 3, MAX_TABLE_PX),  # every source in view
         column_config={
             "Source": st.column_config.TextColumn(width=170),
             "Channel": st.column_config.TextColumn(width=100),

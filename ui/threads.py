@@ -28,6 +28,9 @@ from ui.safe_text import cut, escape_markdown, safe_url
 
 MAX_INDENT = 6  # reply depth beyond this is drawn at this indent
 MAX_REPLIES_SHOWN = 500
+# The queue's columns, in pixels: with the row-selection column they fit the 818-pixel main column of a
+# 1280-pixel screen; a wider screen shares out what is left.
+QUEUE_WIDTHS = {"Post": 170, "Why flagged": 255, "Score": 52, "Status": 100, "Assigned to": 95, "Our reply": 95}
 TITLE_CHARS = 200  # a heading longer than this is cut; the whole text is one click away
 NAME_CHARS = 80  # platform display names are shorter; a longer one is cut
 
@@ -65,19 +68,20 @@ def thread_table(queue: pd.DataFrame, key: str, show_status: bool = True, severa
         width="stretch",
         row_height=WRAPPED_ROW_PX,
         column_config={
-            "Post": st.column_config.TextColumn(width=170, help="The post's title, or the start of its text"),
-            "Why flagged": st.column_config.TextColumn(width=255),
+            "Post": st.column_config.TextColumn(width=QUEUE_WIDTHS["Post"],
+                                                help="The post's title, or the start of its text"),
+            "Why flagged": st.column_config.TextColumn(width=QUEUE_WIDTHS["Why flagged"]),
             "Score": st.column_config.NumberColumn(
-                format="%.0f", width=52,
+                format="%.0f", width=QUEUE_WIDTHS["Score"],
                 help="Pile-on score, 0-100: negative and hostile replies, from many people, fast, copied, aimed at "
                      "the council rank higher",
             ),
-            "Status": st.column_config.TextColumn(width=100),
-            "Assigned to": st.column_config.TextColumn(width=95),
+            "Status": st.column_config.TextColumn(width=QUEUE_WIDTHS["Status"]),
+            "Assigned to": st.column_config.TextColumn(width=QUEUE_WIDTHS["Assigned to"]),
             "Source": st.column_config.TextColumn(width=120),
             f"Last reply ({UK_TIME})": st.column_config.DatetimeColumn(format="D MMM, HH:mm", width=100),
             "Our reply": st.column_config.TextColumn(
-                width=95, help="Did our reply help: the public's replies before and after the council's first reply",
+                width=QUEUE_WIDTHS["Our reply"], help="Did our reply help: the public's replies before and after the council's first reply",
             ),
         },
     )

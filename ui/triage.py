@@ -19,7 +19,7 @@ from store import triage
 from store.queries import TRIAGE_STATUSES
 from ui import identity
 from ui.data import read
-from ui.labels import CLASS_LABELS, CLASS_TEXT_COLOURS, STATUS_LABELS, UK_TIME, uk_times
+from ui.labels import CLASS_LABELS, CLASS_TEXT_COLOURS, STATUS_LABELS, UK_TIME, WRAPPED_ROW_PX, uk_times
 from ui.safe_text import escape_markdown
 
 ACTION_LABELS = {
@@ -72,8 +72,15 @@ def log_table(log: pd.DataFrame, show_thread: bool = True) -> None:
         table.insert(3, "Thread", log["thread_key"].fillna(""))
         table.insert(4, "Item", log["item_key"].fillna(""))
     st.dataframe(
-        table, hide_index=True, width="stretch",
-        column_config={f"When ({UK_TIME})": st.column_config.DatetimeColumn(format="D MMM YYYY, HH:mm:ss")},
+        table, hide_index=True, width="stretch", row_height=WRAPPED_ROW_PX,
+        # Fits the main column from a 1280-pixel screen; a long value or note wraps.
+        column_config={f"When ({UK_TIME})": st.column_config.DatetimeColumn(format="D MMM YYYY, HH:mm:ss", width=150),
+                       "Who": st.column_config.TextColumn(width=110),
+                       "Action": st.column_config.TextColumn(width=105),
+                       "Thread": st.column_config.TextColumn(width=110),
+                       "Item": st.column_config.TextColumn(width=100),
+                       "Value": st.column_config.TextColumn(width=120),
+                       "Note": st.column_config.TextColumn(width=100)},
     )
 
 

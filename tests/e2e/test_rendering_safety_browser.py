@@ -490,6 +490,9 @@ def test_the_flagged_hostile_thread_shows_every_payload_as_text(visit, hostile_a
         switch.click()
         _settle(page)
     check(visit, "Thread")
+    for whole in page.get_by_text(re.compile(r"^The whole (name|title) \([\d,]+ characters\)$")).all():
+        whole.click()  # a long name is cut in its byline; the whole of it is one click away, as plain text
+    _settle(page)
     main = visible_text(page, '[data-testid="stMain"]')
     for literal in LITERAL_ON_THREAD:
         assert literal in main, f"{literal!r} is not shown as text"
