@@ -7,6 +7,7 @@ import streamlit as st
 
 from store import alerts, triage
 from ui.data import read
+from ui.labels import UK_TIME, uk_times
 from ui.triage import ACTION_LABELS, FIELD_WORDS, log_table, response_times_table
 
 st.title("Audit log")
@@ -67,10 +68,10 @@ if sent.empty:
     st.caption("No alert has been sent. `python -m analysis alerts` sends them (see the README).")
 else:
     st.dataframe(
-        sent.rename(columns={
-            "attempted_at": "When (UTC)", "kind": "Kind", "channel": "Channel", "subject": "Subject",
+        sent.assign(attempted_at=uk_times(sent["attempted_at"])).rename(columns={
+            "attempted_at": f"When ({UK_TIME})", "kind": "Kind", "channel": "Channel", "subject": "Subject",
             "ok": "Delivered", "error": "Why not",
         }),
         hide_index=True, width="stretch",
-        column_config={"When (UTC)": st.column_config.DatetimeColumn(format="D MMM YYYY, HH:mm")},
+        column_config={f"When ({UK_TIME})": st.column_config.DatetimeColumn(format="D MMM YYYY, HH:mm")},
     )

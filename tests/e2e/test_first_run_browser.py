@@ -44,7 +44,7 @@ def test_an_empty_dashboard_leads_to_a_first_source_tested_added_and_collected(p
     name.fill("Jo Officer")
     name.press("Enter")
     page.get_by_role("heading", name="Add your first source").wait_for()
-    page.get_by_text("News feed (RSS or Atom)").first.wait_for()  # the channel in words, chosen first
+    page.get_by_text("Articles from a news feed:").wait_for()  # the channel chosen first, said in words
     _settle(page)
     page.get_by_role("textbox", name="A name for it (shown on every page)").fill("Our news")
     page.get_by_role("textbox", name="Feed address").fill(f"{feeds}{FEED_PATH}")
