@@ -29,7 +29,6 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-import httpx
 import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Response
@@ -316,10 +315,9 @@ def secrets(monkeypatch, tmp_path):
 
 def client(now: float) -> HttpClient:
     clock = FakeClock(now)
-    # plain http to 127.0.0.1 only: a transport without certificate checks spares loading the CA bundle each time
-    return HttpClient(clock=clock, sleep=clock.sleep, jitter=lambda: 0.5, backoff=0.01, tries=2,
-                      connect_timeout=READ_TIMEOUT, read_timeout=READ_TIMEOUT,
-                      transport=httpx.HTTPTransport(verify=False))
+    # plain http to 127.0.0.1 only: no certificate checks spares loading the CA bundle each time
+    return HttpClient(clock=clock, sleep=clock.sleep, jitter=lambda: 0.5, backoff=0.01, tries=2, verify=False,
+                      connect_timeout=READ_TIMEOUT, read_timeout=READ_TIMEOUT)
 
 
 def sources_state(db_path) -> dict[str, dict]:
