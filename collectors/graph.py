@@ -42,6 +42,8 @@ from collectors.errors import CollectorError, FetchError, PayloadError, RateLimi
 from collectors.http import SECRET_PARAMS, HttpStatusError, RateLimitInfo, where
 from collectors.items import Batch, Item
 from collectors.payload import as_dict, as_int, as_list, split_url
+from collectors.limits import page_cap_warning
+from collectors.trust import require_credentials_allowed
 
 DEFAULT_BASE_URL = "https://graph.facebook.com/v21.0"
 TOKEN_VARIABLE = "FACEBOOK_PAGE_TOKEN"
@@ -147,17 +149,20 @@ def graph_error(body: Any) -> dict | None:
 class GraphClient:
     """GETs against one Graph API root with one token, errors in words without the token."""
 
-    def __init__(self, http, base_url: str, token: str, budget: str | None = None):
+    def __init__(self, http, base_url: str, token: str, budget: str | None = None, platform: str = "facebook"):
         self.http = http
         self.base_url = base_url.rstrip("/")
         self.token = token
         self.budget = budget
+        self.platform = platform  # whose credentials the token is (collectors.trust)
+        self.warnings: list[str] = []  # page caps reached
 
     def get(self, path: str, params: Mapping[str, Any]) -> dict:
         url = f"{self.base_url}/{path.lstrip('/')}"
         query = {**params, "access_token": self.token}
         try:
-            body = self.http.get_json(url, params=query, rate_limit=read_usage, budget=self.budget)
+            body = self.http.get_json(url, params=query, rate_limit=read_usage, budget=self.budget,
+                                      credentials=self.platform)
         except HttpStatusError as error:
             raise self._explain(graph_error(error.json()), error.status_code, url, error) from None
         except FetchError as error:
@@ -185,6 +190,7 @@ class GraphClient:
             if tuple(sorted((k, str(v)) for k, v in following.items())) in asked:
                 return  # the server pointed back at a page already read
             query = following
+        self.warnings.append(page_cap_warning(f"Graph API {path}", max_pages, "the rest were not read"))
 
     # -- errors ----------------------------------------------------------
 
@@ -271,7 +277,9 @@ class GraphCollector:
 
     def start(self) -> tuple[GraphClient, float, int]:
         """(a client for this run, now, the start of the look-back window in unix seconds)."""
-        graph = GraphClient(self.http, self.base_url, graph_token(), budget=f"graph:{self.object_id}")
+        token = graph_token()
+        require_credentials_allowed(self.source.name, self.base_url, self.kind, TOKEN_VARIABLE)
+        graph = GraphClient(self.http, self.base_url, token, budget=f"graph:{self.object_id}", platform=self.kind)
         now = self.clock()
         return graph, now, int(now - self.source.lookback_days * DAY)
 

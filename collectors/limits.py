@@ -57,7 +57,7 @@ def max_pages() -> int:
 
 def page_cap_warning(what: str, cap: int, rest: str = "the rest is read on a later run") -> str:
     """The warning a collector records when a listing reaches its page cap."""
-    return f"{what}: stopped after {cap} pages, the most read per run (PULSE_MAX_PAGES); {rest}"
+    return f"{what}: stopped after {cap} pages, the most read per run; {rest}"
 
 
 # -- deadlines of this thread ------------------------------------------------------------------

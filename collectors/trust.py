@@ -22,6 +22,8 @@ import os
 import socket
 from urllib.parse import urlsplit
 
+from collectors.errors import CollectorError
+
 TRUSTED_HOSTS_VARIABLE = "PULSE_TRUSTED_API_HOSTS"
 
 # Each platform's own API hosts: where its credentials go over https (port 443).
@@ -199,3 +201,10 @@ def check_source_url(url: str) -> str | None:
     if not isinstance(url, str) or not url.strip():
         return "an address is needed"
     return connection_problem(url.strip())
+
+
+def require_credentials_allowed(source_name: str, url: str, platform: str, variable: str) -> None:
+    """A CollectorError for the source, naming the variable to set, when `variable` may not go to `url`."""
+    refused = credentials_refused(url, platform, variable)
+    if refused:
+        raise CollectorError(f"source {source_name!r}: {refused}")

@@ -10,15 +10,18 @@ from __future__ import annotations
 import os
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from analysis.jobs import score_pending
 from analysis.progress import TerminalProgress
 from collectors.config import load_sources
 from collectors.http import HttpClient
 from collectors.runner import SourceResult, collect_all
+from collectors.trust import TRUSTED_HOSTS_VARIABLE
 from demo.server import ReplayServer
 from store.db import connect, transaction
 from store.settings import mark_demo
@@ -64,13 +67,28 @@ def _remove(path: Path) -> None:
         candidate.unlink(missing_ok=True)
 
 
+@contextmanager
+def _trusting(base_url: str) -> Iterator[None]:
+    """The replay server (on 127.0.0.1, which collectors otherwise refuse) trusted while the block runs,
+    in this process only: as an operator would list a test server in PULSE_TRUSTED_API_HOSTS."""
+    before = os.environ.get(TRUSTED_HOSTS_VARIABLE)
+    os.environ[TRUSTED_HOSTS_VARIABLE] = ",".join(filter(None, [before, urlsplit(base_url).netloc]))
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(TRUSTED_HOSTS_VARIABLE, None)
+        else:
+            os.environ[TRUSTED_HOSTS_VARIABLE] = before
+
+
 def _collect(db: Path, show_progress: bool) -> tuple[list[SourceResult], int]:
     collecting = TerminalProgress("collecting") if show_progress else None
     scoring = TerminalProgress("scoring") if show_progress else None
     with ReplayServer() as server, tempfile.TemporaryDirectory(prefix="pulse-demo-") as folder:
         sources = load_sources(demo_config(server.base_url, Path(folder)))
         progress: Callable[[str, int], None] | None = (lambda name, n: collecting(n)) if collecting else None
-        with HttpClient(tries=2, backoff=0.1) as http:
+        with _trusting(server.base_url), HttpClient(tries=2, backoff=0.1) as http:
             results = collect_all(sources, db, http, progress=progress)
         if collecting:
             collecting.close()

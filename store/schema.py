@@ -12,6 +12,22 @@ import duckdb
 from store import daily
 from store.items import content_hash_sql
 
+# Migration 6's new keys. The namespace where each kind's ids are unique, from an item `i` and its
+# source `s`, as the collectors compute it: collectors.rss.feed_namespace (a digest of the source's
+# name) and MastodonCollector.namespace (the instance's host name).
+_HOST = r"^[A-Za-z][A-Za-z0-9+.-]*://(?:[^@/?#]*@)?(\[[^\]]*\]|[^:/?#]*)"
+_NAMESPACE = f"""CASE i.kind
+    WHEN 'rss' THEN substr(md5(s.name), 1, 12)
+    WHEN 'mastodon' THEN nullif(lower(trim(regexp_extract(json_extract_string(s.config, '$.base_url'), '{_HOST}', 1), '[]')), '')
+END"""
+
+
+def _namespaced(column: str) -> str:
+    """SQL for a key column (of an item `r` was made from) moved into the item's namespace."""
+    return (f"CASE WHEN {column} LIKE r.kind || ':%' "
+            f"THEN r.kind || ':' || r.namespace || ':' || substr({column}, length(r.kind) + 2) ELSE {column} END")
+
+
 MIGRATIONS: list[list[str]] = [
     # 1: the data model of DESIGN.md
     [
@@ -149,7 +165,35 @@ MIGRATIONS: list[list[str]] = [
             done_at TIMESTAMP NOT NULL
         )""",
     ],
+    # 6: the kinds whose ids are unique only within a feed (RSS guids) or an instance (Mastodon status
+    # ids) keyed with that namespace (collectors.items.item_key): one source's items can no longer take
+    # over another's. Every reference moves with them; a reply's thread and parent move into its own
+    # source's namespace. An item two feeds had already merged stays with the source that holds it, and
+    # RSS cursors forget their validators, so each feed is read whole once more and gets back the
+    # entries another feed had taken.
+    [
+        f"""CREATE TEMP TABLE rekeyed AS
+            SELECT key AS old_key, kind, namespace, kind || ':' || namespace || ':' || native_id AS new_key
+            FROM (SELECT i.key, i.kind, i.native_id, {_NAMESPACE} AS namespace
+                  FROM items i JOIN sources s ON s.id = i.source_id WHERE i.kind IN ('rss', 'mastodon'))
+            WHERE namespace IS NOT NULL""",
+        f"""UPDATE items SET key = r.new_key, thread_id = {_namespaced('items.thread_id')},
+                             parent_id = {_namespaced('items.parent_id')}
+            FROM rekeyed r WHERE items.key = r.old_key""",
+        f"UPDATE items SET content_hash = {content_hash_sql()} WHERE key IN (SELECT new_key FROM rekeyed)",
+        "UPDATE scores SET item_key = r.new_key FROM rekeyed r WHERE scores.item_key = r.old_key",
+        "UPDATE label_corrections SET item_key = r.new_key FROM rekeyed r WHERE label_corrections.item_key = r.old_key",
+        "UPDATE threads SET thread_key = r.new_key FROM rekeyed r WHERE threads.thread_key = r.old_key",
+        "UPDATE actions SET item_key = r.new_key FROM rekeyed r WHERE actions.item_key = r.old_key",
+        "UPDATE actions SET thread_key = r.new_key FROM rekeyed r WHERE actions.thread_key = r.old_key",
+        """UPDATE alerts_sent SET alert_key = 'thread:' || r.new_key
+           FROM rekeyed r WHERE alerts_sent.alert_key = 'thread:' || r.old_key""",
+        """UPDATE sources SET cursor = json_merge_patch(coalesce(cursor, '{}'), '{"etag": null, "last_modified": null}')
+           WHERE kind = 'rss'""",
+        "DROP TABLE rekeyed",
+    ],
 ]
+
 
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -46,6 +46,7 @@ from tests import (
     test_reddit,
     test_youtube,
 )
+from tests.conftest import TEST_HOSTS
 from tests.graph_replay import GraphReplay
 from tests.replay import GUARDIAN, RSS, FakeClock, GuardianReplay, conditional
 
@@ -310,6 +311,8 @@ def secrets(monkeypatch, tmp_path):
             values[variable] = value
     assert len(set(values.values())) == len(values)  # no two kinds disagree (Facebook and Instagram share one)
     monkeypatch.setenv("GUARDIAN_API_KEY", SEARCH_KEY)
+    # the fault servers are the operator's test servers: trusted, so each fault (not the trust check) is met
+    monkeypatch.setenv("PULSE_TRUSTED_API_HOSTS", f"{TEST_HOSTS},nonexistent.invalid")
     return {*values.values(), SEARCH_KEY}
 
 
