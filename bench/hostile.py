@@ -9,7 +9,8 @@ from the working directory), so the same script measures an older checkout too:
     .venv/bin/python bench/hostile.py bomb drip --cap 90   # some of them
     cd /tmp/old-checkout && /work/wt16/.venv/bin/python /work/wt16/bench/hostile.py
 
-Scenarios: bomb (a response `Content-Encoding: gzip, gzip`: peak memory of the child),
+Scenarios: bomb (a response `Content-Encoding: gzip, gzip`: the child's peak memory before and after the
+fetch), gzip-bomb (the same gzipped once),
 drip (one byte every 2 s: seconds until the request gives up), guardian-pages (a discussion
 that says `pages: 1000000000`: requests sent), youtube-pages (a fresh nextPageToken on every
 page: requests sent), broken-discussion (the first of three Guardian discussions answers
@@ -25,7 +26,6 @@ from __future__ import annotations
 
 import argparse
 import base64
-import gzip
 import json
 import os
 import resource
@@ -35,6 +35,7 @@ import sys
 import tempfile
 import threading
 import time
+import zlib
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -42,7 +43,7 @@ sys.path.insert(0, os.getcwd())  # the tree being measured
 
 SECRET = "bench-secret-value-8c1f2e"
 KEY = "AIzaBenchKeyEchoed1234567"
-SCENARIOS = ("bomb", "drip", "guardian-pages", "youtube-pages", "broken-discussion", "ssrf", "secrets", "merged",
+SCENARIOS = ("bomb", "gzip-bomb", "drip", "guardian-pages", "youtube-pages", "broken-discussion", "ssrf", "secrets", "merged",
              "echo", "workers")
 
 
@@ -122,13 +123,27 @@ def bounded(work):
     return (done[0] if done else None), round(time.perf_counter() - started, 1)
 
 
-def child_bomb(mib: int) -> dict:
+def bomb_body(mib: int, layers: int) -> bytes:
+    """`mib` MiB of zeros gzipped `layers` times, made a MiB at a time (never held decoded)."""
+    coders = [zlib.compressobj(9, zlib.DEFLATED, 31) for _ in range(layers)]
+
+    def through(data: bytes, flush: bool = False) -> bytes:
+        for coder in coders:
+            data = coder.compress(data) + (coder.flush() if flush else b"")
+        return data
+
+    zeros = bytes(1024 * 1024)
+    return b"".join([*(through(zeros) for _ in range(mib)), through(b"", flush=True)])
+
+
+def child_bomb(mib: int, layers: int) -> dict:
     from collectors.errors import CollectorError
     from collectors.http import HttpClient
 
-    inner = gzip.compress(b"\0" * (mib * 1024 * 1024), compresslevel=9)
-    body = gzip.compress(inner, compresslevel=9)
-    server = Server(lambda h: send(h, body, headers={"Content-Encoding": "gzip, gzip"}))
+    body = bomb_body(mib, layers)
+    encoding = ", ".join(["gzip"] * layers)
+    server = Server(lambda h: send(h, body, headers={"Content-Encoding": encoding}))
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
     started = time.perf_counter()
     try:
         with HttpClient(tries=1) as http:
@@ -136,8 +151,10 @@ def child_bomb(mib: int) -> dict:
             outcome = f"decoded {size} bytes"
     except (CollectorError, MemoryError) as error:
         outcome = f"{type(error).__name__}: {error}"
-    return {"sent_bytes": len(body), "decoded_mib": mib, "outcome": outcome,
-            "seconds": round(time.perf_counter() - started, 2)}
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+    return {"content_encoding": encoding, "sent_bytes": len(body), "decoded_mib": mib, "outcome": outcome,
+            "seconds": round(time.perf_counter() - started, 2), "peak_rss_mb_before_fetch": before,
+            "peak_rss_mb_after_fetch": peak}
 
 
 def child_drip() -> dict:
@@ -231,6 +248,7 @@ def child_ssrf(db) -> dict:
 
     internal = Server(lambda h: send(h, feed(["internal-secret-page"]), kind="application/rss+xml"))
     redirector = Server(lambda h: send(h, b"", status=302, headers={"Location": internal.root + "/admin"}))
+    os.environ["PULSE_TRUSTED_API_HOSTS"] = f"localhost:{redirector.server_address[1]}"  # the redirector only
     sources = [
         SourceConfig(name="direct", kind="rss", options={"url": internal.root + "/admin"}),
         SourceConfig(name="redirected", kind="rss", options={"url": redirector.root.replace("127.0.0.1", "localhost")
@@ -339,8 +357,8 @@ def child(name: str, args) -> dict:
         os.environ["PULSE_TRUSTED_API_HOSTS"] = "127.0.0.1"
     with tempfile.TemporaryDirectory() as folder:
         db = Path(folder) / "bench.duckdb"
-        if name == "bomb":
-            return child_bomb(args.bomb_mib)
+        if name in ("bomb", "gzip-bomb"):
+            return child_bomb(args.bomb_mib, 2 if name == "bomb" else 1)
         if name == "drip":
             return child_drip()
         return globals()[f"child_{name.replace('-', '_')}"](db)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import zlib
 
 ACCEPT_ENCODING = "gzip, deflate"
+STEP = 1024 * 1024  # decoded bytes asked of zlib per call
 
 
 class TooLarge(Exception):
@@ -23,7 +24,8 @@ class EncodingRefused(Exception):
 
 
 class BoundedDecoder:
-    """feed() raw chunks, then finish(); each returns the decoded bytes, never more than `limit` in all."""
+    """feed() it the raw chunks, then body(): the decoded bytes, never more than `limit` of them
+    (TooLarge as soon as there would be more: what was decoded is all there is in memory)."""
 
     def __init__(self, encoding: str | None, limit: int):
         self.encoding = encoding
@@ -31,44 +33,49 @@ class BoundedDecoder:
         self.size = 0  # decoded bytes produced so far
         self.received = 0  # bytes as sent (what follows a gzip stream is kept by zlib: counted too)
         self._zlib = _decompressor(encoding)
-        self._started = False
+        self._parts: list[bytes] = []
 
-    def feed(self, data: bytes) -> bytes:
+    def feed(self, data: bytes) -> None:
         self.received += len(data)
         if self.received > self.limit:
             raise TooLarge(f"it is more than {self.limit} bytes as sent")
         if self._zlib is None:
-            return self._count(data)
+            self._keep(data)
+            return
         try:
-            return self._inflate(data)
+            self._inflate(data)
         except zlib.error:
-            if self.encoding != "deflate" or self._started:
+            if self.encoding != "deflate" or self.size:
                 raise EncodingRefused(f"its {self.encoding} encoding is corrupt") from None
             self._zlib = zlib.decompressobj(-zlib.MAX_WBITS)  # "deflate" sent raw, without the zlib header
             try:
-                return self._inflate(data)
+                self._inflate(data)
             except zlib.error:
                 raise EncodingRefused("its deflate encoding is corrupt") from None
 
-    def finish(self) -> bytes:
-        return self.feed(b"") if self._zlib is not None else b""
+    def body(self) -> bytes:
+        """Everything decoded, once the last chunk was fed."""
+        if self._zlib is not None:
+            self._inflate(b"")  # what zlib still holds
+        return b"".join(self._parts)
 
-    def _inflate(self, data: bytes) -> bytes:
-        out = []
+    def _inflate(self, data: bytes) -> None:
         while True:
-            # One byte more than is left: output that reaches it is over the limit. (0 would mean no limit.)
-            piece = self._zlib.decompress(data, self.limit - self.size + 1)
-            self._started = self._started or bool(piece)
-            out.append(self._count(piece))
+            # At most a step at a time (zlib holds a call's output twice while it builds it), and never
+            # more than one byte over what is left: output that reaches it is over the limit.
+            step = min(self.limit - self.size + 1, STEP)
+            piece = self._zlib.decompress(data, step)
+            self._keep(piece)
             data = self._zlib.unconsumed_tail
-            if not data:
-                return b"".join(out)
+            if not data and len(piece) < step:  # a full step may leave output inside zlib: ask again
+                return
 
-    def _count(self, piece: bytes) -> bytes:
+    def _keep(self, piece: bytes) -> None:
         self.size += len(piece)
         if self.size > self.limit:
             raise TooLarge(f"it decodes to more than {self.limit} bytes")
-        return piece
+        if piece:
+            self._parts.append(piece)
 
 
 def _decompressor(encoding: str | None):

@@ -551,9 +551,9 @@ class HttpClient:
         request = response.request
         try:
             body = decoder(response.headers.get("content-encoding"), self.max_bytes)
-            chunks = [body.feed(chunk) for chunk in response.iter_raw()]
-            chunks.append(body.finish())
-            return b"".join(chunks)
+            for chunk in response.iter_raw():
+                body.feed(chunk)
+            return body.body()
         except TooLarge:
             raise FetchError(
                 f"response from {request.url.host} is larger than "
