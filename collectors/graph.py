@@ -174,8 +174,10 @@ class GraphClient:
             raise PayloadError(f"expected a JSON object from {where(url)} but got {type(body).__name__}")
         return body
 
-    def pages(self, path: str, params: Mapping[str, Any], max_pages: int = MAX_PAGES) -> Iterator[list]:
-        """The `data` of each page of a list edge, newest request first; stops when `next` is absent."""
+    def pages(self, path: str, params: Mapping[str, Any], max_pages: int | None = None) -> Iterator[list]:
+        """The `data` of each page of a list edge, newest request first; stops when `next` is absent,
+        or after max_pages (MAX_PAGES) with a warning in self.warnings."""
+        max_pages = max_pages or MAX_PAGES
         query = dict(params)
         asked: set[tuple] = set()
         for _ in range(max_pages):

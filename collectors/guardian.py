@@ -144,6 +144,17 @@ def _replied_to(comment: dict) -> str | None:
     return item_key(KIND, str(parent_id)) if parent_id not in (None, "") else None
 
 
+def read_isolated(batches: Iterator[Batch], key: str, failed: list) -> Iterator[Batch]:
+    """One discussion's batches; its failure goes into `failed` as (key, error), so the discussions
+    after it are still read. A spent rate limit or time budget stops the source."""
+    try:
+        yield from batches
+    except (RateLimited, OutOfTime):
+        raise
+    except CollectorError as error:
+        failed.append((key, error))
+
+
 def _fill_missing_times(items: list[Item], fallback: datetime) -> None:
     """A comment without a date takes the discussion's (stable across runs, unlike now)."""
     for item in items:
@@ -331,7 +342,7 @@ class GuardianCollector:
             warnings = []
         failed: list[tuple[str, CollectorError]] = []
         for key in keys:
-            for batch in self._isolated(key, state, snapshot, failed):
+            for batch in read_isolated(self._discussion(key, state, snapshot), key, failed):
                 if warnings:
                     batch.warnings[:0] = warnings
                     warnings = []
@@ -342,16 +353,6 @@ class GuardianCollector:
                      "it were, and it is read again next run" for key, error in failed]
         if warnings:
             yield Batch(items=[], cursor=snapshot(), warnings=warnings)
-
-    def _isolated(self, key: str, state: dict, snapshot, failed: list) -> Iterator[Batch]:
-        """One discussion's batches; its failure goes into `failed` as (key, error), so the discussions
-        after it are still read. A spent rate limit or time budget stops the source."""
-        try:
-            yield from self._discussion(key, state, snapshot)
-        except (RateLimited, OutOfTime):
-            raise
-        except CollectorError as error:
-            failed.append((key, error))
 
     def _discussion(self, key: str, state: dict, snapshot) -> Iterator[Batch]:
         previous = state.get(key, {})
