@@ -35,11 +35,13 @@ import sys
 import tempfile
 import threading
 import time
-import zlib
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 sys.path.insert(0, os.getcwd())  # the tree being measured
+sys.path.append(str(Path(__file__).resolve().parents[1]))  # this one, last: for tests.hostile only
+
+from tests.hostile import alive, descendants, gzipped  # noqa: E402 (after the path is set)
 
 SECRET = "bench-secret-value-8c1f2e"
 KEY = "AIzaBenchKeyEchoed1234567"
@@ -123,24 +125,11 @@ def bounded(work):
     return (done[0] if done else None), round(time.perf_counter() - started, 1)
 
 
-def bomb_body(mib: int, layers: int) -> bytes:
-    """`mib` MiB of zeros gzipped `layers` times, made a MiB at a time (never held decoded)."""
-    coders = [zlib.compressobj(9, zlib.DEFLATED, 31) for _ in range(layers)]
-
-    def through(data: bytes, flush: bool = False) -> bytes:
-        for coder in coders:
-            data = coder.compress(data) + (coder.flush() if flush else b"")
-        return data
-
-    zeros = bytes(1024 * 1024)
-    return b"".join([*(through(zeros) for _ in range(mib)), through(b"", flush=True)])
-
-
 def child_bomb(mib: int, layers: int) -> dict:
     from collectors.errors import CollectorError
     from collectors.http import HttpClient
 
-    body = bomb_body(mib, layers)
+    body = gzipped(mib, layers)
     encoding = ", ".join(["gzip"] * layers)
     server = Server(lambda h: send(h, body, headers={"Content-Encoding": encoding}))
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
@@ -321,34 +310,11 @@ def child_workers(db) -> dict:
     os.kill(run.pid, signal.SIGKILL)
     run.wait()
     time.sleep(10)
-    alive = [pid for pid in workers if running(pid)]
-    for pid in alive:  # the bench cleans up after itself
+    alive_after = [pid for pid in workers if alive(pid)]
+    for pid in alive_after:  # the bench cleans up after itself
         os.kill(pid, signal.SIGKILL)
     hang.set()
-    return {"workers_seen": len(workers), "alive_10s_after_sigkill": len(alive)}
-
-
-def descendants(pid: int) -> list[int]:
-    found, frontier = [], [pid]
-    while frontier:
-        parent = frontier.pop()
-        for entry in os.listdir("/proc"):
-            if entry.isdigit():
-                try:
-                    fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
-                except OSError:
-                    continue
-                if int(fields[1]) == parent:
-                    found.append(int(entry))
-                    frontier.append(int(entry))
-    return found
-
-
-def running(pid: int) -> bool:
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return False
+    return {"workers_seen": len(workers), "alive_10s_after_sigkill": len(alive_after)}
 
 
 def child(name: str, args) -> dict:

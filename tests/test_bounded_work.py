@@ -28,28 +28,14 @@ from collectors.config import SourceConfig
 from collectors.decoding import TooLarge, decoder
 from collectors.errors import FetchError
 from collectors.runner import collect_all
+from tests.hostile import MIB, gzipped
 from tests.replay import GUARDIAN, RSS, GuardianReplay, Routes, conditional, items_by_key, json_response, quick_http
-
-MIB = 1024 * 1024
-
-
-def gzipped(data_mib: int, layers: int) -> bytes:
-    """`data_mib` MiB of zeros gzipped `layers` times, made a MiB at a time."""
-    coders = [zlib.compressobj(9, zlib.DEFLATED, 31) for _ in range(layers)]
-
-    def through(data: bytes, flush: bool = False) -> bytes:
-        for coder in coders:
-            data = coder.compress(data) + (coder.flush() if flush else b"")
-        return data
-
-    return b"".join([*(through(bytes(MIB)) for _ in range(data_mib)), through(b"", flush=True)])
-
 
 # -- decoding --------------------------------------------------------------------------------
 
 
 def test_a_stacked_gzip_bomb_is_refused_unread(httpserver):
-    body = gzipped(64, layers=2)  # 64 MiB behind a few hundred bytes
+    body = gzipped(64, 2)  # 64 MiB behind a few hundred bytes
     httpserver.expect_request("/bomb").respond_with_data(body, headers={"Content-Encoding": "gzip, gzip"})
     with quick_http(tries=1) as http, pytest.raises(FetchError) as refused:
         http.get(httpserver.url_for("/bomb"))
@@ -58,7 +44,7 @@ def test_a_stacked_gzip_bomb_is_refused_unread(httpserver):
 
 
 def test_a_gzip_bomb_stops_at_the_cap_while_decoding(httpserver):
-    body = gzipped(64, layers=1)
+    body = gzipped(64, 1)
     httpserver.expect_request("/bomb").respond_with_data(body, headers={"Content-Encoding": "gzip"})
     with quick_http(tries=1, max_bytes=MIB) as http, pytest.raises(FetchError, match="larger than 1 MB"):
         http.get(httpserver.url_for("/bomb"))

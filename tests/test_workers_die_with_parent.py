@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT
+from tests.hostile import alive, descendants
 from tests.protection_off import cli_command
 
 WAIT_S = 120  # generous bounds on a busy machine: for the workers to start, and to be gone
@@ -28,31 +29,6 @@ def feed(entries: int) -> bytes:
                     f"<description>The new timetable is confusing, number {n}</description></item>"
                     for n in range(entries))
     return f"<?xml version='1.0'?><rss version='2.0'><channel><title>t</title>{items}</channel></rss>".encode()
-
-
-def children_of(pid: int) -> list[int]:
-    """Every process descended from `pid`, from /proc."""
-    parents: dict[int, int] = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                parents[int(entry)] = int(Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-    found, frontier = [], [pid]
-    while frontier:
-        parent = frontier.pop()
-        kids = [child for child, of in parents.items() if of == parent]
-        found += kids
-        frontier += kids
-    return found
-
-
-def alive(pid: int) -> bool:
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return False
 
 
 @pytest.fixture
@@ -84,10 +60,10 @@ def test_scoring_workers_end_when_the_run_is_killed(hanging, tmp_path):
         deadline = time.monotonic() + WAIT_S
         while len(workers) < 2 and time.monotonic() < deadline and run.poll() is None:
             time.sleep(0.2)
-            workers = children_of(run.pid)
+            workers = descendants(run.pid)
         assert len(workers) >= 2, "the run never started its two scoring workers"
         assert hanging.waiting.wait(WAIT_S), "the run never reached the second source"
-        workers = children_of(run.pid)
+        workers = descendants(run.pid)
         os.kill(run.pid, signal.SIGKILL)
         run.wait(WAIT_S)
         deadline = time.monotonic() + WAIT_S / 4
