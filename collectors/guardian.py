@@ -242,7 +242,6 @@ class GuardianCollector:
         page, pages, capped, page_cap = 1, 1, False, limits.max_pages()
         while page <= pages:
             if page > page_cap:
-                capped = True
                 break
             response = self._search_page(api_key, start, page)
             pages = max(1, as_int(response.get("pages")) or 1)
@@ -277,6 +276,9 @@ class GuardianCollector:
                 break
             page += 1
         warnings = []
+        if page > page_cap:
+            warnings.append(limits.page_cap_warning(f"Guardian search for {self.search!r}", page_cap,
+                                                    "older results were not read"))
         if capped:
             warnings.append(
                 f"Guardian search for {self.search!r} matched more than {self.max_articles} articles since "

@@ -441,7 +441,7 @@ class HttpClient:
                 if limits.now() >= ends:  # the request's whole deadline, not one slow read: no retry
                     _check_source_time(request)
                     raise FetchError(
-                        f"took longer than {limits.request_seconds():.0f}s, the most one request may take "
+                        f"took longer than {limits.request_seconds():g}s, the most one request may take "
                         f"(PULSE_REQUEST_DEADLINE_S): {request.method} {place}"
                     ) from None
                 last_problem = "timed out"
@@ -560,7 +560,9 @@ class HttpClient:
                 f"{self.max_bytes // (1024 * 1024)} MB: {request.method} {where(request.url)}"
             ) from None
         except EncodingRefused as error:
-            raise FetchError(f"response from {request.url.host} not read: {error}: {request.method} {where(request.url)}") from None
+            raise FetchError(
+                f"response from {request.url.host} not read: {error}: {request.method} {where(request.url)}"
+            ) from None
         finally:
             response.close()
 
@@ -598,7 +600,7 @@ def _check_source_time(request: httpx.Request) -> None:
     left = limits.source_time_left()
     if left is not None and left <= 0:
         raise OutOfTime(
-            f"stopped after {limits.source_seconds():.0f}s, the most one source may take in a run "
+            f"stopped after {limits.source_seconds():g}s, the most one source may take in a run "
             f"(PULSE_SOURCE_DEADLINE_S), at {request.method} {where(request.url)}; what was read is saved "
             "and the next run goes on from there"
         )

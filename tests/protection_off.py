@@ -310,6 +310,7 @@ PROTECTIONS: tuple[Protection, ...] = (
         "a paginated listing is read for at most 100 pages a run (PULSE_MAX_PAGES), with a warning",
         "collectors.limits:max_pages", "no cap", _no_page_cap,
         ("tests/test_bounded_work.py::test_a_guardian_discussion_that_never_ends_stops_at_the_page_cap",
+         "tests/test_bounded_work.py::test_a_guardian_search_that_never_ends_stops_at_the_page_cap",
          "tests/test_bounded_work.py::test_youtube_tokens_that_never_end_stop_at_the_page_cap"),
     ),
     Protection(

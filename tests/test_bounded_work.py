@@ -204,6 +204,24 @@ def test_a_guardian_discussion_that_never_ends_stops_at_the_page_cap(httpserver,
                                "the most read per run; the next run goes on from there"]
 
 
+def test_a_guardian_search_that_never_ends_stops_at_the_page_cap(httpserver, monkeypatch, db_path):
+    monkeypatch.setenv("PULSE_MAX_PAGES", "3")
+    monkeypatch.setenv("GUARDIAN_API_KEY", "guardian-endless-search-key")
+    routes = Routes().install(httpserver)
+    article = {"webPublicationDate": datetime.now(timezone.utc).isoformat(), "fields": {"commentable": "false"}}
+    routes.add("/search", lambda r: json_response({"response": {"status": "ok", "pages": 1_000_000_000, "results": (
+        [] if routes.count("/search") > ENDLESS_UNTIL else [article] * 50)}}))
+    source = SourceConfig(name="Endless search", kind="guardian", base_url=httpserver.url_for(""),
+                          options={"search": "kingsmere", "content_base_url": httpserver.url_for(""),
+                                   "max_articles": 100_000})
+    with quick_http(tries=1) as http:
+        [result] = collect_all([source], db_path, http)
+    assert routes.count("/search") == 3
+    assert result.error is None
+    assert result.warnings == ["Guardian search for 'kingsmere': stopped after 3 pages, the most read per run; "
+                               "older results were not read"]
+
+
 def test_youtube_tokens_that_never_end_stop_at_the_page_cap(httpserver, monkeypatch, db_path):
     monkeypatch.setenv("PULSE_MAX_PAGES", "5")
     monkeypatch.setenv("YOUTUBE_API_KEY", "AIzaEndlessTokensKey123")
