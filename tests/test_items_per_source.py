@@ -21,9 +21,11 @@ from collectors.config import SourceConfig
 from collectors.mastodon import MastodonCollector
 from collectors.rss import feed_namespace
 from collectors.runner import collect_all
+from store import db as store_db
 from store.db import connect
 from store.items import content_hash_sql
 from store.schema import MIGRATIONS
+from store import triage
 from store.sources import source_health
 from tests.replay import conditional, quick_http, recording_http
 from tests.test_mastodon import NOW, MastodonReplay
@@ -161,7 +163,8 @@ def test_migration_6_rekeys_what_was_stored_with_everything_that_refers_to_it(tm
             "scores": {r[0] for r in con.execute("SELECT item_key FROM scores").fetchall()},
             "corrections": {r[0] for r in con.execute("SELECT item_key FROM label_corrections").fetchall()},
             "threads": {r[0] for r in con.execute("SELECT thread_key FROM threads").fetchall()},
-            "actions": set(con.execute("SELECT thread_key, item_key FROM actions").fetchall()),
+            "audit log": set(con.execute("SELECT thread_key, item_key FROM actions").fetchall()),
+            "audit log now": set(con.execute("SELECT thread_key, item_key FROM actions_now").fetchall()),
             "alerts": {r[0] for r in con.execute("SELECT alert_key FROM alerts_sent").fetchall()},
         }
         cursors = {name: json.loads(cursor)
@@ -179,8 +182,18 @@ def test_migration_6_rekeys_what_was_stored_with_everything_that_refers_to_it(tm
     assert refs == {
         "scores": {f"rss:{two}:1", f"{a}:101"}, "corrections": {f"{a}:101"},
         "threads": {f"{a}:100", f"{b}:200", "guardian:/p/kx7q2"},
-        "actions": {(f"{a}:100", f"{a}:101"), (None, f"rss:{one}:4")}, "alerts": {f"thread:{a}:100"},
+        "audit log": {("mastodon:100", "mastodon:101"), (None, "rss:4")},  # never rewritten
+        "audit log now": {(f"{a}:100", f"{a}:101"), (None, f"rss:{one}:4")}, "alerts": {f"thread:{a}:100"},
     }
+    with connect(path, read_only=True) as con:  # the thread's history still shows on its page
+        assert triage.audit_log(con, thread_key=f"{a}:100")["action"].tolist() == ["label"]
+
+    with connect(path) as con:  # run again, it changes nothing
+        con.execute("DELETE FROM schema_version WHERE version >= 6")
+    store_db._migrated.clear()
+    with connect(path) as con:
+        rows = con.execute("SELECT key, thread_id, parent_id FROM items").fetchall()
+    assert {key: (thread, parent) for key, thread, parent in rows} == {k: v[1:3] for k, v in items.items()}
     assert cursors["Feed one"] == {"undated": {"x": "2026-11-01T00:00:00"}}  # validators gone: read whole again
     assert cursors["Feed two"] == {} and cursors["Council on A"] == {"newest_id": "101"}
 
