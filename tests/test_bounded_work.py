@@ -182,6 +182,14 @@ def test_a_source_stops_at_its_deadline_and_the_next_source_runs(httpserver, mon
 ENDLESS_UNTIL = 30  # the hostile servers below stop by themselves after this many pages
 
 
+def warnings_of_a_run(source: SourceConfig, db_path) -> list[str]:
+    """Collect one source, which must not fail: the warnings it recorded."""
+    with quick_http(tries=1) as http:
+        [result] = collect_all([source], db_path, http)
+    assert result.error is None
+    return result.warnings
+
+
 def test_a_guardian_discussion_that_never_ends_stops_at_the_page_cap(httpserver, monkeypatch, db_path):
     monkeypatch.setenv("PULSE_MAX_PAGES", "5")
     served = []
@@ -196,36 +204,35 @@ def test_a_guardian_discussion_that_never_ends_stops_at_the_page_cap(httpserver,
     httpserver.expect_request("/discussion-api/discussion/p/endless").respond_with_handler(answer)
     source = SourceConfig(name="Endless", kind="guardian", options={"discussions": ["/p/endless"]},
                           base_url=httpserver.url_for(""))
-    with quick_http(tries=1) as http:
-        [result] = collect_all([source], db_path, http)
+    warnings = warnings_of_a_run(source, db_path)
     assert served == ["1", "2", "3", "4", "5"]
-    assert result.error is None
-    assert result.warnings == ["Guardian discussion /p/endless (it says 1000000000 pages): stopped after 5 pages, "
-                               "the most read per run; the next run goes on from there"]
+    assert warnings == ["Guardian discussion /p/endless (it says 1000000000 pages): stopped after 5 pages, "
+                        "the most read per run; the next run goes on from there"]
 
 
-def test_a_guardian_search_that_never_ends_stops_at_the_page_cap(httpserver, monkeypatch, db_path):
+@pytest.fixture
+def routes(httpserver, monkeypatch) -> Routes:
+    """An API on the test server, read for three pages at most."""
     monkeypatch.setenv("PULSE_MAX_PAGES", "3")
+    return Routes().install(httpserver)
+
+
+def test_a_guardian_search_that_never_ends_stops_at_the_page_cap(routes, httpserver, monkeypatch, db_path):
     monkeypatch.setenv("GUARDIAN_API_KEY", "guardian-endless-search-key")
-    routes = Routes().install(httpserver)
     article = {"webPublicationDate": datetime.now(timezone.utc).isoformat(), "fields": {"commentable": "false"}}
     routes.add("/search", lambda r: json_response({"response": {"status": "ok", "pages": 1_000_000_000, "results": (
         [] if routes.count("/search") > ENDLESS_UNTIL else [article] * 50)}}))
     source = SourceConfig(name="Endless search", kind="guardian", base_url=httpserver.url_for(""),
                           options={"search": "kingsmere", "content_base_url": httpserver.url_for(""),
                                    "max_articles": 100_000})
-    with quick_http(tries=1) as http:
-        [result] = collect_all([source], db_path, http)
+    warnings = warnings_of_a_run(source, db_path)
     assert routes.count("/search") == 3
-    assert result.error is None
-    assert result.warnings == ["Guardian search for 'kingsmere': stopped after 3 pages, the most read per run; "
-                               "older results were not read"]
+    assert warnings == ["Guardian search for 'kingsmere': stopped after 3 pages, the most read per run; "
+                        "older results were not read"]
 
 
-def test_youtube_tokens_that_never_end_stop_at_the_page_cap(httpserver, monkeypatch, db_path):
-    monkeypatch.setenv("PULSE_MAX_PAGES", "5")
+def test_youtube_tokens_that_never_end_stop_at_the_page_cap(routes, httpserver, monkeypatch, db_path):
     monkeypatch.setenv("YOUTUBE_API_KEY", "AIzaEndlessTokensKey123")
-    routes = Routes().install(httpserver)
     routes.add("/v3/channels", lambda r: json_response(
         {"items": [{"contentDetails": {"relatedPlaylists": {"uploads": "UUendless"}}}]}))
     pages = iter(range(10**6))
@@ -234,12 +241,10 @@ def test_youtube_tokens_that_never_end_stop_at_the_page_cap(httpserver, monkeypa
         {"items": [], "nextPageToken": f"fresh-{next(pages)}"}))
     source = SourceConfig(name="Endless videos", kind="youtube", options={"channel_id": "UCendless"},
                           base_url=httpserver.url_for("/v3"))
-    with quick_http(tries=1) as http:
-        [result] = collect_all([source], db_path, http)
-    assert routes.count("/v3/playlistItems") == 5
-    assert result.error is None
-    assert result.warnings == ["YouTube playlistItems for the uploads of channel UCendless: stopped after 5 pages, "
-                               "the most read per run; the rest were not read"]
+    warnings = warnings_of_a_run(source, db_path)
+    assert routes.count("/v3/playlistItems") == 3
+    assert warnings == ["YouTube playlistItems for the uploads of channel UCendless: stopped after 3 pages, "
+                        "the most read per run; the rest were not read"]
 
 
 def test_mastodon_bluesky_and_graph_say_when_they_reach_their_caps(httpserver, monkeypatch, db_path):
@@ -288,10 +293,7 @@ def test_one_broken_discussion_does_not_stop_the_others(httpserver, db_path):
         Response(b'{"status": "ok", "discuss', content_type="application/json"))
     source = SourceConfig(name="Guardian", kind="guardian", base_url=httpserver.url_for(""),
                           options={"discussions": ["/p/broken", *(g.key for g in good)]})
-    with quick_http(tries=1) as http:
-        [result] = collect_all([source], db_path, http)
-    assert result.error is None
-    [warning] = result.warnings
+    [warning] = warnings_of_a_run(source, db_path)
     assert warning.startswith("Guardian discussion /p/broken was not read to the end (invalid JSON")
     stored = items_by_key(db_path)
     for replay in good:
