@@ -28,7 +28,8 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 # The items file's columns and what each means: the data dictionary (README, and a file beside the export).
 COLUMNS = {
-    "item_key": "The item's unique key: the platform and its own id (kind:native_id)",
+    "item_key": "The item's unique key: the platform and its own id (kind:native_id; news feeds and Mastodon add "
+                "the feed or the instance, as their ids are unique only there)",
     "source": "The channel it was collected from, as named in sources.toml",
     "kind": "The platform: rss, guardian, mastodon, bluesky, reddit, youtube, facebook, instagram or import",
     "item_type": "post (starts a thread), comment (a reply in a thread) or mention (a news item or alert)",

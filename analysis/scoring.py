@@ -22,6 +22,7 @@ from analysis.features import (
     vader_features,
     word_counts,
 )
+from analysis.lifeline import die_with_parent
 from analysis.sentiment import corrected_proba, decide, vader_scores
 from analysis.service_areas import tag_service_areas
 from analysis.shipped import load_shipped
@@ -123,6 +124,7 @@ def score_items(items: pd.DataFrame) -> pd.DataFrame:
 
 
 def _warm() -> None:
+    die_with_parent()  # a worker must not outlive this process (analysis.lifeline)
     load_shipped()
     score_texts(pd.Series(["warm up"]))
 

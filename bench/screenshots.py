@@ -10,12 +10,14 @@ shot uses a fresh database, a copy of the example sources.toml and the demo's ne
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
+from unittest.mock import patch
 
-from demo.build import build
+from demo.build import build, replay_environment
 from demo.server import ReplayServer
 from store.db import connect
 from tests.conftest import ROOT
@@ -75,7 +77,8 @@ def demo_shots(browser, db: Path, work: Path, out: Path) -> None:
 def first_run_shot(browser, work: Path, out: Path) -> None:
     config = work / "sources.toml"
     shutil.copyfile(ROOT / "sources.toml", config)
-    with ReplayServer() as feeds, _environment(PULSE_CONFIG=str(config)), \
+    # The feed is on 127.0.0.1: trusted for this shot only, as the demo's build does (demo.build.replay_environment).
+    with ReplayServer() as feeds, replay_environment(feeds.base_url), patch.dict(os.environ, PULSE_CONFIG=str(config)), \
             running_app(work / "empty.duckdb", work) as base, officer_page(browser, base) as page:
         page.goto(f"{base}/sources")
         page.get_by_role("heading", name="Add your first source").wait_for()
@@ -88,22 +91,6 @@ def first_run_shot(browser, work: Path, out: Path) -> None:
         field = page.get_by_role("textbox", name="Feed address")
         page.evaluate("el => el.scrollIntoView({block: 'start'})", field.element_handle())  # the form and its result
         shoot(page, out / "first-run.png")
-
-
-@contextmanager
-def _environment(**variables: str):
-    import os
-
-    saved = {name: os.environ.get(name) for name in variables}
-    os.environ.update(variables)
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -59,6 +59,7 @@ from urllib.parse import urlsplit
 from collectors.errors import CollectorError, PayloadError
 from collectors.http import HttpStatusError, header_rate_limit, where
 from collectors.items import Batch, Item
+from collectors.limits import page_cap_warning
 from collectors.options import option_name, web_address
 from collectors.payload import as_dict, as_id, as_int, as_list, as_text, parse_iso_time
 from settings.sources import SourceConfig, SourceKind
@@ -221,7 +222,8 @@ class BlueskyCollector:
             state["sweep"] = {"cursor": page_cursor}
             yield Batch(items=items, cursor=copy.deepcopy(state))
         state.pop("sweep", None)
-        yield Batch(items=[], cursor=copy.deepcopy(state))
+        warning = page_cap_warning(f"Bluesky feed of {self.actor}", MAX_PAGES, "older posts were not read")
+        yield Batch(items=[], cursor=copy.deepcopy(state), warnings=[warning])
 
     def _threads(self, state: dict) -> Iterator[Batch]:
         """Re-read the thread of every post still in the look-back window, newest first

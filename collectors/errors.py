@@ -21,3 +21,7 @@ class RateLimited(FetchError):
 
 class PayloadError(CollectorError):
     """The platform answered, but not in the shape its documentation describes."""
+
+
+class OutOfTime(FetchError):
+    """The source's time for this run is spent (collectors.limits): it stops, and resumes next run."""

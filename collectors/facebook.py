@@ -124,6 +124,8 @@ class FacebookCollector(GraphCollector):
         if newest != state["since"]:
             state["since"] = newest
             yield Batch(items=[], cursor=snapshot())
+        if graph.warnings:
+            yield Batch(items=[], cursor=snapshot(), warnings=graph.warnings)
 
     def _thread(self, graph, post_id: str, head, posted: int | None, state, snapshot, window_start, now) -> Iterator[Batch]:
         entry = state["posts"].get(post_id, {})

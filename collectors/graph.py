@@ -40,8 +40,10 @@ import httpx
 from collectors.errors import CollectorError, FetchError, PayloadError, RateLimited
 from collectors.http import SECRET_PARAMS, HttpStatusError, RateLimitInfo, where
 from collectors.items import Batch, Item
+from collectors.limits import page_cap_warning
 from collectors.options import MissingSecret, require_secret
 from collectors.payload import as_dict, as_int, as_list, split_url
+from collectors.trust import require_credentials_allowed
 from settings.sources import SourceConfig
 
 DEFAULT_BASE_URL = "https://graph.facebook.com/v21.0"
@@ -148,17 +150,20 @@ def graph_error(body: Any) -> dict | None:
 class GraphClient:
     """GETs against one Graph API root with one token, errors in words without the token."""
 
-    def __init__(self, http, base_url: str, token: str, budget: str | None = None):
+    def __init__(self, http, base_url: str, token: str, budget: str | None = None, platform: str = "facebook"):
         self.http = http
         self.base_url = base_url.rstrip("/")
         self.token = token
         self.budget = budget
+        self.platform = platform  # whose credentials the token is (collectors.trust)
+        self.warnings: list[str] = []  # page caps reached
 
     def get(self, path: str, params: Mapping[str, Any]) -> dict:
         url = f"{self.base_url}/{path.lstrip('/')}"
         query = {**params, "access_token": self.token}
         try:
-            body = self.http.get_json(url, params=query, rate_limit=read_usage, budget=self.budget)
+            body = self.http.get_json(url, params=query, rate_limit=read_usage, budget=self.budget,
+                                      credentials=self.platform)
         except HttpStatusError as error:
             raise self._explain(graph_error(error.json()), error.status_code, url, error) from None
         except FetchError as error:
@@ -170,8 +175,10 @@ class GraphClient:
             raise PayloadError(f"expected a JSON object from {where(url)} but got {type(body).__name__}")
         return body
 
-    def pages(self, path: str, params: Mapping[str, Any], max_pages: int = MAX_PAGES) -> Iterator[list]:
-        """The `data` of each page of a list edge, newest request first; stops when `next` is absent."""
+    def pages(self, path: str, params: Mapping[str, Any], max_pages: int | None = None) -> Iterator[list]:
+        """The `data` of each page of a list edge, newest request first; stops when `next` is absent,
+        or after max_pages (MAX_PAGES) with a warning in self.warnings."""
+        max_pages = max_pages or MAX_PAGES
         query = dict(params)
         asked: set[tuple] = set()
         for _ in range(max_pages):
@@ -186,6 +193,7 @@ class GraphClient:
             if tuple(sorted((k, str(v)) for k, v in following.items())) in asked:
                 return  # the server pointed back at a page already read
             query = following
+        self.warnings.append(page_cap_warning(f"Graph API {path}", max_pages, "the rest were not read"))
 
     # -- errors ----------------------------------------------------------
 
@@ -272,7 +280,9 @@ class GraphCollector:
 
     def start(self) -> tuple[GraphClient, float, int]:
         """(a client for this run, now, the start of the look-back window in unix seconds)."""
-        graph = GraphClient(self.http, self.base_url, graph_token(), budget=f"graph:{self.object_id}")
+        token = graph_token()
+        require_credentials_allowed(self.source.name, self.base_url, self.kind, TOKEN_VARIABLE)
+        graph = GraphClient(self.http, self.base_url, token, budget=f"graph:{self.object_id}", platform=self.kind)
         now = self.clock()
         return graph, now, int(now - self.source.lookback_days * DAY)
 

@@ -56,7 +56,8 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from collectors.errors import CollectorError, PayloadError
+from collectors import limits
+from collectors.errors import CollectorError, OutOfTime, PayloadError, RateLimited
 from collectors.http import HttpStatusError
 from collectors.items import Batch, Item, item_key
 from collectors.options import MissingSecret, option_list, require_secret
@@ -68,6 +69,7 @@ from collectors.payload import (
     parse_iso_time,
     split_url,
 )
+from collectors.trust import require_credentials_allowed
 from settings.sources import SourceConfig, SourceKind
 from settings.typed import Key
 
@@ -144,6 +146,17 @@ def _replied_to(comment: dict) -> str | None:
     return item_key(KIND, str(parent_id)) if parent_id not in (None, "") else None
 
 
+def read_isolated(batches: Iterator[Batch], key: str, failed: list) -> Iterator[Batch]:
+    """One discussion's batches; its failure goes into `failed` as (key, error), so the discussions
+    after it are still read. A spent rate limit or time budget stops the source."""
+    try:
+        yield from batches
+    except (RateLimited, OutOfTime):
+        raise
+    except CollectorError as error:
+        failed.append((key, error))
+
+
 def _fill_missing_times(items: list[Item], fallback: datetime) -> None:
     """A comment without a date takes the discussion's (stable across runs, unlike now)."""
     for item in items:
@@ -212,7 +225,7 @@ class GuardianCollector:
         try:
             state, found_warnings = self._search(previous, known, horizon)
             warnings.extend(found_warnings)
-        except MissingSecret:
+        except (MissingSecret, OutOfTime):
             raise
         except CollectorError as error:
             if not (self.discussions or known):
@@ -240,13 +253,16 @@ class GuardianCollector:
     def _search(self, previous: dict, known: dict[str, str], horizon: datetime) -> tuple[dict, list[str]]:
         """Walk the search results newest first, down to what the last run saw (or the horizon)."""
         api_key = require_secret(SEARCH_SECRET)
+        require_credentials_allowed(self.source.name, f"{self.content_base_url}/search", KIND, SEARCH_SECRET)
         newest = _iso_time(previous.get("newest"))
         start = max(newest, horizon) if newest else horizon
         found = dict(known)
         latest = newest
         read = without_link = 0
-        page, pages, capped = 1, 1, False
+        page, pages, capped, page_cap = 1, 1, False, limits.max_pages()
         while page <= pages:
+            if page > page_cap:
+                break
             response = self._search_page(api_key, start, page)
             pages = max(1, as_int(response.get("pages")) or 1)
             results = as_list(response.get("results"))
@@ -280,6 +296,9 @@ class GuardianCollector:
                 break
             page += 1
         warnings = []
+        if page > page_cap:
+            warnings.append(limits.page_cap_warning(f"Guardian search for {self.search!r}", page_cap,
+                                                    "older results were not read"))
         if capped:
             warnings.append(
                 f"Guardian search for {self.search!r} matched more than {self.max_articles} articles since "
@@ -305,7 +324,9 @@ class GuardianCollector:
         }
         what = f"Guardian search for {self.search!r}, page {page}"
         try:
-            payload = self.http.get_json(f"{self.content_base_url}/search", params=params, secrets=[api_key])
+            payload = self.http.get_json(
+                f"{self.content_base_url}/search", params=params, secrets=[api_key], credentials=KIND
+            )
         except HttpStatusError as error:
             if error.status_code in (401, 403):
                 raise CollectorError(
@@ -341,12 +362,17 @@ class GuardianCollector:
         if search_state is not None:  # what the search found is kept even if a discussion fails next
             yield Batch(items=[], cursor=snapshot(), warnings=warnings)
             warnings = []
+        failed: list[tuple[str, CollectorError]] = []
         for key in keys:
-            for batch in self._discussion(key, state, snapshot):
+            for batch in read_isolated(self._discussion(key, state, snapshot), key, failed):
                 if warnings:
                     batch.warnings[:0] = warnings
                     warnings = []
                 yield batch
+        if failed and len(failed) == len(keys):
+            raise failed[0][1]  # not one discussion could be read: the source failed, not a discussion
+        warnings += [f"Guardian discussion {key} was not read to the end ({error}); the discussions after "
+                     "it were, and it is read again next run" for key, error in failed]
         if warnings:
             yield Batch(items=[], cursor=snapshot(), warnings=warnings)
 
@@ -384,8 +410,13 @@ class GuardianCollector:
         state[key] = self._entry(count, pages, done, threaded, post_created)
         yield Batch(items=[post, *comments], cursor=snapshot())
 
-        page = done + 1
+        page, cap = done + 1, limits.max_pages()
         while page <= pages:
+            if page - done >= cap:  # page 1 was the first of this run's requests
+                warning = limits.page_cap_warning(f"Guardian discussion {key} (it says {pages} pages)", cap,
+                                                  "the next run goes on from there")
+                yield Batch(items=[], cursor=snapshot(), warnings=[warning])
+                return
             payload, threaded = self._page(key, page, threaded)
             pages = max(1, as_int(payload.get("pages")) or pages)
             comments = self._comments(payload, key)

@@ -6,6 +6,13 @@ on HTTP 429 honouring `Retry-After`, a hook for each platform's own rate-limit
 headers, conditional GET (ETag / Last-Modified), a clear User-Agent, a cap on
 response size, and error messages in words that never contain a secret.
 
+And what keeps a hostile server from doing harm (issue 16): connections only to
+public addresses unless listed (collectors.trust, collectors.transport), checked
+on every redirect; a request carrying a platform's credentials (`credentials=`)
+sent only where collectors.trust allows, redirects included; bodies decoded with
+a limit counted while decoding (collectors.decoding); a deadline for each request
+and each source's run (collectors.limits).
+
 Platform rate limits plug in without changing this module: a collector passes
 `rate_limit=` a function that reads a response's headers (or body) and returns
 a `RateLimitInfo`; `header_rate_limit(...)` builds one for the common
@@ -25,11 +32,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
 import httpx
 
-from collectors.errors import FetchError, PayloadError, RateLimited
+from collectors import limits, redact, trust
+from collectors.decoding import ACCEPT_ENCODING, EncodingRefused, TooLarge, decoder
+from collectors.errors import FetchError, OutOfTime, PayloadError, RateLimited
+from collectors.transport import AddressRefused, Resolve, guarded_client_transports
 
 VERSION = "0.1"
 USER_AGENT = f"CouncilPulse/{VERSION} (+council sentiment monitor; read-only collector of public comments)"
@@ -209,6 +219,8 @@ class HttpClient:
     max_wait: the longest rate-limit wait (Retry-After or a platform's reset
       time) sat out; a longer one raises RateLimited.
     sleep / clock / jitter: injectable so tests neither sleep nor depend on now.
+    verify: check TLS certificates (False only for plain-http test servers: spares loading the CA bundle).
+    resolve: socket.getaddrinfo, or a stand-in so tests can make a name resolve anywhere.
     """
 
     def __init__(
@@ -226,7 +238,8 @@ class HttpClient:
         sleep: Sleep = time.sleep,
         clock: Clock = time.time,
         jitter: Callable[[], float] = random.random,
-        transport: httpx.BaseTransport | None = None,
+        verify: bool = True,
+        resolve: Resolve = socket.getaddrinfo,
     ):
         if tries < 1:
             raise ValueError("tries must be at least 1")
@@ -243,11 +256,14 @@ class HttpClient:
         # budget name (host by default) -> epoch seconds before which it is spent
         self._spent_until: dict[str, float] = {}
         timeout = httpx.Timeout(read_timeout, connect=connect_timeout)
+        transport, mounts = guarded_client_transports(verify, resolve)
         self._client = httpx.Client(
             timeout=timeout,
-            headers={"User-Agent": user_agent},
+            # only the encodings collectors.decoding undoes, one layer at most
+            headers={"User-Agent": user_agent, "Accept-Encoding": ACCEPT_ENCODING},
             follow_redirects=False,
             transport=transport,
+            mounts=mounts,
         )
 
     # -- lifecycle -------------------------------------------------------
@@ -275,6 +291,7 @@ class HttpClient:
         budget: str | None = None,
         secret_params: Iterable[str] = (),
         secrets: Iterable[str] = (),
+        credentials: str | None = None,
     ) -> FetchResult:
         """GET a URL, following redirects, retrying what is worth retrying.
 
@@ -285,7 +302,9 @@ class HttpClient:
         budget: which rate-limit budget this request spends (default: the host).
         secret_params: extra query parameter names to redact from messages.
         secrets: secret values to scrub from any message (e.g. a token in a path).
-        Raises FetchError (RateLimited, HttpStatusError) with a message in words.
+        credentials: the platform (collectors.trust.PLATFORM_HOSTS) whose credentials this
+          request carries: no hop of it, redirects included, goes where they may not.
+        Raises FetchError (RateLimited, HttpStatusError, OutOfTime) with a message in words.
         """
         request_headers = dict(headers or {})
         if etag:
@@ -294,9 +313,10 @@ class HttpClient:
             request_headers["If-Modified-Since"] = last_modified
         request = self._build(url, params, request_headers)
         secrets = _secret_values(request, headers, secret_params) | {s for s in secrets if s}
+        redact.remember(secrets)
         budget = budget or (request.url.host or "")
         try:
-            return self._get_with_retries(request, budget, rate_limit, etag, last_modified)
+            return self._get_with_retries(request, budget, rate_limit, etag, last_modified, credentials, secrets)
         except FetchError as error:
             raise _redacted(error, secrets) from None
 
@@ -310,6 +330,7 @@ class HttpClient:
         budget: str | None = None,
         secret_params: Iterable[str] = (),
         secrets: Iterable[str] = (),
+        credentials: str | None = None,
     ) -> Any:
         """GET and decode JSON; PayloadError when the answer is not JSON."""
         merged = {"Accept": "application/json", **(headers or {})}
@@ -321,6 +342,7 @@ class HttpClient:
             budget=budget,
             secret_params=secret_params,
             secrets=secrets,
+            credentials=credentials,
         )
         return decode_json(result)
 
@@ -334,6 +356,7 @@ class HttpClient:
         rate_limit: RateLimitReader | None = None,
         budget: str | None = None,
         secrets: Iterable[str] = (),
+        credentials: str | None = None,
     ) -> Any:
         """POST a form (e.g. an OAuth token request) and decode the JSON answer.
 
@@ -348,11 +371,13 @@ class HttpClient:
             pair = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
             merged["Authorization"] = f"Basic {pair}"
             scrub |= {user, password}
+            redact.remember_basic_auth(user, password)
         request = self._build(url, None, merged, method="POST", data=data)
         scrub = _secret_values(request, merged, ()) | {s for s in scrub if len(s) >= 4}
+        redact.remember(scrub)
         budget = budget or (request.url.host or "")
         try:
-            return decode_json(self._get_with_retries(request, budget, rate_limit, None, None))
+            return decode_json(self._get_with_retries(request, budget, rate_limit, None, None, credentials, scrub))
         except FetchError as error:
             raise _redacted(error, scrub) from None
 
@@ -399,23 +424,35 @@ class HttpClient:
             self._spent_until[budget] = info.reset_at
         return info
 
-    def _get_with_retries(self, request, budget, reader, etag, last_modified) -> FetchResult:
+    def _get_with_retries(self, request, budget, reader, etag, last_modified, credentials=None,
+                          secrets=frozenset()) -> FetchResult:
         place = where(request.url)
         last_problem = ""
         for attempt in range(1, self.tries + 1):
             self._wait_for_budget(budget)
+            _check_source_time(request)
             more = attempt < self.tries
             try:
-                response, body = self._send_following(request)
+                with limits.request_deadline() as ends:
+                    response, body = self._send_following(request, credentials, secrets)
             except (httpx.UnsupportedProtocol, httpx.InvalidURL):
                 raise FetchError(f"not a usable URL: {request.method} {place}") from None
             except httpx.TimeoutException:
+                if limits.now() >= ends:  # the request's whole deadline, not one slow read: no retry
+                    _check_source_time(request)
+                    raise FetchError(
+                        f"took longer than {limits.request_seconds():g}s, the most one request may take "
+                        f"(PULSE_REQUEST_DEADLINE_S): {request.method} {place}"
+                    ) from None
                 last_problem = "timed out"
                 if more:
                     self.sleep(self._backoff(attempt))
                     continue
                 raise FetchError(f"timed out after {attempt} {_tries(attempt)}: {request.method} {place}") from None
             except httpx.TransportError as error:
+                refused = _refusal(error)
+                if refused:  # by policy: trying again cannot change it
+                    raise FetchError(f"not connected: {refused}: {request.method} {place}") from None
                 last_problem = _transport_words(error)
                 if more:
                     self.sleep(self._backoff(attempt))
@@ -485,11 +522,13 @@ class HttpClient:
             )
         raise FetchError(f"{last_problem or 'failed'} after {self.tries} {_tries(self.tries)}: {request.method} {place}")
 
-    def _send_following(self, request: httpx.Request) -> tuple[httpx.Response, bytes]:
-        """Send, following redirects ourselves so loops are caught and named."""
+    def _send_following(self, request: httpx.Request, credentials: str | None = None,
+                        secrets=frozenset()) -> tuple[httpx.Response, bytes]:
+        """Send, following redirects ourselves so loops are caught and named, and every hop checked."""
         seen = [str(request.url)]
         current = request
         for _ in range(self.max_redirects + 1):
+            _check_destination(current, credentials, secrets)
             self.requests_sent += 1
             response = self._client.send(current, stream=True)
             following = response.next_request  # set only for a redirect with a Location
@@ -508,18 +547,22 @@ class HttpClient:
         )
 
     def _read_body(self, response: httpx.Response) -> bytes:
+        """The body, its Content-Encoding undone within max_bytes (counted while decoding)."""
+        request = response.request
         try:
-            chunks: list[bytes] = []
-            size = 0
-            for chunk in response.iter_bytes():
-                size += len(chunk)
-                if size > self.max_bytes:
-                    raise FetchError(
-                        f"response from {response.request.url.host} is larger than "
-                        f"{self.max_bytes // (1024 * 1024)} MB: {response.request.method} {where(response.request.url)}"
-                    )
-                chunks.append(chunk)
-            return b"".join(chunks)
+            body = decoder(response.headers.get("content-encoding"), self.max_bytes)
+            for chunk in response.iter_raw():
+                body.feed(chunk)
+            return body.body()
+        except TooLarge:
+            raise FetchError(
+                f"response from {request.url.host} is larger than "
+                f"{self.max_bytes // (1024 * 1024)} MB: {request.method} {where(request.url)}"
+            ) from None
+        except EncodingRefused as error:
+            raise FetchError(
+                f"response from {request.url.host} not read: {error}: {request.method} {where(request.url)}"
+            ) from None
         finally:
             response.close()
 
@@ -550,6 +593,47 @@ def decode_json(result: FetchResult) -> Any:
         raise PayloadError(
             f"invalid JSON from {place}: {error.msg} at line {error.lineno}, column {error.colno}"
         ) from None
+
+
+def _check_source_time(request: httpx.Request) -> None:
+    """OutOfTime once this thread's source has used its time (collectors.limits)."""
+    left = limits.source_time_left()
+    if left is not None and left <= 0:
+        raise OutOfTime(
+            f"stopped after {limits.source_seconds():g}s, the most one source may take in a run "
+            f"(PULSE_SOURCE_DEADLINE_S), at {request.method} {where(request.url)}; what was read is saved "
+            "and the next run goes on from there"
+        )
+
+
+def _check_destination(request: httpx.Request, credentials: str | None, secrets) -> None:
+    """Refuse a hop to an address collectors may not reach, or that must not get these credentials."""
+    url = str(request.url)
+    problem = trust.connection_problem(url)
+    if problem:
+        raise FetchError(f"not connected: {problem}: {request.method} {where(url)}")
+    if credentials and _carries(request, secrets) and not trust.may_send_credentials(url, credentials):
+        raise FetchError(
+            f"not sent: the request carries the {credentials} credentials, which go only to {credentials}'s "
+            f"own https hosts or a host listed in {trust.TRUSTED_HOSTS_VARIABLE}: {request.method} {where(url)}"
+        )
+
+
+def _carries(request: httpx.Request, secrets) -> bool:
+    """Whether any of these secrets is in the request (address, headers, body); True when none is known."""
+    if not secrets:
+        return True
+    text = " ".join([str(request.url), unquote(str(request.url)), *(v for _, v in request.headers.multi_items())])
+    try:
+        text += request.content.decode("latin-1")
+    except httpx.RequestNotRead:
+        pass
+    return any(secret in text for secret in secrets)
+
+
+def _refusal(error: httpx.TransportError) -> str | None:
+    """The words of a connection refused by policy (collectors.transport), if that is what happened."""
+    return next((str(c) for c in _causes(error) if isinstance(c, AddressRefused)), None)
 
 
 def _tries(n: int) -> str:

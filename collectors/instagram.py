@@ -121,6 +121,8 @@ class InstagramCollector(GraphCollector):
                 break
         if dropped:
             yield Batch(items=[], cursor=snapshot())
+        if graph.warnings:
+            yield Batch(items=[], cursor=snapshot(), warnings=graph.warnings)
 
     def _thread(self, graph, media: Item, stamp: int, state, snapshot, now) -> Iterator[Batch]:
         media_id = media.native_id

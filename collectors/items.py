@@ -14,9 +14,10 @@ from typing import Literal
 ItemType = Literal["post", "comment", "mention"]
 
 
-def item_key(kind: str, native_id: str) -> str:
-    """The store's primary key for an item: `kind:native_id`."""
-    return f"{kind}:{native_id}"
+def item_key(kind: str, native_id: str, namespace: str | None = None) -> str:
+    """The store's primary key for an item: `kind:native_id`, or `kind:namespace:native_id` for a kind
+    whose ids are unique only within a feed or a server (RSS guids per feed, Mastodon ids per instance)."""
+    return f"{kind}:{namespace}:{native_id}" if namespace else f"{kind}:{native_id}"
 
 
 @dataclass(slots=True)
@@ -37,10 +38,11 @@ class Item:
     reply_count: int | None = None
     is_council: bool = False
     deleted: bool = False
+    namespace: str | None = None  # where native_id is unique, when not everywhere (see item_key)
 
     @property
     def key(self) -> str:
-        return item_key(self.kind, self.native_id)
+        return item_key(self.kind, self.native_id, self.namespace)
 
     def created_utc(self) -> datetime:
         """created_at as a naive UTC datetime, the store's convention."""

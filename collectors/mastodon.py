@@ -62,6 +62,7 @@ from urllib.parse import urlsplit
 from collectors.errors import CollectorError, PayloadError
 from collectors.http import HttpStatusError, decode_json, header_rate_limit, where
 from collectors.items import Batch, Item, item_key
+from collectors.limits import page_cap_warning
 from collectors.options import option_name, web_address
 from collectors.payload import (
     as_dict,
@@ -71,6 +72,7 @@ from collectors.payload import (
     parse_iso_time,
     split_url,
 )
+from collectors.trust import credentials_refused
 from settings.secrets import read_secret
 from settings.sources import SourceConfig, SourceKind
 from settings.typed import Key
@@ -150,7 +152,14 @@ class MastodonCollector:
         self.source = source
         self.http = http
         self.host = urlsplit(self.base_url).netloc
+        # Status ids are numbered by each instance: keys name the instance (its host name), so two
+        # instances' statuses never collide (store/schema.py's migration 6 computes the same).
+        self.namespace = urlsplit(self.base_url).hostname
         self.token = read_secret(TOKEN_VARIABLE)
+        # The instance is the source's choice: the token goes only to one the operator trusts.
+        self.withheld = credentials_refused(self.base_url, KIND, TOKEN_VARIABLE) if self.token else None
+        if self.withheld:
+            self.token = None
         self.clock = getattr(http, "clock", time.time)
         self.account_id: str | None = None
 
@@ -167,7 +176,8 @@ class MastodonCollector:
         if not url.startswith(("http://", "https://")):
             url = self.base_url + url
         try:
-            result = self.http.get(url, params=params, headers=self._headers(), rate_limit=RATE_LIMIT)
+            result = self.http.get(url, params=params, headers=self._headers(), rate_limit=RATE_LIMIT,
+                                   credentials=KIND if self.token else None)
         except HttpStatusError as error:
             if error.status_code in (401, 403):
                 raise self._refused(error) from None
@@ -203,6 +213,9 @@ class MastodonCollector:
         return datetime.fromtimestamp(self.clock(), UTC)
 
     def fetch(self, cursor: dict) -> Iterator[Batch]:
+        if self.withheld:
+            yield Batch(items=[], cursor=cursor, warnings=[f"{self.withheld}; collected what {self.host} "
+                                                           "shows without signing in"])
         state = copy.deepcopy(cursor) if isinstance(cursor, dict) else {}
         if state.get("account") != self.account or not _id(state.get("account_id")):
             state = {"account": self.account, "account_id": self._lookup()}
@@ -256,6 +269,7 @@ class MastodonCollector:
         base = {"limit": PAGE_LIMIT, "exclude_replies": "true", "exclude_reblogs": "true"}
         url, params = self._statuses_url(), ({**base, "max_id": below} if below else dict(base))
         last: list[Item] = []
+        warnings: list[str] = []
         for _ in range(MAX_PAGES):
             statuses, links = self._page(url, params)
             if not statuses:
@@ -283,10 +297,13 @@ class MastodonCollector:
                 url, params = following, None
             else:
                 url, params = self._statuses_url(), {**base, "max_id": below}
+        else:
+            warnings.append(page_cap_warning(f"{self.host} statuses of {self.account}", MAX_PAGES,
+                                             "older posts in the look-back window were not read"))
         state.pop("backfill", None)
         # "0" when the account has never posted: the forward pass then starts at its beginning.
         state["newest_id"] = top or "0"
-        yield Batch(items=last, cursor=copy.deepcopy(state))
+        yield Batch(items=last, cursor=copy.deepcopy(state), warnings=warnings)
 
     def _forward(self, state: dict, cutoff: datetime) -> Iterator[Batch]:
         """Everything newer than newest_id, oldest page first, one saved page at a time."""
@@ -313,6 +330,8 @@ class MastodonCollector:
                 url, params = following, None
             else:
                 url, params = self._statuses_url(), {**base, "min_id": newest}
+        yield Batch(items=[], cursor=copy.deepcopy(state), warnings=[
+            page_cap_warning(f"{self.host} statuses of {self.account}", MAX_PAGES, "the next run goes on from there")])
 
     def _replies(self, state: dict) -> Iterator[Batch]:
         """Re-read the context of every post still in the look-back window, newest first
@@ -371,11 +390,12 @@ class MastodonCollector:
             like_count=as_int(status.get("favourites_count")),
             reply_count=as_int(status.get("replies_count")),
             is_council=True,
+            namespace=self.namespace,
         )
 
     def thread_items(self, root_id: str, descendants: list, root_time: datetime) -> list[Item]:
         """A context's descendants as comments, each under its parent (else the post)."""
-        root_key = item_key(KIND, root_id)
+        root_key = item_key(KIND, root_id, self.namespace)
         by_id: dict[str, dict] = {}
         for status in descendants:
             status = as_dict(status)
@@ -385,7 +405,7 @@ class MastodonCollector:
         items = []
         for sid, status in by_id.items():
             parent = _id(status.get("in_reply_to_id"))
-            parent_key = item_key(KIND, parent) if parent in by_id and parent != sid else root_key
+            parent_key = item_key(KIND, parent, self.namespace) if parent in by_id and parent != sid else root_key
             acct, name, own = self._author(status)
             items.append(
                 Item(
@@ -403,6 +423,7 @@ class MastodonCollector:
                     like_count=as_int(status.get("favourites_count")),
                     reply_count=as_int(status.get("replies_count")),
                     is_council=own,
+                    namespace=self.namespace,
                 )
             )
         return items

@@ -56,6 +56,7 @@ from collectors.http import HttpStatusError, header_rate_limit
 from collectors.items import Batch, Item, item_key
 from collectors.options import MissingSecret, require_secret
 from collectors.payload import as_dict, as_int, as_list, as_text, parse_epoch
+from collectors.trust import require_credentials_allowed
 from settings.sources import SourceConfig, SourceKind
 from settings.typed import Key
 
@@ -127,6 +128,8 @@ class RedditCollector:
             self._client = (require_secret(CLIENT_ID), require_secret(CLIENT_SECRET))
         except MissingSecret as error:
             raise CollectorError(str(error)) from None
+        for url in (self.auth_url, self.base_url):  # where the app's credentials go, and the token they buy
+            require_credentials_allowed(source.name, url, KIND, f"{CLIENT_ID} / {CLIENT_SECRET}")
         self._token: str | None = None
         self.clock = getattr(http, "clock", time.time)
         self.warnings: list[str] = []
@@ -141,6 +144,7 @@ class RedditCollector:
                 data={"grant_type": "client_credentials"},
                 basic_auth=self._client,
                 rate_limit=RATE_LIMIT,
+                credentials=KIND,
             )
         except HttpStatusError as error:
             if error.status_code in (400, 401, 403):
@@ -167,6 +171,7 @@ class RedditCollector:
                     params=query,
                     headers={"Authorization": f"bearer {self._token}"},
                     rate_limit=RATE_LIMIT,
+                    credentials=KIND,
                 )
             except HttpStatusError as error:
                 if error.status_code == 401 and attempt == 1:

@@ -79,6 +79,12 @@ def article_link(link: str | None, feed_url: str) -> str | None:
     return http_address(link)
 
 
+def feed_namespace(source_name: str) -> str:
+    """Where an entry's id is unique: its feed. Two feeds may both number their guids 1, 2, 3, so an
+    entry's key carries a digest of its source's name (store/schema.py's migration 6 computes the same)."""
+    return hashlib.md5(source_name.encode("utf-8"), usedforsecurity=False).hexdigest()[:12]
+
+
 def native_id_for(entry) -> str | None:
     """The entry's id, else its link, else a hash of what it says; long ones hashed."""
     ident = (entry.get("id") or "").strip() or (entry.get("link") or "").strip()
@@ -184,6 +190,7 @@ class RssCollector:
         self.source = source
         self.url = url
         self.http = http
+        self.namespace = feed_namespace(source.name)
 
     def fetch(self, cursor: dict) -> Iterator[Batch]:
         result = self.http.get(
@@ -275,4 +282,5 @@ class RssCollector:
             author_name=name or author_of(entry),
             author_id=(split_url(site) or split_url("")).hostname,
             lang=lang,
+            namespace=self.namespace,
         )

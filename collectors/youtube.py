@@ -53,11 +53,13 @@ import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
+from collectors import limits
 from collectors.errors import CollectorError, PayloadError, RateLimited
 from collectors.http import HttpStatusError
 from collectors.items import Batch, Item, item_key
 from collectors.options import MissingSecret, option_list, require_secret
 from collectors.payload import as_dict, as_id, as_int, as_list, as_text, html_as_text, parse_iso_time
+from collectors.trust import require_credentials_allowed
 from settings.sources import SourceConfig, SourceKind
 from settings.typed import Key
 
@@ -188,14 +190,18 @@ class YouTubeCollector:
             self._key = require_secret(SECRET)
         except MissingSecret as error:
             raise CollectorError(str(error)) from None
+        require_credentials_allowed(source.name, self.base_url, KIND, SECRET)
         self.clock = getattr(http, "clock", time.time)
+        self.warnings: list[str] = []  # pages caps reached this run
 
     # -- requests ---------------------------------------------------------
 
     def _get(self, resource: str, params: dict, what: str) -> dict:
         """One API call; quota and key problems become clear errors, the key never shown."""
         try:
-            payload = self.http.get_json(f"{self.base_url}/{resource}", params={**params, "key": self._key})
+            payload = self.http.get_json(
+                f"{self.base_url}/{resource}", params={**params, "key": self._key}, credentials=KIND
+            )
         except HttpStatusError as error:
             raise self._explain(error, what) from None
         if not isinstance(payload, dict):
@@ -236,9 +242,11 @@ class YouTubeCollector:
     def _paged(
         self, resource: str, params: dict, what: str, token: str | None = None
     ) -> Iterator[tuple[dict, str | None]]:
-        """(page, nextPageToken) for each page from `token` on; a token sent twice is an error, not a loop."""
+        """(page, nextPageToken) for each page from `token` on, at most limits.max_pages() of them (a warning
+        then; a comment listing goes on from its saved token next run); a token sent twice is an error, not a loop."""
         asked: set[str] = set()
-        while True:
+        cap = limits.max_pages()
+        for _ in range(cap):
             if token:
                 asked.add(token)
             page = self._get(resource, {**params, **({"pageToken": token} if token else {})}, what)
@@ -248,6 +256,8 @@ class YouTubeCollector:
             yield page, token
             if not token:
                 return
+        rest = "the next run goes on from there" if resource == "commentThreads" else "the rest were not read"
+        self.warnings.append(limits.page_cap_warning(f"YouTube {resource} for {what}", cap, rest))
 
     # -- collecting -------------------------------------------------------
 
@@ -286,8 +296,8 @@ class YouTubeCollector:
             if not listed and (entry.get("gone") or (old and entry.get("scanned") and not entry.get("page_token"))):
                 del state["videos"][video_id]
                 forgotten = True
-        if forgotten:
-            yield Batch(items=[], cursor=snapshot())
+        if forgotten or self.warnings:
+            yield Batch(items=[], cursor=snapshot(), warnings=self.warnings)
 
     def _uploads_playlist(self, state: dict) -> str:
         if state.get("uploads"):

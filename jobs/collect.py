@@ -31,6 +31,8 @@ import pyarrow.compute as pc
 from analysis.clean import clean_text
 from collectors.errors import CollectorError
 from collectors.items import Batch, Item
+from collectors.limits import source_deadline
+from collectors.redact import redact
 from collectors.registry import collector_for
 from settings.sources import SourceConfig
 from store import daily
@@ -175,16 +177,17 @@ def collect_source(
     cutoff = retention_cutoff(source, utcnow())
     try:
         collector = collector if collector is not None else collector_for(source, http)
-        for batch in collector.fetch(cursor):
-            kept = within_retention(batch.items, cutoff)
-            pages.add(item_columns(kept, source, source_id, utcnow()), batch, too_old=len(batch.items) - len(kept))
-            if pages.due():
-                pages.save()
+        with source_deadline():  # its requests stop when its time is up (collectors.limits)
+            for batch in collector.fetch(cursor):
+                kept = within_retention(batch.items, cutoff)
+                pages.add(item_columns(kept, source, source_id, utcnow()), batch, too_old=len(batch.items) - len(kept))
+                if pages.due():
+                    pages.save()
     except CollectorError as error:
         result.error = str(error)
     except Exception as error:  # a bug in one collector must not stop the others
         result.error = f"unexpected {type(error).__name__}: {error}"
-        traceback.print_exc(file=sys.stderr)
+        sys.stderr.write(redact(traceback.format_exc()))
     # What arrived before a failure is kept; the run is closed on the same connection
     # (one open, commit and checkpoint fewer per source), or on its own if saving failed.
     had_pages, saving, finished = pages.pending(), True, False
@@ -192,18 +195,25 @@ def collect_source(
         with connect(db, defer_merges=defer_merges) as con:
             pages.save(con)
             saving = False
-            finish_run(con, run_id, source_id, utcnow(), result.error, result.warnings)
+            finish_run(con, run_id, source_id, utcnow(), *_redacted(result))
             finished = True
         pages.hand_over()  # scored once the file is closed: a dashboard can read meanwhile
     except Exception as error:
         if not (saving and had_pages):
             raise  # closing the run failed, not saving: as when it had a connection of its own
         result.error = "; ".join(filter(None, [result.error, f"saving failed: {type(error).__name__}: {error}"]))
-        traceback.print_exc(file=sys.stderr)
+        sys.stderr.write(redact(traceback.format_exc()))
     if not finished:
         with connect(db, defer_merges=defer_merges) as con:
-            finish_run(con, run_id, source_id, utcnow(), result.error, result.warnings)
+            finish_run(con, run_id, source_id, utcnow(), *_redacted(result))
     return result
+
+
+def _redacted(result: SourceResult) -> tuple[str | None, list[str]]:
+    """The result's error and warnings with every secret value scrubbed (in place: they are shown too)."""
+    result.error = redact(result.error)
+    result.warnings = [redact(w) for w in result.warnings]
+    return result.error, result.warnings
 
 
 # What scoring needs of a saved item (jobs.scoring.ScoringAsSaved.submit).

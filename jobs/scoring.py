@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.lifeline import die_with_parent
 from analysis.scoring import score_items
 from analysis.threads import FlagRules, needs_text, summarise_threads
 from store.db import connect, transaction
@@ -66,7 +67,8 @@ def _save(db, scores: pd.DataFrame, touched: set[str]) -> None:
 
 
 def _warm_up() -> None:
-    """Load the models once per worker process, before its first batch."""
+    """Load the models once per worker process, before its first batch; the worker ends with this process."""
+    die_with_parent()
     score_items(pd.DataFrame({"key": ["warm-up"], "text": ["warm up"], "title": [None], "item_type": ["comment"]}))
 
 

@@ -27,7 +27,16 @@ TRUSTED_API_HOSTS = Key(
     default=(),
 )
 
-VARIABLES = (DB, CONFIG, SERVICE_AREAS, SCORE_WORKERS, TRUSTED_API_HOSTS)
+REQUEST_DEADLINE_S = Key("PULSE_REQUEST_DEADLINE_S", "float",
+                         "seconds one request may take in all, first byte sent to last byte read", default=60.0,
+                         minimum=0.001)
+SOURCE_DEADLINE_S = Key("PULSE_SOURCE_DEADLINE_S", "float", "seconds one source's collection may take in a run",
+                        default=900.0, minimum=0.001)
+MAX_PAGES = Key("PULSE_MAX_PAGES", "int", "pages one paginated listing is read for in a run, at most", default=100,
+                minimum=1)
+
+VARIABLES = (DB, CONFIG, SERVICE_AREAS, SCORE_WORKERS, TRUSTED_API_HOSTS, REQUEST_DEADLINE_S, SOURCE_DEADLINE_S,
+             MAX_PAGES)
 
 
 def value(key: Key, environ: Mapping[str, str] | None = None) -> Any:

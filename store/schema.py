@@ -12,6 +12,22 @@ import duckdb
 from store import daily
 from store.items import content_hash_sql
 
+# Migration 6's new keys. The namespace where each kind's ids are unique, from an item `i` and its
+# source `s`, as the collectors compute it: collectors.rss.feed_namespace (a digest of the source's
+# name) and MastodonCollector.namespace (the instance's host name).
+_HOST = r"^[A-Za-z][A-Za-z0-9+.-]*://(?:[^@/?#]*@)?(\[[^\]]*\]|[^:/?#]*)"
+_NAMESPACE = f"""CASE i.kind
+    WHEN 'rss' THEN substr(md5(s.name), 1, 12)
+    WHEN 'mastodon' THEN nullif(lower(trim(regexp_extract(json_extract_string(s.config, '$.base_url'), '{_HOST}', 1), '[]')), '')
+END"""
+
+
+def _namespaced(column: str) -> str:
+    """SQL for a key column (of an item `r` was made from) moved into the item's namespace."""
+    return (f"CASE WHEN {column} LIKE r.kind || ':%' "
+            f"THEN r.kind || ':' || r.namespace || ':' || substr({column}, length(r.kind) + 2) ELSE {column} END")
+
+
 MIGRATIONS: list[list[str]] = [
     # 1: the data model of DESIGN.md
     [
@@ -149,12 +165,47 @@ MIGRATIONS: list[list[str]] = [
             done_at TIMESTAMP NOT NULL
         )""",
     ],
-    # 6: runs.too_old: items a run fetched but did not keep, posted before their source's retention
+    # 6: the kinds whose ids are unique only within a feed (RSS guids) or an instance (Mastodon status
+    # ids) keyed with that namespace (collectors.items.item_key): one source's items can no longer take
+    # over another's. Every reference moves with them (a reply's thread and parent into its own source's
+    # namespace), except in the audit log, which is never rewritten: `key_moves` records the old keys it
+    # names and the view `actions_now` reads it with today's keys. An item two feeds had already merged
+    # stays with the source that holds it, and RSS cursors forget their validators, so each feed is read
+    # whole once more and gets back the entries another feed had taken.
+    [
+        f"""CREATE TEMP TABLE rekeyed AS
+            SELECT key AS old_key, kind, namespace, kind || ':' || namespace || ':' || native_id AS new_key
+            FROM (SELECT i.key, i.kind, i.native_id, {_NAMESPACE} AS namespace
+                  FROM items i JOIN sources s ON s.id = i.source_id WHERE i.kind IN ('rss', 'mastodon'))
+            WHERE namespace IS NOT NULL AND key <> kind || ':' || namespace || ':' || native_id""",
+        f"""UPDATE items SET key = r.new_key, thread_id = {_namespaced('items.thread_id')},
+                             parent_id = {_namespaced('items.parent_id')}
+            FROM rekeyed r WHERE items.key = r.old_key""",
+        f"UPDATE items SET content_hash = {content_hash_sql()} WHERE key IN (SELECT new_key FROM rekeyed)",
+        "UPDATE scores SET item_key = r.new_key FROM rekeyed r WHERE scores.item_key = r.old_key",
+        "UPDATE label_corrections SET item_key = r.new_key FROM rekeyed r WHERE label_corrections.item_key = r.old_key",
+        "UPDATE threads SET thread_key = r.new_key FROM rekeyed r WHERE threads.thread_key = r.old_key",
+        "CREATE TABLE IF NOT EXISTS key_moves (old_key VARCHAR PRIMARY KEY, new_key VARCHAR NOT NULL)",
+        """INSERT OR IGNORE INTO key_moves SELECT old_key, new_key FROM rekeyed
+           WHERE old_key IN (SELECT thread_key FROM actions UNION SELECT item_key FROM actions)""",
+        """CREATE OR REPLACE VIEW actions_now AS
+           SELECT a.* REPLACE (coalesce(t.new_key, a.thread_key) AS thread_key,
+                               coalesce(i.new_key, a.item_key) AS item_key)
+           FROM actions a LEFT JOIN key_moves t ON t.old_key = a.thread_key
+                          LEFT JOIN key_moves i ON i.old_key = a.item_key""",
+        """UPDATE alerts_sent SET alert_key = 'thread:' || r.new_key
+           FROM rekeyed r WHERE alerts_sent.alert_key = 'thread:' || r.old_key""",
+        """UPDATE sources SET cursor = json_merge_patch(coalesce(cursor, '{}'), '{"etag": null, "last_modified": null}')
+           WHERE kind = 'rss'""",
+        "DROP TABLE rekeyed",
+    ],
+    # 7: runs.too_old: items a run fetched but did not keep, posted before their source's retention
     # period (jobs.collect skips them before saving; the Sources page and the run's output say so)
     [
         "ALTER TABLE runs ADD COLUMN IF NOT EXISTS too_old INTEGER DEFAULT 0",
     ],
 ]
+
 
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -300,7 +300,8 @@ def audit_log(
     end: datetime | None = None,
     limit: int | None = 2_000,
 ) -> pd.DataFrame:
-    """The audit log, newest first: id, acted_at, actor, action, thread_key, item_key, value, note."""
+    """The audit log, newest first: id, acted_at, actor, action, thread_key, item_key, value, note
+    (the keys as items are keyed now: store/schema.py's `actions_now`; the log itself is never rewritten)."""
     where, params = ["true"], []
     if thread_key is not None:
         where.append("thread_key = ?")
@@ -317,7 +318,7 @@ def audit_log(
     if end is not None:
         where.append("acted_at < ?")
         params.append(end)
-    sql = f"""SELECT id, acted_at, actor, action, thread_key, item_key, value, note FROM actions
+    sql = f"""SELECT id, acted_at, actor, action, thread_key, item_key, value, note FROM actions_now
               WHERE {' AND '.join(where)} ORDER BY acted_at DESC, id DESC"""
     if limit is not None:
         sql += " LIMIT ?"
@@ -352,7 +353,7 @@ def response_times(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
                   min(a.acted_at) FILTER (WHERE a.value IN (SELECT unnest(?::VARCHAR[]))) AS acknowledged_at,
                   min(a.acted_at) FILTER (WHERE a.value IN (SELECT unnest(?::VARCHAR[]))) AS responded_at
            FROM threads t
-           LEFT JOIN actions a ON a.thread_key = t.thread_key AND a.action = 'status'
+           LEFT JOIN actions_now a ON a.thread_key = t.thread_key AND a.action = 'status'
            WHERE t.flagged_at IS NOT NULL
            GROUP BY t.thread_key, t.flagged_at
            ORDER BY t.flagged_at, t.thread_key""",
@@ -412,7 +413,7 @@ def flag_events_between(con: duckdb.DuckDBPyConnection, start: datetime, end: da
                SELECT 'opened' AS event, flagged_at AS at, thread_key FROM threads
                WHERE flagged_at >= ? AND flagged_at < ?
                UNION ALL
-               SELECT 'closed', acted_at, thread_key FROM actions
+               SELECT 'closed', acted_at, thread_key FROM actions_now
                WHERE action = 'status' AND value = 'closed' AND acted_at >= ? AND acted_at < ?
            )
            SELECT e.event, e.at, e.thread_key, coalesce(s_.name, '(unknown source)') AS source,

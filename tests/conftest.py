@@ -15,6 +15,13 @@ from store.db import memory
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
 SHARED_DATA = ROOT.parent / "shared" / "data"
+# The test servers all listen here: the operator's trust (collectors.trust) for the whole session, and
+# for the processes tests start. A test of that protection takes it away (monkeypatch.delenv).
+TEST_HOSTS = "127.0.0.1,localhost"
+
+
+def pytest_configure(config):
+    os.environ["PULSE_TRUSTED_API_HOSTS"] = TEST_HOSTS
 
 # Nothing a test runs may fall back on the checkout's data/pulse.duckdb (make run would then serve
 # an empty dashboard): the default database, for this process and every process it starts, is a

@@ -15,8 +15,11 @@ keeps the two in step).
 from __future__ import annotations
 
 import importlib
+import math
 import os
+import sys
 import tempfile
+import zlib
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -107,6 +110,50 @@ def _autocommit(original):
         yield con  # every statement commits on its own
 
     return no_transaction
+
+
+def _always(original):
+    return lambda *args, **kwargs: True
+
+
+def _nothing(original):
+    return lambda *args, **kwargs: None
+
+
+def _no_limit(original):
+    return lambda: math.inf
+
+
+def _no_page_cap(original):
+    return lambda: 10**9
+
+
+def _decoded_whole(original):
+    """A decoder as httpx's: every encoding undone in turn, whatever the result's size."""
+
+    class Whole:
+        def __init__(self, content_encoding):
+            self.codings = [c.strip().lower() for c in (content_encoding or "").split(",") if c.strip()]
+            self.raw: list[bytes] = []
+
+        def feed(self, data):
+            self.raw.append(data)
+
+        def body(self):
+            data = b"".join(self.raw)
+            for coding in reversed(self.codings):
+                data = zlib.decompress(data, 31 if "gzip" in coding else 15) if coding != "identity" else data
+            return data
+
+    return lambda content_encoding, limit: Whole(content_encoding)
+
+
+def _not_isolated(original):
+    return lambda batches, key, failed: batches
+
+
+def _no_namespace(original):
+    return lambda kind, native_id, namespace=None: f"{kind}:{native_id}"
 
 
 PROTECTIONS: tuple[Protection, ...] = (
@@ -217,6 +264,82 @@ PROTECTIONS: tuple[Protection, ...] = (
         "jobs.collect:transaction", "autocommit (each statement on its own)", _autocommit,
         ("tests/test_write_safety.py::test_a_batch_whose_save_fails_part_way_leaves_nothing_behind",),
     ),
+    Protection(
+        "credentials-stay-home",
+        "a platform's credentials go only to its own https hosts, or to a host the operator lists in "
+        "PULSE_TRUSTED_API_HOSTS, checked where they are attached and again on every hop",
+        "collectors.trust:may_send_credentials", "always allowed", _always,
+        ("tests/test_trust.py::test_credentials_go_nowhere_else_unless_listed",
+         "tests/test_credentials_stay_home.py::test_no_secret_reaches_a_host_of_the_sources_choosing",
+         "tests/test_credentials_stay_home.py::test_no_secret_reaches_such_a_host_from_the_command_line",
+         "tests/test_credentials_stay_home.py::test_no_secret_reaches_such_a_host_through_collect_now",
+         "tests/test_credentials_stay_home.py::test_a_redirect_never_carries_credentials_to_another_host"),
+    ),
+    Protection(
+        "public-addresses-only",
+        "collectors reach only public addresses (loopback, private, link-local, metadata and the like need "
+        "PULSE_TRUSTED_API_HOSTS), checked after DNS on the address connected to, and on every redirect",
+        "collectors.trust:address_problem", "every address public", _nothing,
+        ("tests/test_trust.py::test_non_public_addresses_are_named",
+         "tests/test_private_addresses.py::test_a_source_at_an_internal_address_is_never_asked",
+         "tests/test_private_addresses.py::test_a_name_that_resolves_to_an_internal_address_is_refused",
+         "tests/test_private_addresses.py::test_a_redirect_to_an_internal_address_is_not_followed"),
+    ),
+    Protection(
+        "bounded-decoding",
+        "a response is decoded once at most (no stacked encodings) and never to more than the 20 MB cap, "
+        "counted while decoding",
+        "collectors.decoding:decoder", "every encoding undone in full, as httpx does", _decoded_whole,
+        ("tests/test_bounded_work.py::test_a_stacked_gzip_bomb_is_refused_unread",
+         "tests/test_bounded_work.py::test_a_gzip_bomb_stops_at_the_cap_while_decoding"),
+    ),
+    Protection(
+        "request-deadline",
+        "a request ends at its deadline (60 s, PULSE_REQUEST_DEADLINE_S) however slowly the server drips",
+        "collectors.limits:request_seconds", "no deadline", _no_limit,
+        ("tests/test_bounded_work.py::test_a_dripping_server_is_cut_off_at_the_request_deadline",),
+    ),
+    Protection(
+        "source-deadline",
+        "a source's run ends at its deadline (900 s, PULSE_SOURCE_DEADLINE_S); what was read is kept",
+        "collectors.limits:source_seconds", "no deadline", _no_limit,
+        ("tests/test_bounded_work.py::test_a_source_stops_at_its_deadline_and_the_next_source_runs",),
+    ),
+    Protection(
+        "page-cap",
+        "a paginated listing is read for at most 100 pages a run (PULSE_MAX_PAGES), with a warning",
+        "collectors.limits:max_pages", "no cap", _no_page_cap,
+        ("tests/test_bounded_work.py::test_a_guardian_discussion_that_never_ends_stops_at_the_page_cap",
+         "tests/test_bounded_work.py::test_a_guardian_search_that_never_ends_stops_at_the_page_cap",
+         "tests/test_bounded_work.py::test_youtube_tokens_that_never_end_stop_at_the_page_cap"),
+    ),
+    Protection(
+        "discussion-isolation",
+        "one Guardian discussion that fails is a warning, and the discussions after it are still read",
+        "collectors.guardian:read_isolated", "its failure stops the source", _not_isolated,
+        ("tests/test_bounded_work.py::test_one_broken_discussion_does_not_stop_the_others",),
+    ),
+    Protection(
+        "items-per-source",
+        "RSS entries are keyed within their feed and Mastodon statuses within their instance, so no source "
+        "takes over another's items",
+        "collectors.items:item_key", "kind:native_id for every kind", _no_namespace,
+        ("tests/test_items_per_source.py::test_two_feeds_numbering_their_entries_alike_keep_their_own",
+         "tests/test_items_per_source.py::test_two_instances_with_the_same_status_ids_keep_their_own"),
+    ),
+    Protection(
+        "value-redaction",
+        "the secret values themselves are scrubbed from a source's errors before they are stored, shown or "
+        "logged, wherever a platform echoed them",
+        "collectors.redact:redact", "identity", _identity_of_first,
+        ("tests/test_secret_redaction.py::test_a_key_echoed_in_an_api_error_is_never_stored_or_shown",),
+    ),
+    Protection(
+        "workers-die-with-parent",
+        "scoring workers end when the process that started them does, kill -9 included",
+        "analysis.lifeline:die_with_parent", "nothing", _nothing,
+        ("tests/test_workers_die_with_parent.py::test_scoring_workers_end_when_the_run_is_killed",),
+    ),
 )
 
 BY_NAME = {p.name: p for p in PROTECTIONS}
@@ -227,6 +350,21 @@ def remove(protection: Protection) -> None:
     module_name, function = protection.target.split(":")
     module = importlib.import_module(module_name)
     setattr(module, function, protection.replace(getattr(module, function)))
+
+
+def remove_in_this_process() -> None:
+    """In a process a guard test starts (a CLI run): switch off the protection its test process has off."""
+    name = os.environ.get(ENV)
+    if name:
+        remove(BY_NAME[name])
+
+
+def cli_command(*args: str) -> list[str]:
+    """`python -m collectors ARGS` as a guard test runs it: the protection off there too when it is off
+    in the test (switched off before anything that uses it is imported)."""
+    code = ("import sys; from tests.protection_off import remove_in_this_process; remove_in_this_process(); "
+            "from collectors.__main__ import main; sys.exit(main(sys.argv[1:]))")
+    return [sys.executable, "-c", code, *args]
 
 
 def pytest_configure(config) -> None:

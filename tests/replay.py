@@ -346,3 +346,56 @@ def garble(node, rng, depth: int = 0, keep_above: int = 2) -> None:
             node[index] = rng.choice(wrong)
         else:
             garble(node[index], rng, depth + 1, keep_above)
+
+
+# -- an HTTP proxy, standing in for hosts on the internet -----------------------------------------
+
+
+class RecordingProxy:
+    """A forward HTTP proxy on 127.0.0.1 that records every request and answers each `{}`.
+
+    With HTTP_PROXY pointing at it, a collector's request to any http:// host (say
+    http://reddit.attacker.example) arrives here in full, headers and body: it stands for a
+    public host that someone other than the operator controls. Nothing goes further.
+    """
+
+    def __init__(self) -> None:
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        proxy = self
+        self.requests: list[str] = []  # request line, headers and body, as text
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def do_GET(self):
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else b""
+                proxy.requests.append(f"{self.requestline}\n{self.headers}\n{body.decode('latin-1')}")
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", "2")
+                self.end_headers()
+                self.wfile.write(b"{}")
+
+            do_POST = do_GET
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    @property
+    def address(self) -> str:
+        return f"127.0.0.1:{self.server.server_address[1]}"
+
+    def received(self, secret: str) -> list[str]:
+        """The requests that carried `secret`, as sent or URL-encoded."""
+        from urllib.parse import quote
+
+        return [r for r in self.requests if secret in r or quote(secret, safe="") in r]
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()

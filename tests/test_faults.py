@@ -29,7 +29,6 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-import httpx
 import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Response
@@ -47,6 +46,7 @@ from tests import (
     test_reddit,
     test_youtube,
 )
+from tests.conftest import TEST_HOSTS
 from tests.graph_replay import GraphReplay
 from tests.replay import GUARDIAN, RSS, FakeClock, GuardianReplay, conditional
 
@@ -311,15 +311,16 @@ def secrets(monkeypatch, tmp_path):
             values[variable] = value
     assert len(set(values.values())) == len(values)  # no two kinds disagree (Facebook and Instagram share one)
     monkeypatch.setenv("GUARDIAN_API_KEY", SEARCH_KEY)
+    # the fault servers are the operator's test servers: trusted, so each fault (not the trust check) is met
+    monkeypatch.setenv("PULSE_TRUSTED_API_HOSTS", f"{TEST_HOSTS},nonexistent.invalid")
     return {*values.values(), SEARCH_KEY}
 
 
 def client(now: float) -> HttpClient:
     clock = FakeClock(now)
-    # plain http to 127.0.0.1 only: a transport without certificate checks spares loading the CA bundle each time
-    return HttpClient(clock=clock, sleep=clock.sleep, jitter=lambda: 0.5, backoff=0.01, tries=2,
-                      connect_timeout=READ_TIMEOUT, read_timeout=READ_TIMEOUT,
-                      transport=httpx.HTTPTransport(verify=False))
+    # plain http to 127.0.0.1 only: no certificate checks spares loading the CA bundle each time
+    return HttpClient(clock=clock, sleep=clock.sleep, jitter=lambda: 0.5, backoff=0.01, tries=2, verify=False,
+                      connect_timeout=READ_TIMEOUT, read_timeout=READ_TIMEOUT)
 
 
 def sources_state(db_path) -> dict[str, dict]:

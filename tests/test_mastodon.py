@@ -141,7 +141,8 @@ def source(replay: MastodonReplay, **options) -> SourceConfig:
 
 
 def key(status_id: str) -> str:
-    return f"mastodon:{status_id}"
+    """A status's item key: ids are per instance, so keys name it (the replay answers as localhost)."""
+    return f"mastodon:localhost:{status_id}"
 
 
 # -- a first run --------------------------------------------------------------
