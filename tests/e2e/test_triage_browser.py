@@ -55,5 +55,5 @@ def test_officer_changes_status_on_the_thread_page_and_the_queue_shows_it(page, 
     open_selected(page)
     page.wait_for_function("location.pathname.endsWith('/thread')")
     page.locator('[data-testid="stAlert"]', has_text=PILE_ON_REASON).wait_for()
-    assert page.locator('[data-testid="stMetricValue"]', has_text="Acknowledged").count() == 1
+    expect(page.locator('[data-testid="stMetricValue"]', has_text="Acknowledged")).to_have_count(1)  # drawn after the alert
     _no_errors(page)
