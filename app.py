@@ -4,6 +4,7 @@ import streamlit as st
 
 from ui.errors import failures_logged_with_a_reference
 from ui.filters import demo_banner, sidebar_filters
+from ui.freshness import freshness_alert
 from ui.identity import sidebar_identity
 
 st.set_page_config(page_title="Council Pulse", layout="wide")
@@ -23,5 +24,6 @@ page = st.navigation(PAGES)
 demo_banner()
 sidebar_filters()
 sidebar_identity()
+freshness_alert()  # after the login gate: it names sources
 with failures_logged_with_a_reference():
     page.run()

@@ -7,7 +7,8 @@ import streamlit as st
 
 from store import alerts, triage
 from ui.data import read
-from ui.triage import ACTION_LABELS, FIELD_LABELS, log_table, response_times_table
+from ui.labels import UK_TIME, uk_times
+from ui.triage import ACTION_LABELS, FIELD_WORDS, log_table, response_times_table
 
 st.title("Audit log")
 st.caption(
@@ -54,7 +55,7 @@ if agreement.empty:
     st.caption("No officer has labelled a reply yet.")
 else:
     st.dataframe(
-        agreement.assign(field=agreement["field"].map(FIELD_LABELS)).rename(columns={
+        agreement.assign(field=agreement["field"].map(FIELD_WORDS)).rename(columns={
             "field": "Label", "labelled": "Labelled by officers", "agreed": "Model agreed", "agreement": "Agreement",
         }),
         hide_index=True, width="content",
@@ -67,10 +68,10 @@ if sent.empty:
     st.caption("No alert has been sent. `python -m analysis alerts` sends them (see the README).")
 else:
     st.dataframe(
-        sent.rename(columns={
-            "attempted_at": "When (UTC)", "kind": "Kind", "channel": "Channel", "subject": "Subject",
+        sent.assign(attempted_at=uk_times(sent["attempted_at"])).rename(columns={
+            "attempted_at": f"When ({UK_TIME})", "kind": "Kind", "channel": "Channel", "subject": "Subject",
             "ok": "Delivered", "error": "Why not",
         }),
         hide_index=True, width="stretch",
-        column_config={"When (UTC)": st.column_config.DatetimeColumn(format="D MMM YYYY, HH:mm")},
+        column_config={f"When ({UK_TIME})": st.column_config.DatetimeColumn(format="D MMM YYYY, HH:mm")},
     )

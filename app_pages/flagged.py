@@ -6,21 +6,22 @@ from store import queries, triage
 from store.queries import OPEN_STATUSES, TRIAGE_STATUSES
 from ui.data import read
 from ui.filters import current_filters
-from ui.labels import NO_DATA, STATUS_LABELS
+from ui.first_run import no_data
+from ui.labels import STATUS_LABELS
 from ui.safe_text import escape_markdown
 from ui.threads import open_thread, reply_outcomes, thread_table
-from ui.triage import AGES, age_bounds, bulk_actions
+from ui.triage import AGES, age_bounds, selection_actions
 
 st.title("Flagged threads")
 filters = current_filters()
 st.caption(escape_markdown(filters.describe()))
 
 if read(queries.item_date_range)[1] is None:
-    st.info(NO_DATA)
+    no_data()
     st.stop()
 
 search, status = st.columns([2, 3])
-text = search.text_input("Search posts and reasons", key="queue_search", placeholder="e.g. bins")
+text = search.text_input("Search posts, replies and reasons", key="queue_search", placeholder="e.g. bins")
 statuses = status.multiselect(
     "Status", TRIAGE_STATUSES, default=list(OPEN_STATUSES),
     format_func=STATUS_LABELS.get, key="queue_status", placeholder="Any status",
@@ -50,12 +51,12 @@ if queue.empty:
 
 st.caption(
     f"{len(queue)} flagged thread{'s' if len(queue) != 1 else ''}. "
-    "Click a column header to sort; select a row to read the thread. "
+    "Click a column header to sort. "
     "Our reply: how the public's replies changed after the council's first reply (– where we have not replied)."
 )
 outcomes = reply_outcomes(queue["thread_key"].tolist())
 queue = queue.assign(our_reply=[outcomes.get(key, "–") for key in queue["thread_key"]])
-chosen = thread_table(queue, key="queue")
-if chosen:
-    open_thread(chosen)
-bulk_actions(queue, key="queue")
+chosen = thread_table(queue, key="queue", several=True)
+opened = selection_actions(chosen, key="queue")
+if opened:
+    open_thread(opened)

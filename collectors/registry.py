@@ -7,7 +7,7 @@ from pathlib import Path
 from collectors import bluesky, facebook, guardian, instagram, mastodon, reddit, rss, youtube
 from collectors.errors import CollectorError
 from settings import sources as source_settings
-from settings.sources import SourceConfig, SourceKind
+from settings.sources import SourceConfig, SourceKind, SourcesFile
 
 COLLECTORS = {
     rss.KIND: rss.RssCollector,
@@ -28,6 +28,11 @@ KINDS: dict[str, SourceKind] = {
 def load_sources(path: str | Path | None = None) -> list[SourceConfig]:
     """The sources in the file (default: $PULSE_CONFIG, else sources.toml), each checked against its kind."""
     return source_settings.load_sources(path, KINDS)
+
+
+def load_sources_file(path: str | Path | None = None) -> SourcesFile:
+    """load_sources, and whether the file is still the example (its `example = true`)."""
+    return source_settings.load_sources_file(path, KINDS)
 
 
 def collector_for(source: SourceConfig, http):
