@@ -40,6 +40,8 @@ CHROMIUM_ARGS = [
 ]
 SHOTS = SCREENSHOTS
 STARTUP_S = 60
+# Generous: a wait that succeeds returns at once, and a loaded 2-core machine can take this long to rerun a page.
+PAGE_TIMEOUT_MS = 45_000
 ERROR_BOX = '[data-testid="stException"]'
 
 
@@ -136,7 +138,7 @@ def browser():
 def page(browser):
     context = browser.new_context(viewport={"width": 1600, "height": 1800})
     page = context.new_page()
-    page.set_default_timeout(20_000)
+    page.set_default_timeout(PAGE_TIMEOUT_MS)
     yield page
     context.close()
 

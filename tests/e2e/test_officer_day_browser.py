@@ -17,7 +17,7 @@ from playwright.sync_api import expect
 from settings.sources import SourceConfig
 from settings.sources_file import dumps_sources
 from store.db import connect
-from tests.e2e.test_browser import _no_errors, _require_chromium, _settle, _shot, running_app
+from tests.e2e.test_browser import PAGE_TIMEOUT_MS, _no_errors, _require_chromium, _settle, _shot, running_app
 from tests.factories import comment, post, store_items
 from tests.seed import MASTODON, PILE_ON_REASON, REDDIT, seed_database
 
@@ -217,7 +217,7 @@ def test_nothing_is_wider_than_the_main_column_at_1280_by_800(browser, day, path
     context.add_cookies([{"name": "pulse_officer_name", "value": "Jo", "url": base}])  # the officer's view
     try:
         page = context.new_page()
-        page.set_default_timeout(30_000)
+        page.set_default_timeout(PAGE_TIMEOUT_MS)
         page.goto(f"{base}/{path.format(pile_on=seeded.pile_on_key)}")
         page.locator('[data-testid="stMainBlockContainer"] h1').first.wait_for()
         _settle(page)

@@ -45,6 +45,7 @@ from tests.conftest import ROOT
 from tests.e2e.test_browser import (
     CHROMIUM_ARGS,
     ERROR_BOX,
+    PAGE_TIMEOUT_MS,
     SHOTS,
     _chromium,
     _require_chromium,
@@ -279,7 +280,7 @@ class Visit:
         self.sent: list[str] = []
         self.context.on("request", lambda request: self.sent.append(request.url))
         self.page = self.context.new_page()
-        self.page.set_default_timeout(30_000)
+        self.page.set_default_timeout(PAGE_TIMEOUT_MS)
 
     def to_listener(self) -> list[str]:
         return [url for url in self.sent if f":{self.listener.port}" in url]

@@ -16,6 +16,7 @@ from analysis.quality import MODELS_DIR
 from store import triage
 from store.db import connect
 from tests.e2e.test_browser import (
+    PAGE_TIMEOUT_MS,
     ROW_PX,
     _no_errors,
     _require_chromium,
@@ -51,7 +52,7 @@ def page(browser):  # noqa: F811
     """A tall window, so a screenshot holds the whole page (Streamlit scrolls inside its own frame)."""
     context = browser.new_context(viewport={"width": 1600, "height": 3200})
     page = context.new_page()
-    page.set_default_timeout(20_000)
+    page.set_default_timeout(PAGE_TIMEOUT_MS)
     yield page
     context.close()
 
