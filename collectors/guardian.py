@@ -169,7 +169,8 @@ SOURCE = SourceKind(
     keys=(
         Key("discussions", "texts", 'discussion keys of articles, like "/p/2n9xk" (the article\'s short link)'),
         Key("search", "text", "a Guardian search for articles whose comments to collect (needs GUARDIAN_API_KEY)"),
-        Key("content_base_url", "text", "the Content API's address (default https://content.guardianapis.com)"),
+        Key("content_base_url", "text", "the Content API's address (default https://content.guardianapis.com)",
+            address=True),
         Key("max_articles", "int", "search results read per run, newest first", minimum=1),
     ),
     one_of=("discussions", "search"), secrets=(SEARCH_SECRET,),

@@ -102,7 +102,7 @@ SOURCE = SourceKind(
     KIND, "A subreddit's new posts and their comments",
     keys=(
         Key("subreddit", "text", 'the subreddit\'s name, like "walsall"'),
-        Key("auth_url", "text", "where Reddit's sign-in is (default https://www.reddit.com)"),
+        Key("auth_url", "text", "where Reddit's sign-in is (default https://www.reddit.com)", address=True),
     ),
     one_of=("subreddit",), secrets=(CLIENT_ID, CLIENT_SECRET),
 )

@@ -170,7 +170,7 @@ def bozo_words(exception: BaseException | None) -> str:
 
 SOURCE = SourceKind(
     KIND, "A news feed (RSS or Atom): the council's news page, a Google News search or a Google Alert",
-    keys=(Key("url", "text", "the feed's address, e.g. https://www.example.gov.uk/news/rss"),),
+    keys=(Key("url", "text", "the feed's address, e.g. https://www.example.gov.uk/news/rss", address=True),),
     one_of=("url",),
 )
 

@@ -38,6 +38,7 @@ class Key:
     choices: tuple[str, ...] = ()
     minimum: float | None = None
     maximum: float | None = None
+    address: bool = False  # a web address a collector connects to: checked where it may go (SourceKind.check_address)
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:

@@ -286,6 +286,17 @@ PROTECTIONS: tuple[Protection, ...] = (
          "tests/test_private_addresses.py::test_a_redirect_to_an_internal_address_is_not_followed"),
     ),
     Protection(
+        "addresses-checked-when-configured",
+        "every address a source declares (url, base_url, auth_url, content_base_url) is refused when sources.toml or "
+        "the Sources form names a loopback, private or metadata address the operator has not listed in "
+        "PULSE_TRUSTED_API_HOSTS, or a scheme other than http(s): before anything runs or is written",
+        "collectors.trust:check_source_url", "no check", _nothing,
+        ("tests/test_source_addresses.py::test_sources_toml_refuses_an_internal_address_naming_the_source_the_key_and_the_variable",
+         "tests/test_source_addresses.py::test_sources_toml_refuses_every_scheme_but_http_and_https",
+         "tests/test_source_addresses.py::test_the_command_line_refuses_before_anything_runs",
+         "tests/test_source_addresses.py::test_the_sources_form_refuses_and_writes_nothing"),
+    ),
+    Protection(
         "bounded-decoding",
         "a response is decoded once at most (no stacked encodings) and never to more than the 20 MB cap, "
         "counted while decoding",
