@@ -156,6 +156,21 @@ def _no_namespace(original):
     return lambda kind, native_id, namespace=None: f"{kind}:{native_id}"
 
 
+def _read_whole(original):
+    return lambda stream, name, declared, budget: stream.read()  # as zipfile's archive.read() did
+
+
+def _row_error_stops_the_import(original):
+    def unreadable_row(error):
+        raise error  # as before: the reader's error ends the import where it is
+
+    return unreadable_row
+
+
+def _no_line_limit(original):
+    return lambda: 10**12
+
+
 PROTECTIONS: tuple[Protection, ...] = (
     Protection(
         "markdown-escaping",
@@ -344,6 +359,31 @@ PROTECTIONS: tuple[Protection, ...] = (
         "logged, wherever a platform echoed them",
         "collectors.redact:redact", "identity", _identity_of_first,
         ("tests/test_secret_redaction.py::test_a_key_echoed_in_an_api_error_is_never_stored_or_shown",),
+    ),
+    Protection(
+        "archive-read-limits",
+        "an X archive's files are read through a counted stream, at most PULSE_IMPORT_MAX_MB (512) in all and "
+        "101 files; one that says it is bigger is refused before any of it is read",
+        "collectors.imports.x_archive:read_limited", "each file read whole", _read_whole,
+        ("tests/test_bounded_imports.py::test_a_zip_that_inflates_far_beyond_the_cap_is_refused_before_it_is_read",
+         "tests/test_bounded_imports.py::test_the_command_line_refuses_the_bomb_in_one_line_and_stores_nothing",
+         "tests/test_bounded_imports.py::test_a_counted_stream_stops_a_file_that_does_not_say_its_size",
+         "tests/test_bounded_imports.py::test_what_is_read_comes_off_one_budget_for_every_file",
+         "tests/test_bounded_imports.py::test_an_archive_with_more_tweet_files_than_any_is_refused"),
+    ),
+    Protection(
+        "csv-row-isolation",
+        "a CSV row the csv module refuses (a field over its 131,072-character limit) is one row left out, with its "
+        "number; the rows before and after it are kept",
+        "collectors.imports.csv_file:unreadable_row", "the row's error stops the import", _row_error_stops_the_import,
+        ("tests/test_bounded_imports.py::test_a_field_over_pythons_csv_limit_is_one_row_left_out_and_every_good_row_is_kept",
+         "tests/test_imports.py::test_large_files_are_saved_in_batches_and_an_unreadable_row_keeps_the_rows_around_it"),
+    ),
+    Protection(
+        "csv-line-cap",
+        "no CSV line is held longer than 4,194,304 characters: a longer one is read in pieces and left out",
+        "collectors.imports.csv_file:line_limit", "no limit", _no_line_limit,
+        ("tests/test_bounded_imports.py::test_an_endless_line_is_left_out_without_being_held",),
     ),
     Protection(
         "workers-die-with-parent",
