@@ -78,6 +78,15 @@ def _no_login(original):
     return current_rules
 
 
+def _any_claim_vouches(original):
+    """The old decision: the first claim that names someone, from any issuer, verified or not."""
+    def trusted_identity(user, rules):
+        named = next((str(user[c]) for c in ("email", "preferred_username", "upn", "name", "sub") if user.get(c)), None)
+        return named, frozenset(str(user[c]) for c in ("oid", "sub") if user.get(c))
+
+    return trusted_identity
+
+
 def _bind_everywhere(original):
     """Streamlit's project config.toml, as a copy that binds 0.0.0.0."""
     from tests.conftest import ROOT
@@ -239,7 +248,23 @@ PROTECTIONS: tuple[Protection, ...] = (
         "login-gate",
         "with a login configured nobody sees any data before signing in",
         "ui.identity:current_rules", "the login ignored", _no_login,
-        ("tests/test_triage_pages.py::test_with_a_login_configured_nobody_sees_data_before_signing_in",),
+        ("tests/test_triage_pages.py::test_with_a_login_configured_nobody_sees_data_before_signing_in",
+         "tests/test_login.py::test_an_anonymous_visitor_sees_nothing_about_the_data_on_any_page"),
+    ),
+    Protection(
+        "gate-before-data",
+        "with a login configured the sign-in gate runs before anything reads data: the demo banner, the sidebar's "
+        "sources and dates, the page",
+        "ui.identity:login_gate", "nothing (only the later gate in the sidebar)", _nothing,
+        ("tests/test_login.py::test_an_anonymous_visitor_sees_nothing_about_the_data_on_any_page",),
+    ),
+    Protection(
+        "verified-officer-claims",
+        "an officer is recognised only from the configured issuer and tenant, by a verified email or a stable "
+        "account id; another issuer or tenant, an unverified email or a name alone makes a viewer",
+        "ui.identity:trusted_identity", "the first claim that names someone, unchecked", _any_claim_vouches,
+        ("tests/test_login.py::test_wrong_issuer_wrong_tenant_unverified_email_or_a_name_alone_make_a_viewer",
+         "tests/test_login.py::test_the_thread_page_lets_only_a_vouched_officer_act"),
     ),
     Protection(
         "localhost-bind",
