@@ -5,11 +5,17 @@ import streamlit as st
 from store import queries, triage
 from store.queries import OPEN_STATUSES, TRIAGE_STATUSES
 from ui.data import read
+from ui.downloads import table_download
 from ui.filters import current_filters
 from ui.labels import NO_DATA, STATUS_LABELS
 from ui.safe_text import escape_markdown
 from ui.threads import open_thread, reply_outcomes, thread_table
 from ui.triage import AGES, age_bounds, bulk_actions
+
+# The queue as a file: every column of the table, and the ones it leaves to the thread's page.
+QUEUE_FILE = {"post": "Post", "source": "Source", "reason": "Why flagged", "pileon_score": "Pile-on score",
+              "reply_count": "Replies", "last_reply_at": "Last reply (UTC)", "status": "Status", "assignee": "Assigned to",
+              "our_reply": "Our reply", "thread_key": "Thread key"}
 
 st.title("Flagged threads")
 filters = current_filters()
@@ -59,3 +65,4 @@ chosen = thread_table(queue, key="queue")
 if chosen:
     open_thread(chosen)
 bulk_actions(queue, key="queue")
+table_download(queue, QUEUE_FILE, "council-pulse-flagged-threads.csv", "flagged threads", key="queue_download")

@@ -98,6 +98,18 @@ def _bind_everywhere(original):
     return lambda *parts: str(folder.joinpath(*parts))
 
 
+def _table_export_on(original):
+    """Streamlit's project config.toml, as a copy in which the tables offer their own CSV download again."""
+    from tests.conftest import ROOT
+
+    folder = Path(tempfile.mkdtemp(prefix="pulse-protection-off-")) / ".streamlit"
+    folder.mkdir()
+    text = (ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8")
+    (folder / "config.toml").write_text(text.replace("disableDataExport = true", "disableDataExport = false"),
+                                        encoding="utf-8")
+    return lambda *parts: str(folder.joinpath(*parts))
+
+
 def _purge_removed(original):
     return lambda con, now: {}
 
@@ -201,7 +213,16 @@ PROTECTIONS: tuple[Protection, ...] = (
         "analysis.export:neutralise_formula", "identity", _identity_of_first,
         ("tests/test_export.py::test_formula_cells_are_neutralised",
          "tests/test_export.py::test_every_export_path_neutralises_formula_cells",
-         "tests/test_report.py::test_summary_table_neutralises_formula_like_names"),
+         "tests/test_report.py::test_summary_table_neutralises_formula_like_names",
+         "tests/test_table_downloads.py::test_a_table_download_writes_formula_cells_as_text_and_is_recorded"),
+    ),
+    Protection(
+        "no-table-export",
+        "tables and charts offer no export of their own (their CSV kept formulas live): client.disableDataExport "
+        "in .streamlit/config.toml; the queue and the audit log offer the dashboard's Excel-safe download instead",
+        "streamlit.file_util:get_project_streamlit_file_path", "a config.toml with the tables' export on",
+        _table_export_on,
+        ("tests/test_table_downloads.py::test_the_tables_offer_no_export_of_their_own",),
     ),
     Protection(
         "author-pseudonyms",

@@ -9,4 +9,5 @@
 - spikes: spikes in the period and the threads behind one
 - triage: the officer's controls (status, assignee, note, corrections, bulk actions, audit tables)
 - identity: who is acting, the login gate, running an officer's action
+- downloads: a table as Excel-safe CSV, recorded in the audit log (the tables' own export is off)
 """
