@@ -17,7 +17,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from settings.dashboard import access_settings
 from settings.typed import SettingsError
@@ -25,6 +24,7 @@ from store.triage import OFFICER, VIEWER
 from tests.conftest import ROOT
 from tests.seed import SOURCES
 from tests.test_access import _element_bytes
+from tests.test_triage_pages import open_app
 from ui.identity import identify, why_viewer
 
 TENANT = "0f5a9c1e-3b2d-4c6e-8a7f-123456789abc"
@@ -112,22 +112,9 @@ PAGES = re.findall(r'st\.Page\(\s*"([^"]+)"', (ROOT / "app.py").read_text(encodi
 DATE = re.compile(rb"\b(19|20)\d\d\b|\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\b")
 
 
-def run_app(secrets: dict, user: dict, page: str | None = None, **query) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.secrets.update(secrets)
-    at.user = user
-    at.run()
-    if page:
-        at.switch_page(page)
-        at.query_params.update(query)
-        at.run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
-
-
 @pytest.mark.parametrize("page", PAGES)
 def test_an_anonymous_visitor_sees_nothing_about_the_data_on_any_page(seeded_db, page):
-    at = run_app(SECRETS, {"is_logged_in": False}, page, thread=seeded_db.pile_on_key)
+    at = open_app(page, secrets=SECRETS, user={"is_logged_in": False}, thread=seeded_db.pile_on_key)
     everything = _element_bytes(at._tree)
     shown = [s.name for s in SOURCES if s.name.encode() in everything]
     assert shown == [], f"{page} names {shown} before sign-in"
@@ -139,6 +126,6 @@ def test_an_anonymous_visitor_sees_nothing_about_the_data_on_any_page(seeded_db,
 @pytest.mark.parametrize("user, role", [(u, OFFICER) for u in OFFICERS.values()] + [(u, VIEWER) for u in VIEWERS.values()],
                          ids=[*OFFICERS, *VIEWERS])
 def test_the_thread_page_lets_only_a_vouched_officer_act(seeded_db, user, role):
-    at = run_app(SECRETS, user, "app_pages/thread.py", thread=seeded_db.pile_on_key)
+    at = open_app("app_pages/thread.py", secrets=SECRETS, user=user, thread=seeded_db.pile_on_key)
     assert at.button(key="triage_save").disabled is (role == VIEWER)
     assert any(f"· {role}" in c.value for c in at.sidebar.caption)
