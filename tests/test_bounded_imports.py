@@ -121,6 +121,19 @@ def test_an_archive_with_more_tweet_files_than_any_is_refused(tmp_path):
         read_x_archive(path)
 
 
+def test_a_zip_with_more_entries_than_any_archive_is_refused(tmp_path, monkeypatch):
+    from collectors.imports import x_archive
+
+    monkeypatch.setattr(x_archive, "MAX_ARCHIVE_ENTRIES", 3)  # 200,000 in use: a real archive's media included
+    path = tmp_path / "many.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("data/tweets.js", "window.YTD.tweets.part0 = []")
+        for n in range(3):
+            archive.writestr(f"data/tweets_media/{n}.jpg", b"")
+    with pytest.raises(ImportInputError, match="many.zip holds 4 files, more than any X archive"):
+        read_x_archive(path)
+
+
 def test_a_real_archive_under_the_cap_is_read(tmp_path, monkeypatch):
     from tests.test_imports import x_archive_zip
 
