@@ -99,7 +99,7 @@ def test_trends_page(page, demo_url):
     _no_errors(page)
     _shot(page, "trends")
 
-    spikes = _grids(page).last  # newest first
+    spikes = page.locator('.st-key-trends_spikes [data-testid="stDataFrame"]')  # newest first
     _click_first_row(page, spikes)
     page.locator('[data-testid="stAlert"]', has_text=f"{FACEBOOK}: ").wait_for()
     _fresh(page)
