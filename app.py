@@ -4,6 +4,7 @@ import streamlit as st
 
 from ui.errors import failures_logged_with_a_reference
 from ui.filters import demo_banner, sidebar_filters
+from ui.freshness import freshness_alert
 from ui.identity import login_gate, sidebar_identity
 
 st.set_page_config(page_title="Council Pulse", layout="wide")
@@ -24,5 +25,6 @@ login_gate()  # first: with a login configured, nothing about the data is drawn 
 demo_banner()
 sidebar_filters()
 sidebar_identity()
+freshness_alert()  # after the login gate: it names sources
 with failures_logged_with_a_reference():
     page.run()

@@ -120,11 +120,19 @@ def _usual(baseline: float) -> str:
     return f"{baseline:.1f}".rstrip("0").rstrip(".")
 
 
-def spike_sentence(day: date, group: str, found: list[tuple[str, int, float]], history_days: int) -> str:
+def baseline_words(rules: SpikeRules | None = None) -> str:
+    """What "usual" means for a spike, in the words every view uses: 'the median of the previous 28 days'."""
+    return f"the median of the previous {(rules or SpikeRules()).baseline_days} days"
+
+
+def spike_sentence(day: date, group: str, found: list[tuple[str, int, float]], history_days: int,
+                   rules: SpikeRules | None = None) -> str:
     """A spike in words, from (measure, count, baseline) of each measure that spiked that day:
     'Facebook: 46 negative items on Tue 24 Nov, usually 8 a day (median of the previous 28 days)';
     with two, '..., usually 8 a day, and 12 hostile items, usually 1 a day (medians of ...)'.
+    A group with less history than the rules' window says how many days its normal rests on.
     Plain text: a caller showing it as Markdown escapes it."""
+    window = (rules or SpikeRules()).baseline_days
     when = f"{day:%a} {day.day} {day:%b}"
     parts = [
         f"{count:,} {measure} {'item' if count == 1 else 'items'}" + (f" on {when}" if n == 0 else "")
@@ -132,7 +140,9 @@ def spike_sentence(day: date, group: str, found: list[tuple[str, int, float]], h
         for n, (measure, count, baseline) in enumerate(found)
     ]
     medians = "median" if len(found) == 1 else "medians"
-    return f"{group}: {', and '.join(parts)} ({medians} of the previous {history_days} days)"
+    if history_days >= window:
+        return f"{group}: {', and '.join(parts)} ({medians} of the previous {window} days)"
+    return f"{group}: {', and '.join(parts)} ({medians} of the previous {window} days; only {history_days} have data)"
 
 
 def spike_alerts(spikes: pd.DataFrame) -> pd.DataFrame:

@@ -53,21 +53,6 @@ def period_ending(end: date, days: int) -> Period:
     return Period(end - timedelta(days=days - 1), end)
 
 
-def default_end(latest: date | None, today: date, days: int = DEFAULT_DAYS) -> date:
-    """The last day the dashboard opens on.
-
-    Today, so a quiet spell shows as quiet; but the latest item's day when it is
-    later than today (clocks and time zones) or when nothing arrived within the
-    window (a recorded demo database, or collection stopped long ago), so the
-    first screen is never an empty chart when the store holds data.
-    """
-    if latest is None:
-        return today
-    if latest > today or latest < today - timedelta(days=days - 1):
-        return latest
-    return today
-
-
 def count_delta(current: int, previous: int) -> str:
     """'+12 (+8%)', '-3 (-50%)', '+5' when there was nothing before, '0' when unchanged."""
     diff = current - previous
@@ -94,6 +79,21 @@ def points_delta(current: float | None, previous: float | None) -> str | None:
 
 def format_share(value: float | None) -> str:
     return "–" if value is None else f"{value:.0%}"
+
+
+# Below this many items a share swings by several points with each item: it is shown with its base.
+SMALL_SAMPLE = 20
+
+
+def few(whole: int) -> bool:
+    """Whether a share of `whole` items rests on too few to read much into (but some)."""
+    return 0 < whole < SMALL_SAMPLE
+
+
+def share_text(part: int, whole: int) -> str:
+    """'41%', or with too few items to go on '33% of 6 items'; '–' with none."""
+    text = format_share(share(part, whole))
+    return f"{text} of {whole:,} {'item' if whole == 1 else 'items'}" if few(whole) else text
 
 
 def daily_series(counts: pd.DataFrame, period: Period, classes: tuple[str, ...] = CLASSES) -> pd.DataFrame:

@@ -8,7 +8,8 @@ import streamlit as st
 from store import alerts, triage
 from ui.data import read
 from ui.downloads import table_download
-from ui.triage import ACTION_LABELS, FIELD_LABELS, log_table, response_times_table
+from ui.labels import UK_TIME, uk_times
+from ui.triage import ACTION_LABELS, FIELD_WORDS, log_table, response_times_table
 
 st.title("Audit log")
 st.caption(
@@ -16,7 +17,7 @@ st.caption(
     "with who did it and when. The app only ever adds to this log: nothing in it can be changed or deleted."
 )
 
-LOG_FILE = {"acted_at": "When (UTC)", "actor": "Who", "action": "Action", "thread_key": "Thread", "item_key": "Item",
+LOG_FILE = {"acted_at": f"When ({UK_TIME})", "actor": "Who", "action": "Action", "thread_key": "Thread", "item_key": "Item",
             "value": "Value", "note": "Note"}
 PERIODS = {"All time": None, "Last 24 hours": 1, "Last 7 days": 7, "Last 30 days": 30}
 facets = read(triage.audit_facets)
@@ -58,7 +59,7 @@ if agreement.empty:
     st.caption("No officer has labelled a reply yet.")
 else:
     st.dataframe(
-        agreement.assign(field=agreement["field"].map(FIELD_LABELS)).rename(columns={
+        agreement.assign(field=agreement["field"].map(FIELD_WORDS)).rename(columns={
             "field": "Label", "labelled": "Labelled by officers", "agreed": "Model agreed", "agreement": "Agreement",
         }),
         hide_index=True, width="content",
@@ -71,10 +72,10 @@ if sent.empty:
     st.caption("No alert has been sent. `python -m analysis alerts` sends them (see the README).")
 else:
     st.dataframe(
-        sent.rename(columns={
-            "attempted_at": "When (UTC)", "kind": "Kind", "channel": "Channel", "subject": "Subject",
+        sent.assign(attempted_at=uk_times(sent["attempted_at"])).rename(columns={
+            "attempted_at": f"When ({UK_TIME})", "kind": "Kind", "channel": "Channel", "subject": "Subject",
             "ok": "Delivered", "error": "Why not",
         }),
         hide_index=True, width="stretch",
-        column_config={"When (UTC)": st.column_config.DatetimeColumn(format="D MMM YYYY, HH:mm")},
+        column_config={f"When ({UK_TIME})": st.column_config.DatetimeColumn(format="D MMM YYYY, HH:mm")},
     )

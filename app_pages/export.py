@@ -10,9 +10,11 @@ from analysis.trends import default_export_week, week_options
 from jobs.briefing import briefing_file
 from jobs.export import data_dictionary_csv, weekly_items_csv, weekly_summary_csv
 from store import queries
-from ui.data import database, read, utc_today
+from ui.data import database, read
+from ui.filters import dashboard_today
+from ui.first_run import no_data
 from ui.identity import exporter
-from ui.labels import NO_DATA, week_label
+from ui.labels import week_label
 from ui.safe_text import escape_markdown
 
 st.title("Weekly export")
@@ -26,10 +28,10 @@ st.caption(
 
 earliest, latest = read(queries.item_date_range)
 if latest is None:
-    st.info(NO_DATA)
+    no_data()
     st.stop()
 
-today = utc_today()
+today = dashboard_today()
 weeks = week_options(today, earliest)
 default = default_export_week(today, latest)
 if default not in weeks:

@@ -7,14 +7,15 @@ from store.queries import OPEN_STATUSES, TRIAGE_STATUSES
 from ui.data import read
 from ui.downloads import table_download
 from ui.filters import current_filters
-from ui.labels import NO_DATA, STATUS_LABELS
+from ui.first_run import no_data
+from ui.labels import STATUS_LABELS, UK_TIME
 from ui.safe_text import escape_markdown
 from ui.threads import open_thread, reply_outcomes, thread_table
-from ui.triage import AGES, age_bounds, bulk_actions
+from ui.triage import AGES, age_bounds, selection_actions
 
 # The queue as a file: every column of the table, and the ones it leaves to the thread's page.
 QUEUE_FILE = {"post": "Post", "source": "Source", "reason": "Why flagged", "pileon_score": "Pile-on score",
-              "reply_count": "Replies", "last_reply_at": "Last reply (UTC)", "status": "Status", "assignee": "Assigned to",
+              "reply_count": "Replies", "last_reply_at": f"Last reply ({UK_TIME})", "status": "Status", "assignee": "Assigned to",
               "our_reply": "Our reply", "thread_key": "Thread key"}
 
 st.title("Flagged threads")
@@ -22,11 +23,11 @@ filters = current_filters()
 st.caption(escape_markdown(filters.describe()))
 
 if read(queries.item_date_range)[1] is None:
-    st.info(NO_DATA)
+    no_data()
     st.stop()
 
 search, status = st.columns([2, 3])
-text = search.text_input("Search posts and reasons", key="queue_search", placeholder="e.g. bins")
+text = search.text_input("Search posts, replies and reasons", key="queue_search", placeholder="e.g. bins")
 statuses = status.multiselect(
     "Status", TRIAGE_STATUSES, default=list(OPEN_STATUSES),
     format_func=STATUS_LABELS.get, key="queue_status", placeholder="Any status",
@@ -56,13 +57,13 @@ if queue.empty:
 
 st.caption(
     f"{len(queue)} flagged thread{'s' if len(queue) != 1 else ''}. "
-    "Click a column header to sort; select a row to read the thread. "
+    "Click a column header to sort. "
     "Our reply: how the public's replies changed after the council's first reply (– where we have not replied)."
 )
 outcomes = reply_outcomes(queue["thread_key"].tolist())
 queue = queue.assign(our_reply=[outcomes.get(key, "–") for key in queue["thread_key"]])
-chosen = thread_table(queue, key="queue")
-if chosen:
-    open_thread(chosen)
-bulk_actions(queue, key="queue")
+chosen = thread_table(queue, key="queue", several=True)
+opened = selection_actions(chosen, key="queue")
+if opened:
+    open_thread(opened)
 table_download(queue, QUEUE_FILE, "council-pulse-flagged-threads.csv", "flagged threads", key="queue_download")

@@ -3,21 +3,22 @@
 import pandas as pd
 import streamlit as st
 
-from collectors.registry import KINDS, load_sources
+from collectors.registry import KINDS, load_sources_file
 from jobs import collect_now
+from jobs.collect import too_old_words
 from settings.environment import config_path
 from settings.sources import ConfigError
-from settings.sources_file import entry_from_form
 from store import queries
 from store.db import DatabaseBusy, connect, db_path
 from store.sources import source_health
+from ui.add_source import add_source_section, example_notice
 from ui.data import read
 from ui.identity import current_actor, current_rules, why_viewer
-from ui.labels import when
+from ui.labels import UK_TIME, WRAPPED_ROW_PX, uk_times, when
 from ui.safe_text import escape_markdown
 
-FLASH_TOP, FLASH_ADD = "sources_flash", "sources_add_flash"
-ADD_KEYS = ("add_name", "add_base_url", "add_council_accounts")
+FLASH_TOP = "sources_flash"
+HEADER_PX, MAX_TABLE_PX = 36, 1_200
 
 
 def acting_officer():
@@ -39,21 +40,23 @@ def show_flash(slot: str) -> None:
 
 
 def configured_sources():
-    """(sources, problem): the sources in the file, or why they cannot be read."""
+    """(sources, problem, example): the sources in the file, or why they cannot be read; and whether the file
+    is still the example."""
     path = config_path()
     if not path.exists():
-        return [], f"There is no {path} yet: add a source below to create it."
+        return [], f"There is no {path} yet: add a source below to create it.", False
     try:
-        return load_sources(path), None
+        configured = load_sources_file(path)
     except ConfigError as error:
-        return [], f"{path} cannot be used: {error}"
+        return [], f"{path} cannot be used: {error}", False
+    return configured.sources, None, configured.example
 
 
 def collect(names: list[str] | None) -> None:
     officer = acting_officer()
     if not officer:
         return flash(FLASH_TOP, "error", "Only officers can collect.")
-    sources, problem = configured_sources()
+    sources, problem, _ = configured_sources()
     if problem:
         return flash(FLASH_TOP, "error", problem)
     chosen = [s for s in sources if s.enabled and (names is None or s.name in names)]
@@ -78,29 +81,6 @@ def switch(name: str, enabled: bool) -> None:
     flash(FLASH_TOP, "success", f"{name} switched {'on' if enabled else 'off'} in {saved.path}.")
 
 
-def add() -> None:
-    officer = acting_officer()
-    if not officer:
-        return flash(FLASH_ADD, "error", "Only officers can add sources.")
-    state = st.session_state
-    kind = KINDS[state["add_kind"]]
-    fields = {key.name: state.get(f"add_{kind.kind}_{key.name}") for key in kind.keys}
-    fields |= {
-        "base_url": state.get("add_base_url"),
-        "council_accounts": state.get("add_council_accounts"),
-        "retention_days": state.get("add_retention_days"),
-        "enabled": None if state.get("add_enabled", True) else False,
-    }
-    try:
-        entry = entry_from_form(state.get("add_name") or "", kind, fields)
-        saved = collect_now.add_configured_source(entry, db_path(), officer)
-    except (ConfigError, DatabaseBusy, OSError, collect_now.NotAllowed) as error:
-        return flash(FLASH_ADD, "error", f"Not added, nothing was written: {error}")
-    for key in (*ADD_KEYS, *(f"add_{kind.kind}_{k.name}" for k in kind.keys)):
-        state[key] = ""
-    flash(FLASH_ADD, "success", f"Added {entry['name']} to {saved.path}.")
-
-
 def health_table(sources, health: pd.DataFrame, running: set[str]) -> pd.DataFrame:
     """One row per configured source (file order), then sources only in the store (imports, removed)."""
     stored = {row["name"]: row for row in health.to_dict("records")}
@@ -121,23 +101,35 @@ def health_table(sources, health: pd.DataFrame, running: set[str]) -> pd.DataFra
 
     def column(key: str, kind: str) -> pd.Series:
         values = [r[3].get(key) for r in rows]
-        return pd.to_datetime(pd.Series(values, dtype=object)) if kind == "time" else pd.Series(values, dtype="Int64")
+        if kind == "time":
+            return uk_times(pd.Series(values, dtype="datetime64[ns]"))
+        return pd.Series(values, dtype="Int64")
 
     return pd.DataFrame(
         {
             "Source": [r[0] for r in rows],
-            "Kind": [r[1] for r in rows],
+            "Channel": [KINDS[r[1]].title if r[1] in KINDS else r[1] for r in rows],
             "On": [r[2] for r in rows],
             "Last run": column("last_run_at", "time"),
             "Last success": column("last_ok_at", "time"),
             "Items": [int(r[3].get("items") or 0) for r in rows],
-            "Fetched": column("fetched", "count"),
             "New": column("new", "count"),
-            "Updated": column("updated", "count"),
-            "Errors": column("errors", "count"),
+            "Too old": column("too_old", "count"),
             "Last error": [last_error(r[0], r[3]) for r in rows],
         }
     )
+
+
+def last_run_words(row: dict, retention_days: int) -> list[str]:
+    """A source's last run in words: what it fetched and kept, and what it did not keep and why."""
+    if pd.isna(row.get("run_started_at")):
+        return ["Not collected yet."]
+    counts = {key: int(row[key]) if pd.notna(row.get(key)) else 0 for key in ("fetched", "new", "updated", "errors")}
+    words = [f"Last run {when(row['run_started_at'])}: fetched {counts['fetched']:,}, new {counts['new']:,}, "
+             f"updated {counts['updated']:,}, problems {counts['errors']:,}."]
+    if row.get("too_old"):
+        words.append(too_old_words(int(row["too_old"]), retention_days).capitalize() + ".")
+    return words
 
 
 def read_health() -> pd.DataFrame | None:
@@ -151,11 +143,13 @@ def read_health() -> pd.DataFrame | None:
 # --- The page --------------------------------------------------------------------------
 
 st.title("Sources")
-st.caption(escape_markdown(f"Channels from {config_path()} · stored in {db_path()} · times in UTC"))
+st.caption(escape_markdown(f"The channels Council Pulse watches, listed in {config_path()} · times in {UK_TIME}"))
 officer = acting_officer()
-sources, problem = configured_sources()
+sources, problem, example = configured_sources()
 if problem:
     (st.info if not config_path().exists() else st.error)(escape_markdown(problem))
+if example:
+    example_notice()
 show_flash(FLASH_TOP)
 
 job = collect_now.latest()
@@ -206,30 +200,35 @@ else:
         table,
         hide_index=True,
         placeholder="–",
+        width="stretch",
+        row_height=WRAPPED_ROW_PX,
+        height=min(HEADER_PX + WRAPPED_ROW_PX * len(table) + 3, MAX_TABLE_PX),  # every source in view
         column_config={
-            "Source": st.column_config.TextColumn(width=250),
-            "Kind": st.column_config.TextColumn(width=70),
-            "On": st.column_config.TextColumn(width=45, help="Switched on: collected by every run"),
-            "Last run": st.column_config.DatetimeColumn(format="D MMM, HH:mm", width=100),
-            "Last success": st.column_config.DatetimeColumn(format="D MMM, HH:mm", width=100),
+            "Source": st.column_config.TextColumn(width=170),
+            "Channel": st.column_config.TextColumn(width=100),
+            "On": st.column_config.TextColumn(width=40, help="Switched on: collected by every run"),
+            "Last run": st.column_config.DatetimeColumn(format="D MMM, HH:mm", width=90),
+            "Last success": st.column_config.DatetimeColumn(format="D MMM, HH:mm", width=90),
             "Items": st.column_config.NumberColumn(
-                format="%d", width=60, help="Items stored from this source (deleted or moderated ones are not counted)"
+                format="%d", width=55, help="Items stored from this source (deleted or moderated ones are not counted)"
             ),
-            "Fetched": st.column_config.NumberColumn(format="%d", width=60, help="Fetched by the last run"),
-            "New": st.column_config.NumberColumn(format="%d", width=50, help="New items in the last run"),
-            "Updated": st.column_config.NumberColumn(format="%d", width=65, help="Changed items in the last run"),
-            "Errors": st.column_config.NumberColumn(format="%d", width=55, help="Errors and warnings in the last run"),
-            "Last error": st.column_config.TextColumn(width=330),
+            "New": st.column_config.NumberColumn(format="%d", width=45, help="New items in the last run"),
+            "Too old": st.column_config.NumberColumn(
+                format="%d", width=60,
+                help="Fetched by the last run but not kept: posted before the source's retention period "
+                     "(retention_days)"),
+            "Last error": st.column_config.TextColumn(help="The whole message is under the source below"),
         },
     )
 
 if officer and sources:
     st.subheader("Each source")
+    runs = {row["name"]: row for row in health.to_dict("records")}
     for source in sources:
         with st.container(border=True):
             name, kind, now, onoff = st.columns([6, 2, 2, 2], vertical_alignment="center")
             name.text(source.name)
-            kind.caption(f"{source.kind} · {'on' if source.enabled else 'off'}")
+            kind.caption(escape_markdown(f"{KINDS[source.kind].title} · {'on' if source.enabled else 'off'}"))
             now.button(
                 "Collect now", key=f"collect_{source.name}", icon=":material/sync:",
                 on_click=collect, args=([source.name],), disabled=bool(running) or not source.enabled or demo,
@@ -239,30 +238,10 @@ if officer and sources:
                 "Switch off" if source.enabled else "Switch on", key=f"switch_{source.name}",
                 on_click=switch, args=(source.name, not source.enabled),
             )
+            row = runs.get(source.name, {})
+            st.caption(escape_markdown(" ".join(last_run_words(row, source.retention_days))))
+            if isinstance(row.get("last_error"), str) and row["last_error"]:
+                st.warning(escape_markdown(f"Last error: {row['last_error']}"))
 
 if officer and not (problem and config_path().exists()):
-    st.subheader("Add a source")
-    st.caption(escape_markdown(
-        f"Saving writes {config_path()} after checking the new source; the file's comments stay as they are."
-    ))
-    kind = KINDS[st.selectbox("Kind", list(KINDS), key="add_kind")]
-    with st.form("add_source", border=True):
-        st.text_input("Name (unique; shown on every page)", key="add_name")
-        if len(kind.one_of) > 1:
-            st.caption(escape_markdown(f"Give at least one of: {', '.join(kind.one_of)}."))
-        for key in kind.keys:
-            label = f"{key.name}{' (one per line)' if key.kind == 'texts' else ''}"
-            label += "" if key.name in kind.one_of else " (optional)"
-            widget = st.text_area if key.kind == "texts" else st.text_input
-            widget(label + (" (a whole number)" if key.kind == "int" else ""), key=f"add_{kind.kind}_{key.name}",
-                   help=key.doc)
-        st.text_input(
-            "base_url" + (" (required: the instance, e.g. https://mastodon.social)" if kind.base_url_required
-                          else " (optional)"),
-            key="add_base_url",
-        )
-        st.text_area("council_accounts (optional, one per line)", key="add_council_accounts")
-        st.number_input("retention_days", min_value=1, value=365, step=1, key="add_retention_days")
-        st.checkbox("Collect it (switched on)", value=True, key="add_enabled")
-        st.form_submit_button("Add source", type="primary", on_click=add)
-    show_flash(FLASH_ADD)
+    add_source_section(example=example, first=not sources)

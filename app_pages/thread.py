@@ -7,10 +7,11 @@ from analysis.trends import reply_tree as replies_in_reading_order
 from store import queries
 from ui.data import read
 from ui.filters import current_filters
-from ui.labels import NO_DATA
+from ui.first_run import no_data
+from ui.identity import current_actor
 from ui.safe_text import escape_markdown
 from ui.threads import choice_labels, reply_effect_panel, reply_tree, score_breakdown, thread_header
-from ui.triage import label_correction, thread_log, thread_panel
+from ui.triage import LABEL_HELP, reply_label_control, thread_log, thread_panel
 
 st.title("Thread")
 thread_key = st.query_params.get("thread")
@@ -19,10 +20,10 @@ if not thread_key:
     filters = current_filters()
     choices = read(queries.thread_choices, *filters.bounds(), filters.ids)
     if choices.empty:
-        st.info(
-            "No threads with replies in this period for the selected sources."
-            if read(queries.item_date_range)[1] is not None else NO_DATA
-        )
+        if read(queries.item_date_range)[1] is None:
+            no_data()
+        else:
+            st.info("No threads with replies in this period for the selected sources.")
         st.stop()
     st.caption(escape_markdown(filters.describe()))
     labels = dict(zip(choices["thread_key"], choice_labels(choices)))
@@ -57,6 +58,9 @@ else:
         f"Show the {hostile} repl{'y' if hostile == 1 else 'ies'} marked hostile", key="show_hostile",
         help="Hostile replies are collapsed so nobody reads abuse by accident.",
     )
-    reply_tree(replies_in_reading_order(replies, thread_key), show_hostile=show_hostile)
-label_correction(replies)
+    officer = current_actor().is_officer
+    if officer:
+        st.caption(LABEL_HELP)
+    reply_tree(replies_in_reading_order(replies, thread_key), show_hostile=show_hostile,
+               label_control=reply_label_control if officer else None)
 thread_log(thread_key)

@@ -1,19 +1,20 @@
 """Trends: constructive vs negative volume over the period, per source or service area; which need
 attention; every spike in the period; the phrases that rose most."""
 
-import pandas as pd
 import streamlit as st
 
-from analysis.trends import format_share
+from analysis.spikes import baseline_words
+from analysis.trends import share_text
 from analysis.volumes import NO_AREA, bucket_for, bucketed, compare_groups, top_groups
 from store import queries, trends
-from ui.charts import split_chart, trend_chart
+from ui.charts import small_multiples, trend_chart
 from ui.data import read
 from ui.filters import current_filters
-from ui.labels import NO_DATA
+from ui.first_run import no_data
+from ui.labels import WRAPPED_ROW_PX
 from ui.phrases import phrases_section
 from ui.safe_text import escape_markdown
-from ui.spikes import period_spikes, spike_with_threads
+from ui.spikes import period_spikes, spike_method, spike_with_threads
 
 SPLITS = {"Service area": "service_area", "Source": "source"}
 SMALL_CHARTS = 9  # groups drawn one by one; the rest are summed into one chart
@@ -23,7 +24,7 @@ filters = current_filters()
 st.caption(escape_markdown(filters.describe()))
 
 if read(queries.item_date_range)[1] is None:
-    st.info(NO_DATA)
+    no_data()
     st.stop()
 
 bounds = filters.bounds()
@@ -61,8 +62,7 @@ else:
         + (", and everything else together" if volume["group"].nunique(dropna=False) > len(groups) else "")
         + (". Each item counts under the service it names, as in the weekly export." if by == "service_area" else ".")
     )
-    st.altair_chart(split_chart(bucketed(volume, filters.period, bucket, groups), bucket, split_label),
-                    width="content")
+    small_multiples(bucketed(volume, filters.period, bucket, groups), bucket, split_label)
 
 st.subheader(f"Which {noun}s need attention")
 table = compare_groups(
@@ -73,7 +73,7 @@ st.caption(
     f"Most negative items first, then the biggest rise since the previous {filters.period.days} days "
     f"({escape_markdown(filters.period.previous().label())})."
 )
-table["share_negative"] = [format_share(v) if pd.notna(v) else "–" for v in table["share_negative"]]
+table["share_negative"] = [share_text(n, i - u) for n, i, u in zip(table["negative"], table["items"], table["unscored"])]
 st.dataframe(
     table[["group", "items", "negative", "negative_change", "share_negative", "constructive", "hostile",
            "positive", "neutral"]].rename(columns={
@@ -83,11 +83,17 @@ st.dataframe(
     }),
     hide_index=True, width="stretch", key="trends_table",
     column_config={
-        split_label: st.column_config.TextColumn(width=220),
+        split_label: st.column_config.TextColumn(width=170),
+        "Items": st.column_config.NumberColumn(width=55),
+        "Negative": st.column_config.NumberColumn(width=70),
         "Negative vs before": st.column_config.NumberColumn(
-            format="%+d", help="Negative items now minus negative items in the previous period"),
-        "Share negative": st.column_config.TextColumn(help="Of the scored items"),
-        "Hostile": st.column_config.NumberColumn(help="Items marked hostile, whatever their class"),
+            "Change", format="%+d", width=65, help="Negative items now minus negative items in the previous period"),
+        "Constructive": st.column_config.NumberColumn(width=90),
+        "Positive": st.column_config.NumberColumn(width=65),
+        "Neutral": st.column_config.NumberColumn(width=60),
+        "Share negative": st.column_config.TextColumn(
+            width=110, help="Of the scored items; under 20 items the count is shown, as one item moves the share a lot"),
+        "Hostile": st.column_config.NumberColumn(width=60, help="Items marked hostile, whatever their class"),
     },
 )
 
@@ -97,13 +103,15 @@ if spikes.empty:
     st.success("No spikes: no source or service area had a day far above its usual negative or hostile volume.")
 else:
     st.caption(
-        "A day whose negative (or hostile) items are far above the median of the previous 28 days, "
-        "measured in median absolute deviations. Newest first. Select a spike to see the threads behind it."
+        f"A day whose negative (or hostile) items are far above the usual, {baseline_words()}. "
+        "Newest first. Select a spike to see the threads behind it."
     )
+    spike_method()
     picked = st.dataframe(
         spikes.assign(by=spikes["by"].map({"source": "Source", "service_area": "Service area"}))[
             ["day", "by", "text"]].rename(columns={"day": "Day", "by": "Per", "text": "What happened"}),
         hide_index=True, width="stretch", key="trends_spikes", on_select="rerun", selection_mode="single-row",
+        row_height=WRAPPED_ROW_PX,
         column_config={"Day": st.column_config.DateColumn(format="ddd D MMM YYYY", width=120),
                        "Per": st.column_config.TextColumn(width=95)},
     )

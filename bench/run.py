@@ -250,13 +250,14 @@ def page_variants(db: str) -> tuple[list[tuple[str, str, str, dict, dict]], str]
     source chosen in the sidebar; the Flagged page also with a search; the Thread page
     on the largest flagged thread active in the period, and without one (its picker).
     """
-    from analysis.trends import default_end, period_ending
+    from analysis.trends import period_ending
     from store import queries
     from store.db import connect
 
     with connect(db, read_only=True) as con:
         _, latest = queries.item_date_range(con)
-        start = period_ending(default_end(latest, latest, 30), 30).bounds()[0]
+        period = period_ending(latest, 30)  # the synthetic data's last 30 days, whatever the date today
+        start = period.bounds()[0]
         sources = queries.source_list(con)
         one = str(sources[sources["kind"] == "facebook"]["name"].iloc[0])
         biggest = con.execute(
@@ -265,11 +266,12 @@ def page_variants(db: str) -> tuple[list[tuple[str, str, str, dict, dict]], str]
             "SELECT thread_key FROM threads ORDER BY reply_count DESC, thread_key LIMIT 1").fetchall()
     thread = biggest[0][0]
     variants = []
+    dates = {"filter_period": "Custom dates", "filter_dates": (period.start, period.end)}
     for name, path in app_pages().items():
         if name == "thread":
-            variants.append(("thread", "largest flagged thread", path, {"thread": thread}, {}))
+            variants.append(("thread", "largest flagged thread", path, {"thread": thread}, dates))
             name = "thread_picker"
-        for label, state in (("all sources", {}), ("one source", {"filter_sources": [one]})):
+        for label, state in (("all sources", dates), ("one source", {**dates, "filter_sources": [one]})):
             variants.append((name, label, path, {}, state))
             if name == "flagged":
                 variants.append((name, label + ", search 'bins'", path, {}, {**state, "queue_search": "bins"}))

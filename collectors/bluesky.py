@@ -112,9 +112,10 @@ def web_url(uri: str, author: dict) -> str | None:
 
 
 SOURCE = SourceKind(
-    KIND, "A Bluesky account's posts and the replies to them",
-    keys=(Key("actor", "text", 'the account\'s handle, like "walsallcouncil.bsky.social", or its DID'),),
-    one_of=("actor",),
+    KIND, "A Bluesky account's posts and every reply to them; no account or key is needed.",
+    keys=(Key("actor", "text", "the handle shown on the profile, without the @, or its DID",
+              label="Account handle", example="walsallcouncil.bsky.social"),),
+    one_of=("actor",), name="Bluesky",
 )
 
 

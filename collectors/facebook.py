@@ -67,9 +67,10 @@ COMMENT_FIELDS = "id,message,created_time,from{id,name},parent{id},like_count,co
 
 
 SOURCE = SourceKind(
-    KIND, "A Facebook Page's posts and their comments",
-    keys=(Key("page_id", "text", "the Page's numeric id (Page settings, About)"),),
-    one_of=("page_id",), secrets=(TOKEN_VARIABLE,),
+    KIND, "A Facebook Page's posts and every comment and reply on them. Needs the Page's access token.",
+    keys=(Key("page_id", "text", "the Page's numeric id: on the Page, About, Page transparency",
+              label="Page id", example="104958162837"),),
+    one_of=("page_id",), secrets=(TOKEN_VARIABLE,), name="Facebook Page",
 )
 
 

@@ -165,15 +165,20 @@ def _fill_missing_times(items: list[Item], fallback: datetime) -> None:
 
 
 SOURCE = SourceKind(
-    KIND, "Comments under Guardian articles",
+    KIND, "Readers' comments under Guardian articles, with who replied to whom. Reading a listed article's "
+    "comments needs no key.",
     keys=(
-        Key("discussions", "texts", 'discussion keys of articles, like "/p/2n9xk" (the article\'s short link)'),
-        Key("search", "text", "a Guardian search for articles whose comments to collect (needs GUARDIAN_API_KEY)"),
+        Key("discussions", "texts", 'the end of each article\'s short link: the Share button gives '
+            'https://www.theguardian.com/p/2n9xk, so write "/p/2n9xk"', label="Articles (one per line)",
+            example="/p/2n9xk"),
+        Key("search", "text", "a Guardian search: articles that match it are found and followed by themselves "
+            "(needs GUARDIAN_API_KEY)", label="Or a search that finds articles", example='"Brackenford council"'),
         Key("content_base_url", "text", "the Content API's address (default https://content.guardianapis.com)",
-            address=True),
-        Key("max_articles", "int", "search results read per run, newest first", minimum=1),
+            advanced=True, address=True),
+        Key("max_articles", "int", "search results read per run, newest first", minimum=1, advanced=True),
     ),
-    one_of=("discussions", "search"), secrets=(SEARCH_SECRET,),
+    one_of=("discussions", "search"), secrets=(SEARCH_SECRET,), name="Guardian comments",
+    secrets_needed_for="a search",
 )
 
 

@@ -65,9 +65,11 @@ COMMENT_FIELDS = f"id,text,timestamp,username,from,like_count,replies{{{REPLY_FI
 
 
 SOURCE = SourceKind(
-    KIND, "An Instagram professional account's posts and their comments",
-    keys=(Key("user_id", "text", "the Instagram professional account's numeric id"),),
-    one_of=("user_id",), secrets=(TOKEN_VARIABLE,),
+    KIND, "An Instagram professional account's posts and their comments. Needs the linked Facebook Page's "
+    "access token.",
+    keys=(Key("user_id", "text", "the professional account's numeric id (whoever manages the council's Facebook "
+              "Page can find it)", label="Account id", example="17841401234567890"),),
+    one_of=("user_id",), secrets=(TOKEN_VARIABLE,), name="Instagram",
 )
 
 

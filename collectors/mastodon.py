@@ -133,9 +133,11 @@ def status_text(status: dict) -> str:
 
 
 SOURCE = SourceKind(
-    KIND, "A Mastodon account's posts and the replies to them",
-    keys=(Key("account", "text", 'the account\'s user name, like "walsallcouncil"'),),
-    one_of=("account",), base_url_required=True, secrets=(TOKEN_VARIABLE,),
+    KIND, "A Mastodon account's posts and every reply to them. Public accounts need no key.",
+    keys=(Key("account", "text", 'the user name: for @walsallcouncil@mastodon.social, "walsallcouncil" '
+              "(the server goes in its own box)", label="Account name", example="walsallcouncil"),),
+    one_of=("account",), base_url_required=True, secrets=(TOKEN_VARIABLE,), name="Mastodon",
+    secrets_needed_for="a server that refuses anonymous reading",
 )
 
 

@@ -99,12 +99,14 @@ def children(listing: Any) -> list[dict]:
 
 
 SOURCE = SourceKind(
-    KIND, "A subreddit's new posts and their comments",
+    KIND, "A subreddit's new posts and their whole comment trees. Needs an app approved for Reddit's Data API.",
     keys=(
-        Key("subreddit", "text", 'the subreddit\'s name, like "walsall"'),
-        Key("auth_url", "text", "where Reddit's sign-in is (default https://www.reddit.com)", address=True),
+        Key("subreddit", "text", "the name after r/: for reddit.com/r/walsall, \"walsall\"", label="Subreddit",
+            example="walsall"),
+        Key("auth_url", "text", "where Reddit's sign-in is (default https://www.reddit.com)", advanced=True,
+            address=True),
     ),
-    one_of=("subreddit",), secrets=(CLIENT_ID, CLIENT_SECRET),
+    one_of=("subreddit",), secrets=(CLIENT_ID, CLIENT_SECRET), name="Reddit",
 )
 
 

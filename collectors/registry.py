@@ -9,7 +9,7 @@ from collectors import bluesky, facebook, guardian, instagram, mastodon, reddit,
 from collectors.errors import CollectorError
 from collectors.trust import check_source_url
 from settings import sources as source_settings
-from settings.sources import SourceConfig, SourceKind
+from settings.sources import SourceConfig, SourceKind, SourcesFile
 
 COLLECTORS = {
     rss.KIND: rss.RssCollector,
@@ -32,6 +32,11 @@ KINDS: dict[str, SourceKind] = {
 def load_sources(path: str | Path | None = None) -> list[SourceConfig]:
     """The sources in the file (default: $PULSE_CONFIG, else sources.toml), each checked against its kind."""
     return source_settings.load_sources(path, KINDS)
+
+
+def load_sources_file(path: str | Path | None = None) -> SourcesFile:
+    """load_sources, and whether the file is still the example (its `example = true`)."""
+    return source_settings.load_sources_file(path, KINDS)
 
 
 def collector_for(source: SourceConfig, http):

@@ -169,9 +169,12 @@ def bozo_words(exception: BaseException | None) -> str:
 
 
 SOURCE = SourceKind(
-    KIND, "A news feed (RSS or Atom): the council's news page, a Google News search or a Google Alert",
-    keys=(Key("url", "text", "the feed's address, e.g. https://www.example.gov.uk/news/rss", address=True),),
-    one_of=("url",),
+    KIND, "Articles from a news feed: the council's own news page, a Google News search or a Google Alert. "
+    "Each article is one item; no account or key is needed.",
+    keys=(Key("url", "text", "the feed's address: the RSS link of the council's news page, a Google News search "
+              "as RSS (https://news.google.com/rss/search?q=...), or a Google Alert delivered to an RSS feed",
+              label="Feed address", example="https://www.example.gov.uk/news/rss", address=True),),
+    one_of=("url",), name="News feed (RSS or Atom)",
 )
 
 

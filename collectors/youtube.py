@@ -164,12 +164,14 @@ def link_replies(top_id: str, top_author: str, replies: list[dict]) -> dict[str,
 
 
 SOURCE = SourceKind(
-    KIND, "Comments under a YouTube channel's videos",
+    KIND, "Comments under a YouTube channel's videos, replies included. Needs a YouTube Data API key.",
     keys=(
-        Key("channel_id", "text", 'the channel\'s id, like "UC..." (its uploads are read)'),
-        Key("video_ids", "texts", "particular videos' ids"),
+        Key("channel_id", "text", "the channel's id, starting UC: on the channel's page, About, Share channel, "
+            "Copy channel ID (its uploads are read)", label="Channel id", example="UC4Bk9rQmT2vLxN8pW3yZ1aA"),
+        Key("video_ids", "texts", "each video's id: the part after v= in its address", label="Or particular videos "
+            "(one per line)", example="dQw4w9WgXcQ"),
     ),
-    one_of=("channel_id", "video_ids"), secrets=(SECRET,),
+    one_of=("channel_id", "video_ids"), secrets=(SECRET,), name="YouTube",
 )
 
 

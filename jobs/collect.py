@@ -21,7 +21,7 @@ import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -64,6 +64,8 @@ class SourceResult:
     updated: int = 0
     error: str | None = None
     warnings: list[str] = field(default_factory=list)
+    too_old: int = 0  # fetched, but posted before the source's retention period: never saved
+    retention_days: int | None = None
 
     @property
     def errors(self) -> int:
@@ -74,7 +76,28 @@ class SourceResult:
         problems = ([self.error] if self.error else []) + self.warnings
         if problems:
             line += " (" + "; ".join(problems) + ")"
+        if self.too_old:
+            line += "; " + too_old_words(self.too_old, self.retention_days)
         return line
+
+
+def too_old_words(count: int, retention_days: int | None) -> str:
+    """Why fetched items were not kept, and the setting that would keep them."""
+    items = f"{count:,} {'item' if count == 1 else 'items'}"
+    if retention_days is None:
+        return f"not kept: {items} older than the source's retention period (retention_days)"
+    return (f"not kept: {items} posted more than {retention_days:,} days ago (retention_days = {retention_days}; "
+            "raise it to keep them)")
+
+
+def retention_cutoff(source: SourceConfig, now: datetime) -> datetime:
+    """Items posted before this are past the source's retention period: never saved (the purge would delete them)."""
+    return now - timedelta(days=source.retention_days)
+
+
+def within_retention(items: list[Item], cutoff: datetime) -> list[Item]:
+    """The items posted at or after `cutoff` (naive UTC)."""
+    return [item for item in items if item.created_utc() >= cutoff]
 
 
 def utcnow() -> datetime:
@@ -145,17 +168,19 @@ def collect_source(
     `defer_merges`: the source's writes leave DuckDB's row-group merging to the caller,
     which then runs store.db.merge_row_groups (as jobs.run does).
     """
-    result = SourceResult(source.name)
+    result = SourceResult(source.name, retention_days=source.retention_days)
     with connect(db, defer_merges=defer_merges) as con, transaction(con):
         source_id = sync_source(con, source.name, source.kind, source.as_dict())
         cursor = get_cursor(con, source_id)
         run_id = start_run(con, source_id, utcnow())
     pages = _Pages(db, source_id, run_id, result, progress, scoring, defer_merges)
+    cutoff = retention_cutoff(source, utcnow())
     try:
         collector = collector if collector is not None else collector_for(source, http)
         with source_deadline():  # its requests stop when its time is up (collectors.limits)
             for batch in collector.fetch(cursor):
-                pages.add(item_columns(batch.items, source, source_id, utcnow()), batch)
+                kept = within_retention(batch.items, cutoff)
+                pages.add(item_columns(kept, source, source_id, utcnow()), batch, too_old=len(batch.items) - len(kept))
                 if pages.due():
                     pages.save()
     except CollectorError as error:
@@ -205,14 +230,16 @@ class _Pages:
         self.to_score: pa.Table | None = None  # saved, unscored, not yet handed to scoring
         self.columns: dict[str, list] = {}  # item_columns of the pages received
         self.fetched = 0
+        self.too_old = 0
         self.cursor: dict | None = None
         self.warnings: list[str] = []
         self.saved_at = time.monotonic()
 
-    def add(self, columns: dict[str, list], batch: Batch) -> None:
+    def add(self, columns: dict[str, list], batch: Batch, too_old: int = 0) -> None:
         for name, values in columns.items():
             self.columns.setdefault(name, []).extend(values)
         self.fetched += len(batch.items)
+        self.too_old += too_old
         self.cursor = batch.cursor
         self.warnings.extend(batch.warnings)
 
@@ -238,8 +265,9 @@ class _Pages:
         self.result.fetched += self.fetched
         self.result.new += new
         self.result.updated += updated
+        self.result.too_old += self.too_old
         self.result.warnings.extend(self.warnings)
-        self.fetched, self.cursor, self.warnings = 0, None, []
+        self.fetched, self.too_old, self.cursor, self.warnings = 0, 0, None, []
         self.saved_at = time.monotonic()
         if self.progress:
             self.progress(self.result.name, self.result.fetched)
@@ -258,7 +286,7 @@ class _Pages:
             if self.scoring is not None:
                 self.to_score = frame.select(SCORED_COLUMNS).filter(self._unscored(con, frame, new == frame.num_rows))
             save_cursor(con, self.source_id, self.cursor)
-            add_to_run(con, self.run_id, self.fetched, new, updated)
+            add_to_run(con, self.run_id, self.fetched, new, updated, self.too_old)
         if scores is not None:
             self.scoring.saved(scores)
         return new, updated

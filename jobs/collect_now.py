@@ -134,6 +134,9 @@ class Collection:
             f"Collected {len(self.results)} of {len(self.names)} source(s): "
             f"{fetched:,} items fetched, {new:,} new; scored {self.scored:,}"
         )
+        too_old = sum(r.too_old for r in self.results)
+        if too_old:
+            text += f"; not kept: {too_old:,} posted before their source's retention period (see Too old)"
         if self.purged:
             text += f"; deleted {sum(self.purged.values()):,} past retention"
         if failed:
@@ -226,10 +229,12 @@ def _audit(db: Path | str, actor: str, action: str, value: str, note: str | None
         record_action(con, actor, action, value, _now(), note=note)
 
 
-def add_configured_source(entry: dict, db: Path | str, actor: Actor, path: Path | None = None) -> SavedConfig:
-    """Validate and append a source to sources.toml (settings.sources_file.add_source), then log who did it."""
+def add_configured_source(entry: dict, db: Path | str, actor: Actor, path: Path | None = None,
+                          replace_example: bool = False) -> SavedConfig:
+    """Validate and append a source to sources.toml (settings.sources_file.add_source; with `replace_example`, in
+    place of the example's channels), then log who did it."""
     name = _require_officer(actor)
-    saved = add_source(entry, KINDS, path)
+    saved = add_source(entry, KINDS, path, replace_example=replace_example)
     _audit(db, name, ACTION_ADD_SOURCE, entry.get("name", ""), note=str(saved.path))
     return saved
 

@@ -18,20 +18,36 @@ from settings.environment import config_path
 from settings.typed import Key, SettingsError, read_table
 
 COMMON_KEYS = (
-    Key("name", "text", "the source's name, shown in the dashboard (unique)", required=True),
+    Key("name", "text", "the source's name, shown in the dashboard (unique)", required=True,
+        label="A name for it (shown on every page)"),
     Key("kind", "text", "which platform: rss, guardian, mastodon, bluesky, reddit, youtube, facebook or instagram",
-        required=True),
+        required=True, label="Which channel"),
     Key("base_url", "text", "the platform's API address, for a proxy or a test server (default: the platform's own)",
-        address=True),
+        label="The platform's address", advanced=True, address=True),
     Key("council_accounts", "texts", "the council's own accounts on this channel (their posts are ours, not the "
-        "public's)", default=()),
+        "public's)", default=(), label="The council's own accounts here (one per line)"),
     Key("official_accounts", "texts", "other organisations' official accounts on this channel (police, NHS, "
-        "transport operators): named in exports, never pseudonymised, as news outlets are", default=()),
-    Key("retention_days", "int", "days an item is kept, counted from when it was posted", default=365, minimum=1),
-    Key("lookback_days", "int", "days a post is checked again for new replies", default=14, minimum=1),
-    Key("enabled", "bool", "false: the source is kept but not collected", default=True),
+        "transport operators): named in exports, never pseudonymised, as news outlets are", default=(),
+        label="Other organisations' official accounts here (one per line)", advanced=True),
+    Key("retention_days", "int", "days an item is kept, counted from when it was posted; older items are not "
+        "collected at all", default=365, minimum=1, label="Keep items for (days)"),
+    Key("lookback_days", "int", "days a post is checked again for new replies", default=14, minimum=1,
+        label="Look for new replies to a post for (days)", advanced=True),
+    Key("enabled", "bool", "false: the source is kept but not collected", default=True, label="Collect it"),
+    Key("stale_after_hours", "int", "hours without a successful collection before every page warns that this "
+        "source is out of date (36: a daily collection, with some slack)", default=36, minimum=1,
+        label="Warn when not collected for (hours)", advanced=True),
+    Key("quiet_after_days", "int", "days without a new item before every page says this source has gone quiet "
+        "(0: never, for a channel that is often quiet)", default=7, minimum=0,
+        label="Warn when nothing new for (days; 0: never)", advanced=True),
 )
 COMMON_NAMES = frozenset(key.name for key in COMMON_KEYS)
+# Top-level keys of the file itself, beside the [[sources]] tables.
+FILE_KEYS = (
+    Key("example", "bool", "true while the file is the example for a fictional council: the dashboard says so, "
+        "warns about none of its channels, and the first source added from the Sources page replaces them",
+        default=False),
+)
 
 
 class ConfigError(SettingsError):
@@ -43,14 +59,20 @@ class SourceKind:
     """What one kind of source needs in sources.toml (declared in its collector's module)."""
 
     kind: str
-    label: str  # the channel in plain words, for people adding a source
+    label: str  # what it collects, in plain words, for people adding a source
     keys: tuple[Key, ...]  # the kind's own keys
     one_of: tuple[str, ...] = ()  # at least one of these keys must have a value
     base_url_required: bool = False
     secrets: tuple[str, ...] = ()  # environment variables (or secrets.toml names) it reads
+    name: str = ""  # the channel's short name ("News feed (RSS or Atom)"); the kind when empty
+    secrets_needed_for: str = ""  # when only some uses need the secrets ("a search"): words for it
     # Why a collector may not connect to an address (None: it may). collectors.registry sets it to
     # collectors.trust.check_source_url, which settings/ cannot import; every Key(address=True) is checked.
     check_address: Callable[[str], str | None] | None = None
+
+    @property
+    def title(self) -> str:
+        return self.name or self.kind
 
     def key(self, name: str) -> Key:
         return next(key for key in (*COMMON_KEYS, *self.keys) if key.name == name)
@@ -67,6 +89,8 @@ class SourceConfig:
     retention_days: int = 365
     lookback_days: int = 14
     enabled: bool = True
+    stale_after_hours: int = 36
+    quiet_after_days: int = 7
 
     def as_dict(self) -> dict:
         """The source as written in sources.toml (for the `sources.config` column)."""
@@ -124,6 +148,7 @@ def parse_source(entry: Mapping, position: int, kinds: Mapping[str, SourceKind],
         council_accounts=tuple(values["council_accounts"]), official_accounts=tuple(values["official_accounts"]),
         retention_days=values["retention_days"],
         lookback_days=values["lookback_days"], enabled=values["enabled"],
+        stale_after_hours=values["stale_after_hours"], quiet_after_days=values["quiet_after_days"],
     )
 
 
@@ -140,11 +165,29 @@ def check_addresses(kind: SourceKind, values: Mapping, label: str) -> None:
                 raise ConfigError(f"{label}: {key.name} is refused: {problem}")
 
 
+@dataclass(frozen=True)
+class SourcesFile:
+    sources: list[SourceConfig]
+    example: bool = False  # the committed example, not yet made the council's own
+
+
+def parse_sources_file(document: Mapping, kinds: Mapping[str, SourceKind], where: str = "sources.toml",
+                       ) -> SourcesFile:
+    """The whole file: its [[sources]] tables and its top-level FILE_KEYS."""
+    try:
+        values = read_table(FILE_KEYS, {k: v for k, v in document.items() if k != "sources"}, where)
+    except SettingsError as error:
+        raise ConfigError(f"{error} (beside the [[sources]] tables)") from None
+    return SourcesFile(parse_sources(document, kinds, where), example=values["example"])
+
+
 def parse_sources(document: Mapping, kinds: Mapping[str, SourceKind], where: str = "sources.toml",
                   ) -> list[SourceConfig]:
-    unknown = sorted(str(k) for k in document if k != "sources")
+    allowed = {"sources", *(key.name for key in FILE_KEYS)}
+    unknown = sorted(str(k) for k in document if k not in allowed)
     if unknown:
-        raise ConfigError(f"{where}: unknown top-level key(s) {', '.join(unknown)} (only [[sources]] tables)")
+        raise ConfigError(f"{where}: unknown top-level key(s) {', '.join(unknown)} (only [[sources]] tables "
+                          f"and {', '.join(key.name for key in FILE_KEYS)})")
     entries = document.get("sources", [])
     if not isinstance(entries, list):
         raise ConfigError(f"{where}: [[sources]] must be an array of tables")
@@ -170,5 +213,10 @@ def read_document(path: Path) -> dict:
 
 def load_sources(path: str | Path | None, kinds: Mapping[str, SourceKind]) -> list[SourceConfig]:
     """Every source in the file (default: $PULSE_CONFIG, else sources.toml), checked."""
+    return load_sources_file(path, kinds).sources
+
+
+def load_sources_file(path: str | Path | None, kinds: Mapping[str, SourceKind]) -> SourcesFile:
+    """The file (default: $PULSE_CONFIG, else sources.toml), checked: its sources and whether it is the example."""
     path = Path(path) if path else config_path()
-    return parse_sources(read_document(path), kinds, str(path))
+    return parse_sources_file(read_document(path), kinds, str(path))

@@ -21,7 +21,7 @@ import tomlkit
 from tomlkit.exceptions import TOMLKitError
 
 from settings.environment import config_path
-from settings.sources import ConfigError, SourceKind, parse_sources
+from settings.sources import ConfigError, SourceKind, parse_sources_file
 from settings.typed import SettingsError
 
 _WRITE_LOCK = threading.Lock()  # sessions are threads of one process
@@ -103,7 +103,7 @@ def _write_atomic(path: Path, text: str) -> None:
 
 def _save(path: Path, document: tomlkit.TOMLDocument, kinds: Mapping[str, SourceKind]) -> SavedConfig:
     text = tomlkit.dumps(document)
-    parse_sources(tomlkit.parse(text).unwrap(), kinds, str(path))  # what will be on disk, checked
+    parse_sources_file(tomlkit.parse(text).unwrap(), kinds, str(path))  # what will be on disk, checked
     _write_atomic(path, text)
     return SavedConfig(path)
 
@@ -115,11 +115,27 @@ def _sources(document: tomlkit.TOMLDocument, path: Path):
     return sources
 
 
-def add_source(entry: dict, kinds: Mapping[str, SourceKind], path: str | os.PathLike | None = None) -> SavedConfig:
-    """Append a source to sources.toml, validated first; a ConfigError writes nothing."""
+# A file that was the example, once its first own source replaces the example's channels.
+STARTED_HEADER = """\
+# Council Pulse: the channels to watch, started from the Sources page (the example it
+# replaced is in the project's history). One [[sources]] table per channel; the README's
+# Configuration section explains every key. Secrets never go here.
+"""
+
+
+def add_source(entry: dict, kinds: Mapping[str, SourceKind], path: str | os.PathLike | None = None,
+               replace_example: bool = False) -> SavedConfig:
+    """Append a source to sources.toml, validated first; a ConfigError writes nothing.
+
+    With `replace_example`, a file that is still the example (`example = true`) is replaced by
+    one holding only this source: the example's fictional channels are not the council's.
+    """
     path = Path(path) if path else config_path()
     with _WRITE_LOCK:
         document = _read(path)
+        if replace_example and document.get("example") is True:
+            document = tomlkit.parse(STARTED_HEADER)
+            document.add(tomlkit.nl())
         sources = _sources(document, path)
         if sources is None:
             document["sources"] = _tables([entry])

@@ -202,7 +202,7 @@ def flagged_queue(
     """Flagged threads active in [start, end), most urgent (highest pile-on score) first.
 
     `statuses` None means every status; `text` keeps threads whose post title,
-    post text or reason contains it (case-insensitive, taken literally);
+    post text, reason or any reply contains it (case-insensitive, taken literally);
     `assignees` keeps threads assigned to one of them ('' for unassigned);
     `service_areas` keeps threads with an item in one of them; `started_after` /
     `started_before` bound the thread's first reply (its age).
@@ -236,8 +236,12 @@ def flagged_queue(
         filters += areas
         params += area_params
     if searching:
-        filters += """ AND contains(lower(concat_ws(' ', r.title, r.text, t.flag_reasons)), lower(?))"""
-        params.append(text.strip())
+        # Threads whose replies say it, found first: with the text filter in the same query DuckDB
+        # reads every item's text (~0.1-0.2 s at a million items); apart, ~1 ms for the threads that passed.
+        said = _threads_with_replies_containing(con, text.strip(), None if threads == "threads" else keys[: len(keys) // 2])
+        filters += """ AND (contains(lower(concat_ws(' ', r.title, r.text, t.flag_reasons)), lower(?))
+                            OR t.thread_key IN (SELECT unnest(?::VARCHAR[])))"""
+        params += [text.strip(), said]
     sql = f"""
         SELECT t.thread_key, {_EXCERPT} AS post, coalesce(s.name, '(unknown source)') AS source,
                t.flag_reasons AS reason, t.pileon_score, t.reply_count, t.negative_count,
@@ -252,6 +256,26 @@ def flagged_queue(
         sql += " LIMIT ?"
         all_params.append(limit)
     return con.execute(sql, all_params).df()
+
+
+def _threads_with_replies_containing(con: duckdb.DuckDBPyConnection, text: str, thread_keys: list[str] | None,
+                                     ) -> list[str]:
+    """The threads (of `thread_keys`; of every item when None) with a stored reply containing `text`
+    (case-insensitive, taken literally). The threads' replies are read first and materialised, so only
+    their texts are searched."""
+    if thread_keys is None:
+        rows = con.execute("SELECT DISTINCT thread_id FROM items WHERE deleted_at IS NULL AND thread_id IS NOT NULL "
+                           "AND contains(lower(text), lower(?))", [text]).fetchall()
+    elif not thread_keys:
+        return []
+    else:
+        rows = con.execute(
+            """WITH replies AS MATERIALIZED (
+                   SELECT thread_id, text FROM items
+                   WHERE deleted_at IS NULL AND thread_id IN (SELECT unnest(?::VARCHAR[])))
+               SELECT DISTINCT thread_id FROM replies WHERE contains(lower(text), lower(?))""",
+            [thread_keys, text]).fetchall()
+    return [row[0] for row in rows]
 
 
 # One thread.

@@ -199,6 +199,11 @@ MIGRATIONS: list[list[str]] = [
            WHERE kind = 'rss'""",
         "DROP TABLE rekeyed",
     ],
+    # 7: runs.too_old: items a run fetched but did not keep, posted before their source's retention
+    # period (jobs.collect skips them before saving; the Sources page and the run's output say so)
+    [
+        "ALTER TABLE runs ADD COLUMN IF NOT EXISTS too_old INTEGER DEFAULT 0",
+    ],
 ]
 
 

@@ -47,11 +47,15 @@ def start_run(con: duckdb.DuckDBPyConnection, source_id: int, at: datetime) -> i
     ).fetchall()[0][0]
 
 
-def add_to_run(con: duckdb.DuckDBPyConnection, run_id: int, fetched: int, new: int, updated: int) -> None:
-    """Count a saved batch; called in the batch's own transaction so counts match the data."""
+def add_to_run(
+    con: duckdb.DuckDBPyConnection, run_id: int, fetched: int, new: int, updated: int, too_old: int = 0
+) -> None:
+    """Count a saved batch; called in the batch's own transaction so counts match the data.
+    `too_old`: fetched items not saved because they were posted before the source's retention period."""
     con.execute(
-        "UPDATE runs SET fetched = fetched + ?, new = new + ?, updated = updated + ? WHERE id = ?",
-        [fetched, new, updated, run_id],
+        """UPDATE runs SET fetched = fetched + ?, new = new + ?, updated = updated + ?,
+                           too_old = coalesce(too_old, 0) + ? WHERE id = ?""",
+        [fetched, new, updated, too_old, run_id],
     )
 
 
@@ -82,25 +86,41 @@ def source_health(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Every stored source with its health, for the Sources page.
 
     Columns: id, name, kind, last_run_at, last_ok_at, last_error, items (stored,
-    not deleted), and the latest run's run_started_at, run_finished_at (None
-    while running, or when the run was stopped), fetched, new, updated, errors.
+    not deleted), newest_day (the UTC day of its newest stored item), and the latest run's
+    run_started_at, run_finished_at (None while running, or when the run was stopped), fetched,
+    new, updated, errors and too_old (fetched, not kept: older than the source's retention).
     """
     return con.execute(
         """
         WITH latest AS (
-            SELECT source_id, started_at, finished_at, fetched, new, updated, errors
+            SELECT source_id, started_at, finished_at, fetched, new, updated, errors, too_old
             FROM runs
             QUALIFY row_number() OVER (PARTITION BY source_id ORDER BY started_at DESC, id DESC) = 1
         ), counts AS (
             SELECT source_id, count(*) AS items FROM items WHERE deleted_at IS NULL GROUP BY source_id
+        ), newest AS (  -- the per-day table: a few rows per day, not every item
+            SELECT source_id, max(day) AS newest_day FROM daily_counts WHERE items > 0 GROUP BY source_id
         )
         SELECT s.id, s.name, s.kind, s.last_run_at, s.last_ok_at, s.last_error,
-               coalesce(c.items, 0) AS items,
+               coalesce(c.items, 0) AS items, n.newest_day,
                r.started_at AS run_started_at, r.finished_at AS run_finished_at,
-               r.fetched, r.new, r.updated, r.errors
+               r.fetched, r.new, r.updated, r.errors, coalesce(r.too_old, 0) AS too_old
         FROM sources s
         LEFT JOIN counts c ON c.source_id = s.id
+        LEFT JOIN newest n ON n.source_id = s.id
         LEFT JOIN latest r ON r.source_id = s.id
         ORDER BY lower(s.name), s.id
         """
+    ).df()
+
+
+def source_freshness(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """name, last_run_at, last_ok_at and newest_day (the UTC day of its newest stored item) of every stored
+    source: what analysis.freshness needs, read from the per-day table so every page can afford it."""
+    return con.execute(
+        """SELECT s.name, s.last_run_at, s.last_ok_at, n.newest_day
+           FROM sources s
+           LEFT JOIN (SELECT source_id, max(day) AS newest_day FROM daily_counts WHERE items > 0
+                      GROUP BY source_id) n ON n.source_id = s.id
+           ORDER BY lower(s.name), s.id"""
     ).df()

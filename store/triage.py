@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import duckdb
 import pandas as pd
@@ -30,6 +30,18 @@ LABELS: dict[str, tuple[str, ...]] = {
     "sentiment": ("negative", "neutral", "positive"),
     "feedback_class": ("constructive", "negative", "neutral", "positive"),
 }
+# What an officer picks for a reply on the Thread page (one choice, in words there), and the labels it
+# sets: constructive keeps the model's tone (constructive criticism can be negative); the others set
+# the tone as well, so exports and the models' training see one consistent judgement.
+OFFICER_LABELS: dict[str, dict[str, str]] = {
+    "negative": {"feedback_class": "negative", "sentiment": "negative"},
+    "constructive": {"feedback_class": "constructive"},
+    "positive": {"feedback_class": "positive", "sentiment": "positive"},
+    "neutral": {"feedback_class": "neutral", "sentiment": "neutral"},
+}
+# A note the same officer already wrote on the thread this recently is the same submission sent twice
+# (a double click, a resent form): it is not logged again.
+REPEAT_NOTE_WINDOW = timedelta(minutes=10)
 # Status changes that count as a first acknowledgement, and as a response.
 ACKNOWLEDGED = ("acknowledged", "in_progress", "responded", "closed")
 RESPONDED = ("responded",)
@@ -159,7 +171,11 @@ def add_note(
     con: duckdb.DuckDBPyConnection, actor: Actor, thread_keys: str | Iterable[str], note: str,
     at: datetime | None = None,
 ) -> int:
-    """Write what was done on threads into the log; returns how many threads got the note."""
+    """Write what was done on threads into the log; returns how many threads got the note.
+
+    A thread where this officer wrote the same note within REPEAT_NOTE_WINDOW does not get it
+    again: a second click on Save, or a form sent twice, is one submission.
+    """
     _require_officer(actor)
     text = _clean_note(note)
     if not text:
@@ -167,9 +183,15 @@ def add_note(
     keys, at = _keys(thread_keys), at or _now()
     with transaction(con):
         _ensure_threads(con, keys)
-        for key in keys:
+        repeated = {row[0] for row in con.execute(
+            """SELECT DISTINCT thread_key FROM actions
+               WHERE thread_key IN (SELECT unnest(?::VARCHAR[])) AND actor = ? AND note = ? AND acted_at >= ?""",
+            [keys, actor.name, text, at - REPEAT_NOTE_WINDOW],
+        ).fetchall()}
+        noting = [key for key in keys if key not in repeated]
+        for key in noting:
             record_action(con, actor.name, "note", None, at, thread_key=key, note=text)
-    return len(keys)
+    return len(noting)
 
 
 def set_silenced(
@@ -199,39 +221,71 @@ def correct_label(
     from `scores`, which rescoring overwrites. The log keeps every correction and
     what the model said at the time. Returns how many items were corrected.
     """
+    return _correct(con, actor, item_keys, {field: value}, at)
+
+
+def set_label(
+    con: duckdb.DuckDBPyConnection, actor: Actor, item_key: str, choice: str, at: datetime | None = None,
+) -> int:
+    """An officer's one choice for a reply (a key of OFFICER_LABELS), as the labels it stands for, in one
+    audit row. Returns 1, or 0 when the officer's labels already say so (a second click changes nothing)."""
+    if choice not in OFFICER_LABELS:
+        raise TriageError(f"unknown label {choice!r} (expected one of {', '.join(OFFICER_LABELS)})")
+    return _correct(con, actor, item_key, OFFICER_LABELS[choice], at)
+
+
+def _correct(
+    con: duckdb.DuckDBPyConnection, actor: Actor, item_keys: str | Iterable[str], labels: dict[str, str],
+    at: datetime | None,
+) -> int:
+    """Set `labels` ({field: value}) as the officer's on each item, one audit row per item changed. An item
+    whose corrections already hold exactly these values is left alone (no row): the same label twice is
+    one judgement. Setting the model's own label is kept and logged: it is a confirmation."""
     _require_officer(actor)
-    if field not in LABELS:
-        raise TriageError(f"cannot correct {field!r}: only {' or '.join(LABELS)}")
-    if value not in LABELS[field]:
-        raise TriageError(f"{value!r} is not a {field} label (expected one of {', '.join(LABELS[field])})")
+    for field, value in labels.items():
+        if field not in LABELS:
+            raise TriageError(f"cannot correct {field!r}: only {' or '.join(LABELS)}")
+        if value not in LABELS[field]:
+            raise TriageError(f"{value!r} is not a {field} label (expected one of {', '.join(LABELS[field])})")
     keys = _keys(item_keys)
     at = at or _now()
     with transaction(con):
         rows = con.execute(
-            f"""SELECT i.key, coalesce(i.thread_id, i.key), s.{field}
-                FROM items i LEFT JOIN scores s ON s.item_key = i.key
-                WHERE i.key IN (SELECT unnest(?::VARCHAR[])) AND i.deleted_at IS NULL""",
+            """SELECT i.key, coalesce(i.thread_id, i.key), s.sentiment, s.feedback_class
+               FROM items i LEFT JOIN scores s ON s.item_key = i.key
+               WHERE i.key IN (SELECT unnest(?::VARCHAR[])) AND i.deleted_at IS NULL""",
             [keys],
         ).fetchall()
         found = {r[0]: r for r in rows}
         missing = [k for k in keys if k not in found]
         if missing:
             raise TriageError(f"no item {missing[0]!r} in the database")
-        with daily.refreshing(con, keys):  # the per-day counts show the corrected labels
-            con.execute(
-                """INSERT INTO label_corrections (item_key, field, value, actor, corrected_at)
-                   SELECT unnest(?::VARCHAR[]), ?, ?, ?, ?
-                   ON CONFLICT (item_key, field) DO UPDATE SET
-                     value = excluded.value, actor = excluded.actor, corrected_at = excluded.corrected_at""",
-                [keys, field, value, actor.name, at],
-            )
-        for key in keys:
-            _, thread_key, model = found[key]
-            record_action(
-                con, actor.name, "correct_label", f"{field}={value}", at, thread_key=thread_key, item_key=key,
-                note=f"model said {model}" if model else "not scored yet",
-            )
-    return len(keys)
+        held: dict[str, dict[str, str]] = {}
+        for key, field, value in con.execute(
+            "SELECT item_key, field, value FROM label_corrections WHERE item_key IN (SELECT unnest(?::VARCHAR[]))",
+            [keys],
+        ).fetchall():
+            held.setdefault(key, {})[field] = value
+        changing = [k for k in keys if any(held.get(k, {}).get(f) != v for f, v in labels.items())]
+        if not changing:
+            return 0
+        with daily.refreshing(con, changing):  # the per-day counts show the corrected labels
+            for field, value in labels.items():
+                con.execute(
+                    """INSERT INTO label_corrections (item_key, field, value, actor, corrected_at)
+                       SELECT unnest(?::VARCHAR[]), ?, ?, ?, ?
+                       ON CONFLICT (item_key, field) DO UPDATE SET
+                         value = excluded.value, actor = excluded.actor, corrected_at = excluded.corrected_at""",
+                    [changing, field, value, actor.name, at],
+                )
+        said = ", ".join(f"{f}={v}" for f, v in labels.items())
+        for key in changing:
+            _, thread_key, sentiment, feedback_class = found[key]
+            model = {"sentiment": sentiment, "feedback_class": feedback_class}
+            before = ", ".join((f"{f}={model[f]}" if len(labels) > 1 else model[f]) for f in labels if model[f])
+            record_action(con, actor.name, "correct_label", said, at, thread_key=thread_key, item_key=key,
+                          note=f"model said {before}" if before else "not scored yet")
+    return len(changing)
 
 
 # --- Reads ---------------------------------------------------------------------------

@@ -355,7 +355,8 @@ PROTECTIONS: tuple[Protection, ...] = (
         ("tests/test_source_addresses.py::test_sources_toml_refuses_an_internal_address_naming_the_source_the_key_and_the_variable",
          "tests/test_source_addresses.py::test_sources_toml_refuses_every_scheme_but_http_and_https",
          "tests/test_source_addresses.py::test_the_command_line_refuses_before_anything_runs",
-         "tests/test_source_addresses.py::test_the_sources_form_refuses_and_writes_nothing"),
+         "tests/test_source_addresses.py::test_the_sources_form_refuses_and_writes_nothing",
+         "tests/test_source_addresses.py::test_testing_such_a_source_from_the_form_asks_nothing"),
     ),
     Protection(
         "bounded-decoding",

@@ -23,6 +23,10 @@ COLUMNS = [
 ]
 
 
+# The recordings include a 2011 discussion: kept here, where parsing is tested (retention: test_retention_skip.py).
+KEEP_2011 = 6_000
+
+
 def guardian_source(base_url: str, *keys: str, **options) -> SourceConfig:
     return SourceConfig(
         name="Guardian comments",
@@ -30,6 +34,7 @@ def guardian_source(base_url: str, *keys: str, **options) -> SourceConfig:
         options={"discussions": list(keys), **options},
         base_url=base_url,
         council_accounts=("KingsmereCouncil",),
+        retention_days=KEEP_2011,
     )
 
 

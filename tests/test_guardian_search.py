@@ -116,6 +116,7 @@ def search_source(httpserver, name: str = "Guardian: Walsall search", **options)
         kind="guardian",
         options={"search": QUERY, "content_base_url": base(httpserver), **options},
         base_url=base(httpserver),
+        retention_days=6_000,  # the recordings reach back to 2011; retention: test_retention_skip.py
     )
 
 

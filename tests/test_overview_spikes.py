@@ -167,5 +167,5 @@ def test_constructive_share_beside_share_negative(seeded_db):
     assert list(metrics)[:4] == ["Items", "Share negative", "Share constructive", "Open flagged threads"]
     assert metrics["Share constructive"].value == format_share(share(*now))
     assert metrics["Share constructive"].delta == points_delta(share(*now), share(*before))
-    summary = next(c.value for c in at.caption if c.value.startswith("Of "))
+    summary = next(unescaped(c.value) for c in at.caption if "scored items:" in unescaped(c.value))
     assert f"{now[0]:,} constructive (before: {before[0]:,})" in summary

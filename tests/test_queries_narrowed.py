@@ -72,3 +72,16 @@ def test_a_service_area_filter_is_the_same_either_way(seeded_db, monkeypatch):
         assert found["thread_key"].tolist() == [first]
         assert both_ways(monkeypatch, lambda: queries.flagged_queue(
             con, start, end, service_areas=("test: no such area",))).empty
+
+
+def test_search_finds_a_word_said_only_in_a_reply_either_way(seeded_db, seeded_con, monkeypatch):
+    start, end = period_ending(seeded_db.now.date(), 90).bounds()
+    queue = queries.flagged_queue(seeded_con, start, end)
+    replies = seeded_con.execute(
+        "SELECT thread_id, lower(text) FROM items WHERE thread_id IS NOT NULL AND key <> thread_id").fetchall()
+    word = "rats"  # in a seeded negative reply; in no post, title or reason
+    assert not any(word in " ".join(map(str, row)).lower() for row in queue[["post", "reason"]].itertuples())
+    expected = {thread for thread, text in replies if word in text} & set(queue["thread_key"])
+    assert expected  # the word is in some flagged thread's replies
+    found = both_ways(monkeypatch, lambda: queries.flagged_queue(seeded_con, start, end, text="RATS"))
+    assert set(found["thread_key"]) == expected

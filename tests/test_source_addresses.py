@@ -131,6 +131,17 @@ def test_the_sources_form_refuses_and_writes_nothing(nothing_trusted, db_path, c
         assert con.execute("SELECT count(*) FROM actions").fetchone() == (0,)
 
 
+def test_testing_such_a_source_from_the_form_asks_nothing(nothing_trusted, internal, db_path, config):  # noqa: F811
+    """The Sources page's "Test it" reads the form as the file would be read: refused, nothing fetched."""
+    write_config(config, NEWS)
+    at = open_page()
+    fill_form(at, "rss", "Internal", url=f"http://127.0.0.1:{internal.port}/admin")
+    next(b for b in at.button if b.label == "Test it").click().run()
+    shown = messages(at, "error")
+    assert len(shown) == 1 and shown[0].startswith("Not tested: ") and "url is refused" in shown[0], shown
+    assert VARIABLE in shown[0] and internal.log == []
+
+
 def test_the_sources_form_accepts_a_listed_host(monkeypatch, db_path, config):  # noqa: F811
     monkeypatch.setenv(VARIABLE, "10.0.0.5")
     write_config(config, NEWS)

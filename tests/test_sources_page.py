@@ -78,10 +78,10 @@ def test_empty_database_lists_every_configured_source(db_path, config):
     at = open_page()
     rows = table(at)
     assert list(rows.index) == [RSS.name, MASTODON.name]  # file order
-    assert list(rows["Kind"]) == ["rss", "mastodon"]
+    assert list(rows["Channel"]) == ["News feed (RSS or Atom)", "Mastodon"]  # words, not the config's kind
     assert list(rows["On"]) == ["on", "off"]
     assert list(rows["Items"]) == [0, 0]
-    assert rows["Last run"].isna().all() and rows["Fetched"].isna().all()
+    assert rows["Last run"].isna().all() and rows["New"].isna().all()
     assert list(rows["Last error"]) == ["", ""]
     assert at.button(key="collect_all").disabled is False
     assert at.button(key=f"collect_{RSS.name}").disabled is False
@@ -114,14 +114,16 @@ def test_seeded_database_shows_counts_runs_and_errors_in_words(seeded_db, config
     for source in (RSS, MASTODON, REDDIT, GUARDIAN):
         expected = sum(1 for item in seeded_db.items if item.source == source.name)
         assert expected > 0 and rows.loc[source.name, "Items"] == expected, source.name
-    # The latest run's numbers, not the sum of every run.
-    assert tuple(rows.loc[RSS.name, ["Fetched", "New", "Updated", "Errors"]]) == (5, 2, 0, 0)
-    assert rows.loc[RSS.name, "Last run"] == datetime(2026, 11, 28, 8, 0)
+    # The latest run's numbers, not the sum of every run; its whole line under the source.
+    assert tuple(rows.loc[RSS.name, ["New", "Too old"]]) == (2, 0)
+    assert any("fetched 5, new 2, updated 0, problems 0" in m for m in messages(at, "caption"))
+    assert rows.loc[RSS.name, "Last run"] == datetime(2026, 11, 28, 8, 0)  # UK time is UTC in November
     assert rows.loc[RSS.name, "Last success"] == datetime(2026, 11, 28, 8, 1)
     assert rows.loc[RSS.name, "Last error"] == ""
-    # A failed run: the error verbatim (as plain text in a table cell), the last success kept.
+    # A failed run: the error verbatim (as plain text in a table cell, and whole under the source), the last
+    # success kept.
     assert rows.loc[REDDIT.name, "Last error"] == REDDIT_ERROR
-    assert rows.loc[REDDIT.name, "Errors"] == 1
+    assert f"Last error: {REDDIT_ERROR}" in messages(at, "warning")
     assert rows.loc[REDDIT.name, "Last success"] == datetime(2026, 11, 26, 8, 1)
     assert "stopped before it finished" in rows.loc[GUARDIAN.name, "Last error"]
     assert pd.isna(rows.loc[MASTODON.name, "Last run"])
@@ -272,7 +274,7 @@ def test_collect_now_runs_the_real_collector_for_that_source_only(db_path, confi
 
     rows = table(at)
     assert rows.loc[news.name, "Items"] == 21  # demo/payloads/council-news.xml holds 21 items
-    assert tuple(rows.loc[news.name, ["Fetched", "New", "Errors"]]) == (21, 21, 0)
+    assert tuple(rows.loc[news.name, ["New", "Too old"]]) == (21, 0)
     assert pd.notna(rows.loc[news.name, "Last run"]) and pd.notna(rows.loc[news.name, "Last success"])
     assert pd.isna(rows.loc[gone.name, "Last run"])  # not asked for
     assert any("Collected 1 of 1 source(s): 21 items fetched, 21 new; scored 21" in m for m in messages(at, "success"))
@@ -293,7 +295,7 @@ def test_collect_all_records_a_failing_source_in_words_and_goes_on(db_path, conf
     assert rows.loc[news.name, "Items"] == 21
     assert rows.loc[gone.name, "Items"] == 0
     assert "404" in rows.loc[gone.name, "Last error"]
-    assert rows.loc[gone.name, "Errors"] == 1
+    assert any("problems 1" in m for m in messages(at, "caption"))
     assert any("Failed: Dead feed" in m for m in messages(at, "warning"))
 
 

@@ -12,7 +12,6 @@ from analysis.trends import (
     Period,
     count_delta,
     daily_series,
-    default_end,
     default_export_week,
     format_share,
     iso_week,
@@ -45,22 +44,6 @@ def test_period_rejects_an_end_before_its_start():
 def test_period_labels():
     assert Period(date(2026, 11, 1), TODAY).label() == "01 Nov – 29 Nov 2026"
     assert Period(date(2025, 12, 20), date(2026, 1, 5)).label() == "20 Dec 2025 – 05 Jan 2026"
-
-
-@pytest.mark.parametrize(
-    "latest, expected",
-    [
-        (None, TODAY),  # empty store
-        (TODAY, TODAY),
-        (TODAY - timedelta(days=3), TODAY),  # a quiet spell stays visible
-        (TODAY - timedelta(days=29), TODAY),  # still inside the 30-day window
-        (TODAY - timedelta(days=30), TODAY - timedelta(days=30)),  # window would be empty
-        (date(2025, 3, 1), date(2025, 3, 1)),  # an old recorded demo
-        (TODAY + timedelta(days=1), TODAY + timedelta(days=1)),  # clocks ahead
-    ],
-)
-def test_default_end(latest, expected):
-    assert default_end(latest, TODAY, 30) == expected
 
 
 @pytest.mark.parametrize(
@@ -176,3 +159,13 @@ def test_week_options_newest_first_back_to_the_earliest_item():
     assert weeks == ["2026-W48", "2026-W47", "2026-W46"]
     assert week_options(TODAY, None) == ["2026-W48"]
     assert len(week_options(TODAY, date(2020, 1, 1), limit=10)) == 10
+
+
+def test_a_share_of_too_few_items_says_how_few():
+    from analysis.trends import SMALL_SAMPLE, few, share_text
+
+    assert share_text(2, 6) == "33% of 6 items"
+    assert share_text(1, 1) == "100% of 1 item"
+    assert share_text(0, 0) == "–"
+    assert share_text(8, SMALL_SAMPLE) == "40%"  # enough to stand on its own
+    assert few(SMALL_SAMPLE - 1) and not few(SMALL_SAMPLE) and not few(0)

@@ -231,3 +231,37 @@ def test_a_sentiment_correction_moves_the_class_in_the_export_as_on_the_dashboar
     assert exported.loc["guardian:c1", ["sentiment", "feedback_class"]].tolist() == ["positive", "positive"]
     assert shown.loc["guardian:c1", "feedback_class"] == "positive"
     assert exported.loc["guardian:c2", "feedback_class"] == "negative"
+
+
+def test_the_same_note_twice_is_one_submission_and_later_it_is_a_new_one(pile_on):
+    with connect(pile_on) as con:
+        assert triage.add_note(con, JO, THREAD, "Called back", at=T0) == 1
+        assert triage.add_note(con, JO, THREAD, " Called back ", at=T0 + timedelta(seconds=1)) == 0  # double click
+        assert triage.add_note(con, SAM, THREAD, "Called back", at=T0 + timedelta(seconds=2)) == 1  # another officer
+        assert triage.add_note(con, JO, THREAD, "Called back", at=T0 + triage.REPEAT_NOTE_WINDOW * 2) == 1  # later
+        assert triage.add_note(con, JO, [THREAD, OTHER], "Called back", at=T0 + triage.REPEAT_NOTE_WINDOW * 2) == 1
+        notes = log(con, actions=["note"])
+    assert notes[["actor", "thread_key"]].values.tolist() == [
+        [JO.name, OTHER], [JO.name, THREAD], [SAM.name, THREAD], [JO.name, THREAD]]
+
+
+def test_one_choice_sets_the_labels_it_stands_for_in_one_row_and_twice_is_once(pile_on):
+    with connect(pile_on) as con:
+        model = dict(con.execute("SELECT item_key, sentiment || '/' || feedback_class FROM scores").fetchall())
+        assert triage.set_label(con, JO, "guardian:c1", "neutral") == 1
+        assert triage.set_label(con, JO, "guardian:c1", "neutral") == 0  # the same again: nothing new
+        assert triage.set_label(con, JO, "guardian:c2", "constructive") == 1
+        shown = queries.thread_replies(con, THREAD).set_index("key")
+        rows = log(con, actions=["correct_label"])
+        with pytest.raises(TriageError, match="unknown label"):
+            triage.set_label(con, JO, "guardian:c1", "furious")
+        with pytest.raises(NotAllowed):
+            triage.set_label(con, VIEWER, "guardian:c1", "neutral")
+    tone, cls = model["guardian:c1"].split("/")
+    assert shown.loc["guardian:c1", ["sentiment", "feedback_class"]].tolist() == ["neutral", "neutral"]
+    assert shown.loc["guardian:c2", ["sentiment", "feedback_class"]].tolist() == [
+        model["guardian:c2"].split("/")[0], "constructive"]  # constructive keeps the model's tone
+    assert rows[["item_key", "value", "note"]].values.tolist() == [
+        ["guardian:c2", "feedback_class=constructive", f"model said {model['guardian:c2'].split('/')[1]}"],
+        ["guardian:c1", "feedback_class=neutral, sentiment=neutral", f"model said feedback_class={cls}, sentiment={tone}"],
+    ]

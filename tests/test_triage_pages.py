@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
-from store import triage
+from store import queries, triage
 from store.db import connect
 from tests.conftest import ROOT
 from tests.seed import PILE_ON_REASON, REDDIT_FLAGGED_TITLE
+from tests.test_pages import show_hostile, unescaped
 
 TIMEOUT_S = 60
 AUTH = {"auth": {"redirect_uri": "http://127.0.0.1:8501/oauth2callback", "cookie_secret": "x" * 32,
@@ -64,7 +65,8 @@ def test_an_officer_changes_status_and_it_is_in_the_history_with_the_author(seed
     assert log[["Who", "Action", "Value", "Note"]].values.tolist() == [
         ["Jo Bloggs", "Status", "Acknowledged", "Called the waste team"],
     ]
-    assert any("Saved: status Acknowledged" in s.value for s in at.success)
+    assert any("Saved: status Acknowledged" in unescaped(s.value) for s in at.success)
+    assert at.text_area(key=f"triage_note_{key}").value == ""  # a saved note leaves its box
 
     queue = open_app("app_pages/flagged.py", name="Jo Bloggs").dataframe[0].value
     assert queue.set_index("Why flagged").loc[PILE_ON_REASON, "Status"] == "Acknowledged"
@@ -97,6 +99,7 @@ def _viewer_clicks_save(thread_key: str) -> None:
     from ui import identity
 
     identity.act(triage.set_status, thread_key, "closed", None, done="saved")
+    identity.show_flash()
 
 
 def test_the_store_refuses_a_viewer_even_if_the_button_fires(seeded_db):
@@ -104,7 +107,8 @@ def test_the_store_refuses_a_viewer_even_if_the_button_fires(seeded_db):
     refuses a viewer and the page says so in words."""
     at = AppTest.from_function(_viewer_clicks_save, args=(seeded_db.pile_on_key,), default_timeout=TIMEOUT_S)
     at.run()
-    assert [e.value for e in at.error] == ["an anonymous user is a viewer: only officers can change threads and labels"]
+    assert [unescaped(e.value) for e in at.error] == [
+        "an anonymous user is a viewer: only officers can change threads and labels"]
     with connect(seeded_db.path, read_only=True) as con:
         assert triage.audit_log(con).empty
         assert triage.thread_status(con, seeded_db.pile_on_key)["status"] == "new"
@@ -135,17 +139,36 @@ def test_require_login_without_a_login_makes_everyone_a_viewer(seeded_db):
     assert any("need a login" in c.value for c in at.caption)
 
 
-def test_label_correction_from_the_thread_page(seeded_db):
-    at = thread_page(seeded_db, name="Jo Bloggs")
-    reply = at.selectbox(key="correct_reply")
-    first = reply.options[0]
-    assert "Negative" in first
-    at.selectbox(key="correct_value").select("positive")
-    button(at, "correct_save").click().run()
+def labels_shown(seeded_db) -> dict[str, str]:
+    with connect(seeded_db.path, read_only=True) as con:
+        replies = queries.thread_replies(con, seeded_db.pile_on_key)
+    return dict(zip(replies["key"], replies["feedback_class"]))
+
+
+def test_each_reply_has_its_own_label_control_and_one_choice_sets_it(seeded_db):
+    before = labels_shown(seeded_db)
+    reply = next(key for key, label in before.items() if label != "constructive")
+    at = show_hostile(thread_page(seeded_db, name="Jo Bloggs"))
+    choices = {r.key: r for r in at.radio if r.key.startswith("label_") and r.key.endswith("_choice")}
+    assert len(choices) == len(before)  # one per reply shown
+    control = choices[f"label_{reply}_choice"]
+    assert control.options == ["Negative", "Constructive", "Positive", "Neutral"]  # words, not two columns
+    control.set_value("constructive").run()
     assert not at.exception
+    assert labels_shown(seeded_db)[reply] == "constructive"
+    assert any(unescaped(s.value) == "Label set to Constructive." for s in at.success)
     log = history(at)
-    assert log[["Who", "Action", "Value"]].values.tolist() == [["Jo Bloggs", "Label corrected", "sentiment=positive"]]
-    assert "Positive" in at.selectbox(key="correct_reply").options[0]
+    assert log[["Who", "Action", "Value"]].values.tolist() == [["Jo Bloggs", "Label corrected", "Class: Constructive"]]
+    # The same choice again changes nothing and logs nothing.
+    at.radio(key=f"label_{reply}_choice").set_value("constructive").run()
+    assert len(history(at)) == 1
+    assert any(unescaped(s.value) == "Already labelled Constructive." for s in at.success)
+
+
+def test_a_viewer_sees_labels_but_no_controls(seeded_db):
+    at = show_hostile(thread_page(seeded_db))
+    assert not [r for r in at.radio if r.key.startswith("label_")]
+    assert any(":red[**Negative**" in c.value for c in at.caption)
 
 
 def test_hostile_replies_are_collapsed_until_asked_for(seeded_db):
@@ -174,7 +197,9 @@ def test_queue_filters_by_assignee_and_age_and_bulk_closes(seeded_db):
     at.selectbox(key="queue_age").select("Any age").run()
     assert len(at.dataframe[0].value) == 2
 
-    at.multiselect(key="queue_bulk_threads").set_value([seeded_db.pile_on_key, seeded_db.reddit_flagged_key])
+    at.session_state["queue"] = {"selection": {"rows": [0, 1], "columns": [], "cells": []}}  # both rows ticked
+    at.run()
+    assert at.button(key="queue_open").disabled  # one thread opens; two are changed together
     at.selectbox(key="queue_bulk_status").select("closed")
     at.button(key="queue_bulk_apply").click().run()
     assert not at.exception
@@ -221,5 +246,16 @@ def test_audit_page_shows_agreement_between_officers_and_the_model(seeded_db):
     at = open_app("app_pages/audit.py")
     table = at.dataframe[2].value
     assert table[["Label", "Labelled by officers", "Model agreed", "Agreement"]].values.tolist() == [
-        ["Feedback class", 2, 1, 0.5],
+        ["Class", 2, 1, 0.5],
     ]
+
+
+def test_a_note_sent_twice_is_saved_once_and_its_box_clears(seeded_db):
+    key = seeded_db.pile_on_key
+    at = thread_page(seeded_db, name="Jo Bloggs")
+    for _ in range(2):  # the second as a browser sends a double click: the same text again
+        at.text_area(key=f"triage_note_{key}").input("Rang the resident back")
+        button(at, "triage_save").click().run()
+        assert at.text_area(key=f"triage_note_{key}").value == ""
+    assert history(at)[["Action", "Note"]].values.tolist() == [["Note", "Rang the resident back"]]
+    assert any("the note was already saved" in unescaped(s.value) for s in at.success)

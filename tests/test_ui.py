@@ -71,7 +71,8 @@ def test_safe_url(url, expected):
 
 
 def test_when_and_week_label():
-    assert when(pd.Timestamp("2026-11-27 03:10:59")) == "27 Nov 2026 03:10 UTC"
+    assert when(pd.Timestamp("2026-11-27 03:10:59")) == "27 Nov 2026 03:10 UK time"  # GMT in winter
+    assert when(pd.Timestamp("2026-07-01 03:10:59")) == "01 Jul 2026 04:10 UK time"  # BST in summer
     assert when(None) == "–"
     assert when(pd.NaT) == "–"
     assert week_label("2026-W47") == "2026-W47 · 16 Nov – 22 Nov 2026"

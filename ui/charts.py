@@ -4,8 +4,15 @@ from __future__ import annotations
 
 import altair as alt
 import pandas as pd
+import streamlit as st
 
 from ui.labels import CLASS_COLOURS, CLASS_LABELS
+from ui.safe_text import cut, escape_markdown
+
+GROUP_CHARS = 40  # a group's name above its small chart; the whole name is its tooltip
+
+# Counts are whole items: ticks only at whole numbers, never "0.5 items".
+COUNT_AXIS = {"tickMinStep": 1, "format": ",d"}
 
 
 def volume_chart(series: pd.DataFrame) -> alt.Chart:
@@ -21,7 +28,7 @@ def volume_chart(series: pd.DataFrame) -> alt.Chart:
         .mark_bar()
         .encode(
             x=alt.X("yearmonthdate(day):T", title=None, axis=alt.Axis(format="%d %b", labelAngle=0)),
-            y=alt.Y("sum(items):Q", title="Items per day", stack="zero"),
+            y=alt.Y("sum(items):Q", title="Items per day", stack="zero", axis=alt.Axis(**COUNT_AXIS)),
             color=alt.Color(
                 "class:N",
                 scale=alt.Scale(domain=domain, range=colours),
@@ -78,7 +85,7 @@ def trend_chart(series: pd.DataFrame, bucket: str, height: int = 300) -> alt.Cha
         .mark_bar()
         .encode(
             x=_bucket_axis(frame, bucket, axis_format),
-            y=alt.Y("sum(items):Q", title=title, stack="zero"),
+            y=alt.Y("sum(items):Q", title=title, stack="zero", axis=alt.Axis(**COUNT_AXIS)),
             color=colour,
             order=order,
             tooltip=[
@@ -91,19 +98,18 @@ def trend_chart(series: pd.DataFrame, bucket: str, height: int = 300) -> alt.Cha
     )
 
 
-def split_chart(series: pd.DataFrame, bucket: str, group_title: str, columns: int = 3) -> alt.FacetChart:
-    """One small stacked-bar chart per group (series from analysis.volumes.bucketed with groups),
-    all on the same scale so groups compare at a glance."""
-    title, axis_format, tip_format = BUCKET_WORDS[bucket]
-    frame, colour, order = _class_encoding(series)
-    groups = list(dict.fromkeys(frame["group"]))
+def group_chart(frame: pd.DataFrame, bucket: str, group_title: str, top: float) -> alt.Chart:
+    """One group's small stacked-bar chart (frame from _class_encoding), on a count scale from 0 to `top`."""
+    _, axis_format, tip_format = BUCKET_WORDS[bucket]
+    frame, colour, order = _class_encoding(frame)
     return (
         alt.Chart(frame)
         .mark_bar()
         .encode(
             x=_bucket_axis(frame, bucket, axis_format, ticks=4),
-            y=alt.Y("sum(items):Q", title=title, stack="zero"),
-            color=colour,
+            y=alt.Y("sum(items):Q", title=None, stack="zero", scale=alt.Scale(domain=[0, top]),
+                    axis=alt.Axis(**COUNT_AXIS)),
+            color=colour.legend(None),
             order=order,
             tooltip=[
                 alt.Tooltip("group:N", title=group_title),
@@ -112,8 +118,18 @@ def split_chart(series: pd.DataFrame, bucket: str, group_title: str, columns: in
                 alt.Tooltip("sum(items):Q", title="Items"),
             ],
         )
-        .properties(width=330, height=150)
-        .facet(facet=alt.Facet("group:N", title=None, sort=groups, header=alt.Header(labelFontSize=13,
-                                                                                     labelFontWeight="bold")),
-               columns=columns)
+        .properties(height=140)
     )
+
+
+def small_multiples(series: pd.DataFrame, bucket: str, group_title: str, columns: int = 3) -> None:
+    """One small chart per group (series from analysis.volumes.bucketed with groups), `columns` to a row,
+    each as wide as its column and all on the same scale, so groups compare at a glance and none is cut off."""
+    groups = list(dict.fromkeys(series["group"]))
+    top = max(float(series.groupby(["group", "bucket"], observed=True)["items"].sum().max()), 1.0)
+    for first in range(0, len(groups), columns):
+        for column, group in zip(st.columns(columns), groups[first:first + columns]):
+            column.markdown(f"**{escape_markdown(cut(group, GROUP_CHARS))}**", help=escape_markdown(group)
+                            if len(group) > GROUP_CHARS else None)
+            chart = group_chart(series[series["group"] == group], bucket, group_title, top)
+            column.altair_chart(chart, width="stretch")

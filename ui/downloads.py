@@ -18,12 +18,18 @@ import streamlit as st
 from jobs.export import table_csv
 from ui.data import database
 from ui.identity import exporter
+from ui.labels import uk_times
 
 
 def table_download(frame: pd.DataFrame, columns: Mapping[str, str], file_name: str, what: str, key: str) -> None:
-    """A "Download as CSV" button for `frame`'s `columns` (its column -> the file's heading)."""
+    """A "Download as CSV" button for `frame`'s `columns` (its column -> the file's heading); stored times (naive
+    UTC) are written in UK time, as on screen and in the weekly CSV, so a heading of one says "(UK time)"."""
     actor, recorded_as = exporter()
-    table = frame[list(columns)].rename(columns=dict(columns))
+    table = frame[list(columns)].copy()
+    for column in table.columns:
+        if pd.api.types.is_datetime64_any_dtype(table[column]):
+            table[column] = uk_times(table[column])
+    table = table.rename(columns=dict(columns))
     st.download_button(
         "Download as CSV",
         data=partial(table_csv, database(), table, what, actor=actor or ""),

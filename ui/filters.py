@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 import streamlit as st
 
-from analysis.trends import DEFAULT_DAYS, PRESETS, Period, default_end, period_ending
+from analysis.trends import DEFAULT_DAYS, PRESETS, Period, period_ending
 from store import queries
 from ui.data import read, utc_today
+from ui.labels import UK_TIME
 
 
 @dataclass(frozen=True)
@@ -41,12 +42,12 @@ def sidebar_filters() -> Filters:
     """Draw the period and source filters in the sidebar; remembered for the pages of this run."""
     _, latest = read(queries.item_date_range)
     sources = read(queries.source_list)
-    today = utc_today()
+    today = dashboard_today()
     with st.sidebar:
         st.session_state.setdefault("filter_period", "Last 30 days")
         preset = st.selectbox("Period", [*PRESETS, CUSTOM], key="filter_period")
         days = PRESETS.get(preset, DEFAULT_DAYS)
-        period = period_ending(default_end(latest, today, days), days)
+        period = period_ending(today, days)
         if preset == CUSTOM:
             picked = st.date_input(
                 "From – to", value=(period.start, period.end), format="DD/MM/YYYY", key="filter_dates"
@@ -61,7 +62,7 @@ def sidebar_filters() -> Filters:
         if latest is None:
             st.caption("No items stored yet.")
         else:
-            st.caption(f"Newest item: {latest:%d %b %Y} · times in UTC")
+            st.caption(f"Newest item: {latest:%d %b %Y} · times in {UK_TIME}")
     chosen = sources[sources["name"].isin(names)]
     filters = Filters(
         period=period,
@@ -80,10 +81,23 @@ def current_filters() -> Filters:
     return filters
 
 
+def dashboard_today() -> date:
+    """The day every period ends on: today (UTC, as the store counts days). The demo is a recording of some
+    weeks, so there it is the recording's last day, and its banner says so."""
+    if read(queries.is_demo):
+        latest = read(queries.item_date_range)[1]
+        if latest is not None:
+            return latest
+    return utc_today()
+
+
 def demo_banner() -> None:
     if read(queries.is_demo):
+        first, last = read(queries.item_date_range)
+        recorded = f" of {first:%d %b} – {last:%d %b %Y}" if first and last else ""
         st.info(
-            "You are looking at the demo database: recorded sample posts replayed through the real "
-            "collectors, not live data.",
+            f"You are looking at the demo database: a recording{recorded}, sample posts replayed through the "
+            f"real collectors, not live data. Periods end on the last recorded day"
+            f"{f' ({last:%d %b %Y})' if last else ''}, not today.",
             icon=":material/science:",
         )

@@ -11,9 +11,9 @@ button still cannot write.
   any read); a signed-in user is an officer only from what the provider vouches for
   (trusted_identity: the configured issuer and tenant, a verified email in
   `[pulse] officers` or a stable account id in `officer_subjects`), otherwise a viewer.
-- Without a login, the user types their name once per session in the sidebar and
-  is then an officer, unless `[pulse] require_login = true`: then everyone is a
-  viewer until a login is configured.
+- Without a login, the user types their name once in the sidebar (their browser
+  remembers it: ui.remembered_name) and is then an officer, unless
+  `[pulse] require_login = true`: then everyone is a viewer until a login is configured.
 """
 
 from __future__ import annotations
@@ -25,12 +25,14 @@ import streamlit as st
 from settings.dashboard import AccessSettings, access_settings
 from store.db import DatabaseBusy, connect, db_path
 from store.triage import OFFICER, VIEWER, Actor, NotAllowed, TriageError
+from ui.remembered_name import remember_name, remembered_name
 from ui.safe_text import escape_markdown
 
 MAX_NAME_CHARS = 80
 NAME_KEY = "officer_name"
 _ACTOR_KEY = "pulse_actor"
 _FLASH_KEY = "pulse_flash"
+_REMEMBERED_KEY = "pulse_remembered_name"  # the name this browser's cookie holds (ui.remembered_name)
 # Claims that name the account's owner for people (never to decide a role), tried in order.
 SHOWN_CLAIMS = ("name", "preferred_username", "upn", "email")
 SUBJECT_CLAIMS = ("oid", "sub")  # the account's stable id: Entra ID's oid across apps, else the OIDC sub
@@ -134,11 +136,17 @@ def sidebar_identity() -> Actor:
             st.caption(f"Signed in: {escape_markdown(actor.name)} · {actor.role}")
             st.button("Sign out", on_click=st.logout, key="sign_out")
         else:
+            if NAME_KEY not in st.session_state:  # a new session (a reload, a link): the name this browser kept
+                st.session_state[NAME_KEY] = st.session_state[_REMEMBERED_KEY] = clean_name(remembered_name())
             st.text_input(
                 "Your name", key=NAME_KEY, max_chars=MAX_NAME_CHARS, placeholder="for the audit log",
-                help="Officer actions (status, notes, corrections) are recorded with this name.",
+                help="Officer actions (status, notes, corrections) are recorded with this name. This browser "
+                     "remembers it.",
             )
             actor = identify(user, st.session_state.get(NAME_KEY), rules)
+            if clean_name(st.session_state.get(NAME_KEY)) != st.session_state.get(_REMEMBERED_KEY):
+                st.session_state[_REMEMBERED_KEY] = clean_name(st.session_state.get(NAME_KEY))
+                remember_name(st.session_state[_REMEMBERED_KEY])
             if actor.is_officer:
                 st.caption("Acting as officer")
     st.session_state[_ACTOR_KEY] = actor
@@ -171,36 +179,40 @@ def exporter() -> tuple[str | None, str]:
     )
 
 
-def act(action: Callable, *args, done: str) -> bool:
-    """Run store.triage `action(con, actor, *args)` as the current user on a short write connection.
+def act(action: Callable, *args, done: str, slot: str = "") -> object | None:
+    """Run store.triage `action(con, actor, *args)` as the current user on a short write connection;
+    returns what it returned, or None when it was refused.
 
-    Refusals and mistakes are shown in words; on success the cached reads are
-    dropped (so every page shows the change) and `done` is shown after the rerun.
+    Meant for a widget's callback (which runs before the page is drawn again): refusals,
+    mistakes and `done` are left for show_flash(slot), which the page draws beside the
+    control that acted. On success the cached reads are dropped, so every page shows the change.
     """
     try:
         with connect(db_path()) as con:
-            action(con, current_actor(), *args)
+            result = action(con, current_actor(), *args)
     except NotAllowed as refusal:
-        st.error(str(refusal), icon=":material/block:")
-        return False
+        flash(str(refusal), slot, "error")
+        return None
     except TriageError as mistake:
-        st.warning(str(mistake))
-        return False
+        flash(str(mistake), slot, "warning")
+        return None
     except DatabaseBusy:
-        st.warning("The database is busy: a collection run is writing to it. Try again in a few seconds.")
-        return False
+        flash("The database is busy: a collection run is writing to it. Try again in a few seconds.", slot, "warning")
+        return None
     st.cache_data.clear()
-    flash(done)
-    return True
+    if done:
+        flash(done, slot)
+    return result
 
 
-def flash(message: str) -> None:
-    """Show `message` once, after the next rerun (show_flash draws it)."""
-    st.session_state[_FLASH_KEY] = message
+def flash(message: str, slot: str = "", level: str = "success") -> None:
+    """Show `message` once, where show_flash(slot) is drawn next (level: success, info, warning or error)."""
+    st.session_state[f"{_FLASH_KEY}{slot}"] = (level, message)
 
 
-def show_flash() -> None:
-    """The confirmation of the last action, once."""
-    message = st.session_state.pop(_FLASH_KEY, None)
+def show_flash(slot: str = "") -> None:
+    """The outcome of the last action of this slot, once (plain text: it may quote names)."""
+    level, message = st.session_state.pop(f"{_FLASH_KEY}{slot}", (None, None))
     if message:
-        st.success(message, icon=":material/check:")
+        icons = {"success": ":material/check:", "error": ":material/block:"}
+        getattr(st, level)(escape_markdown(message), icon=icons.get(level))

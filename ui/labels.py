@@ -13,6 +13,8 @@ from analysis.palette import CLASS_COLOURS, CLASS_LABELS  # noqa: F401 (ui's nam
 CLASS_TEXT_COLOURS = {
     "negative": "red", "neutral": "gray", "positive": "green", "constructive": "blue", "unscored": "gray",
 }
+# Table rows this tall wrap their text (the grid wraps only in rows taller than 4rem, 64 px): three lines.
+WRAPPED_ROW_PX = 76
 STATUS_LABELS = {
     "new": "New",
     "acknowledged": "Acknowledged",
@@ -22,16 +24,30 @@ STATUS_LABELS = {
 }
 
 NO_DATA = (
-    "No items are stored yet. Collect some with `python -m collectors run`, "
-    "or build the demo database with `make demo`."
+    "Nothing has been collected yet. Start on the Sources page: choose a channel (a news feed, a Facebook "
+    "Page, a subreddit...), paste its address, test it and collect it."
 )
 
 
+UK = "Europe/London"
+UK_TIME = "UK time"  # how every time on screen is labelled: London's clock, GMT or BST as the date has it
+
+
 def when(stamp: object) -> str:
-    """A stored naive-UTC timestamp for people: '27 Nov 2026 14:05 UTC'."""
+    """A stored naive-UTC timestamp for people, on London's clock: '27 Nov 2026 14:05 UK time'."""
     if stamp is None or pd.isna(stamp):
         return "–"
-    return f"{pd.Timestamp(stamp):%d %b %Y %H:%M} UTC"
+    return f"{uk_time(stamp):%d %b %Y %H:%M} {UK_TIME}"
+
+
+def uk_time(stamp: object) -> pd.Timestamp:
+    """A naive-UTC timestamp as the naive time in London."""
+    return pd.Timestamp(stamp).tz_localize("UTC").tz_convert(UK).tz_localize(None)
+
+
+def uk_times(stamps: pd.Series) -> pd.Series:
+    """A column of naive-UTC timestamps as naive London times (for tables headed "(UK time)")."""
+    return pd.to_datetime(stamps).dt.tz_localize("UTC").dt.tz_convert(UK).dt.tz_localize(None)
 
 
 def week_label(week: str) -> str:

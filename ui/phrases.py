@@ -14,6 +14,7 @@ from store.briefing import class_texts, council_account_names
 from store.db import DatabaseBusy
 from ui.data import CACHE_TTL_S, database, run_query
 from ui.filters import Filters
+from ui.labels import WRAPPED_ROW_PX
 
 PERIODS_BEFORE = 4
 TEXT_LIMIT = 20_000  # items of each class read at most, newest first: a long period on a big store stays quick
@@ -50,10 +51,13 @@ def phrases_section(filters: Filters, key: str = "trends_phrases") -> None:
         return
     st.caption(
         f"Words and phrases used in more items in these {days} days than in an average {days}-day period of the "
-        f"{PERIODS_BEFORE} before, weighed by class-based TF-IDF; the council's own name and common words are "
-        "left out. Each with how many items used it, how many an earlier period did on average, and an example."
+        f"{PERIODS_BEFORE} before; the council's own name and common words are left out. Each with how many items "
+        "used it, how many an earlier period did on average, and an example."
         + (f" Only the newest {TEXT_LIMIT:,} items of each class were read." if result["cut"] else "")
     )
+    with st.expander("How this is worked out", icon=":material/calculate:"):
+        st.markdown("Phrases of one to three words are weighed by class-based TF-IDF: how often a phrase is used in "
+                    "this class of items against how common it is everywhere, now against the periods before.")
     for column, (cls, title) in zip(st.columns(2), CLASSES.items()):
         frame = result["phrases"][cls]
         column.markdown(f"**{title}**")
@@ -63,7 +67,11 @@ def phrases_section(filters: Filters, key: str = "trends_phrases") -> None:
         column.dataframe(
             frame[["phrase", "items", "before", "example"]].rename(columns={
                 "phrase": "Phrase", "items": "Items", "before": "Before", "example": "Example"}),
-            hide_index=True, width="stretch", key=f"{key}_{cls}",
-            column_config={"Before": st.column_config.NumberColumn(format="%.1f", help="Items a period, on average"),
-                           "Example": st.column_config.TextColumn(width="large")},
+            hide_index=True, width="stretch", key=f"{key}_{cls}", row_height=WRAPPED_ROW_PX,
+            # Half the main column from a 1280-pixel screen: the example wraps in what is left.
+            column_config={"Phrase": st.column_config.TextColumn(width=110),
+                           "Items": st.column_config.NumberColumn(width=50),
+                           "Before": st.column_config.NumberColumn(format="%.1f", width=55,
+                                                                   help="Items a period, on average"),
+                           "Example": st.column_config.TextColumn(width=165)},
         )

@@ -63,3 +63,10 @@ def safe_url(url: object) -> str | None:
     if isinstance(url, str) and re.match(r"^https?://[^\s]+$", url.strip(), re.IGNORECASE):
         return url.strip()
     return None
+
+
+def cut(text: object, limit: int) -> str:
+    """`text` on one line, cut to `limit` characters with an ellipsis, so a 20,000-character title or name cannot
+    fill the screen (plain text: escape it for Markdown; show the whole of it elsewhere)."""
+    line = " ".join(str(text or "").split())
+    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"

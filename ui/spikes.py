@@ -7,10 +7,11 @@ from datetime import datetime
 import pandas as pd
 import streamlit as st
 
-from analysis.spikes import SpikeRules, detect_group_spikes, spike_alerts
+from analysis.spikes import MAD_TO_SD, SpikeRules, baseline_words, detect_group_spikes, spike_alerts
 from store import trends
 from ui.data import read
 from ui.filters import Filters
+from ui.labels import WRAPPED_ROW_PX
 from ui.safe_text import escape_markdown
 from ui.threads import open_thread
 
@@ -29,19 +30,36 @@ def spike_thread_table(threads: pd.DataFrame, key: str) -> str | None:
     })
     event = st.dataframe(
         table, key=key, on_select="rerun", selection_mode="single-row", hide_index=True, width="stretch",
+        row_height=WRAPPED_ROW_PX,
         column_config={
-            "Post": st.column_config.TextColumn(width=300),
-            "Source": st.column_config.TextColumn(width=140),
-            "Negative": st.column_config.NumberColumn(format="%d", width=75, help="Negative items that day"),
-            "Hostile": st.column_config.NumberColumn(format="%d", width=70, help="Hostile items that day"),
-            "Items": st.column_config.NumberColumn(format="%d", width=60, help="All public items that day"),
-            "Flagged": st.column_config.TextColumn(help="Why the thread is flagged, if it is"),
+            "Post": st.column_config.TextColumn(width=210),
+            "Source": st.column_config.TextColumn(width=110),
+            "Negative": st.column_config.NumberColumn(format="%d", width=70, help="Negative items that day"),
+            "Hostile": st.column_config.NumberColumn(format="%d", width=60, help="Hostile items that day"),
+            "Items": st.column_config.NumberColumn(format="%d", width=55, help="All public items that day"),
+            "Flagged": st.column_config.TextColumn(width=250, help="Why the thread is flagged, if it is"),
         },
     )
     rows = event.selection.rows if event is not None else []
     if rows:
         return str(threads["thread_key"].iloc[rows[0]])
     return None
+
+
+def spike_method(rules: SpikeRules | None = None) -> None:
+    """How a spike is worked out, with the technical terms, behind an expander (the numbers are the rules')."""
+    rules = rules or SpikeRules()
+    with st.expander("How this is worked out", icon=":material/calculate:"):
+        st.markdown(
+            "For every source and every service area, each day's negative items (and, separately, its hostile "
+            f"items) are compared with {baseline_words(rules)}. How far is \"far above\" is measured in the "
+            f"spread of those days: their median absolute deviation (MAD) times {MAD_TO_SD}, which reads like a "
+            f"standard deviation, and at least {rules.min_spread:g}. A day is a spike when it is {rules.threshold:g} "
+            f"spreads or more above the median and has at least {rules.min_negative} such items; a source or "
+            f"service area needs {rules.min_history_days} days of history first. One earlier bad day does not hide "
+            "the next, as it would with an average. Replies in silenced threads are left out. Days run midnight to "
+            "midnight UTC (in summer, 1am to 1am UK time)."
+        )
 
 
 def period_spikes(filters: Filters) -> pd.DataFrame:

@@ -30,6 +30,8 @@ from tests.seed import (
     REDDIT_FLAGGED_TITLE,
     seed_database,
 )
+from ui.labels import WRAPPED_ROW_PX
+from ui.threads import QUEUE_WIDTHS
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -163,6 +165,17 @@ def _query(page) -> tuple[str, dict]:
     return url.path, parse_qs(url.query)
 
 
+ROW_PX = WRAPPED_ROW_PX  # the queue's rows: tall enough to wrap the reason
+ROW_MARKER_PX = 34  # the grid's row-selection column, measured on a screenshot
+
+
+def open_selected(page) -> None:
+    """Open the thread of the one row ticked in the queue (ticking selects; opening is a button)."""
+    button = page.get_by_role("button", name="Open the thread")
+    button.wait_for()
+    button.click()
+
+
 def _no_errors(page) -> None:
     assert page.locator(ERROR_BOX).count() == 0, page.locator(ERROR_BOX).first.inner_text()
 
@@ -190,8 +203,9 @@ def test_queue_row_opens_the_thread(page, app_url):
     grid = page.locator('[data-testid="stDataFrame"]').first
     box = grid.bounding_box()
     # The first row (highest pile-on score: the bins pile-on); its row-selection box is at the far left.
-    page.mouse.click(box["x"] + 18, box["y"] + 35 + 17)
-    page.get_by_text(PILE_ON_REASON).wait_for()
+    page.mouse.click(box["x"] + 18, box["y"] + 35 + ROW_PX // 2)
+    open_selected(page)
+    page.locator('[data-testid="stAlert"]', has_text=PILE_ON_REASON).wait_for()
     assert _query(page) == ("/thread", {"thread": [seeded.pile_on_key]})  # a link to share
     page.get_by_text(COUNCIL_REPLY).wait_for()
     _settle(page)
@@ -257,7 +271,8 @@ def test_source_filter_narrows_the_queue(page, app_url):
     _shot(page, "flagged-reddit-only")
     grid = page.locator('[data-testid="stDataFrame"]').first
     box = grid.bounding_box()
-    page.mouse.click(box["x"] + 18, box["y"] + 35 + 17)  # the one row left is the Reddit thread
+    page.mouse.click(box["x"] + 18, box["y"] + 35 + ROW_PX // 2)  # the one row left is the Reddit thread
+    open_selected(page)
     page.wait_for_function("location.pathname.endsWith('/thread')")
     page.locator('[data-testid="stHeading"]', has_text=REDDIT_FLAGGED_TITLE).wait_for()
     _no_errors(page)
@@ -284,15 +299,19 @@ def test_sorted_queue_still_opens_the_row_clicked(page, app_url):
     page.get_by_text("Click a column header to sort").wait_for()
     _settle(page)
     box = page.locator('[data-testid="stDataFrame"]').first.bounding_box()
-    # The Pile-on header is drawn on a canvas: its centre, measured on the screenshot, is 780 px in.
-    page.mouse.click(box["x"] + 780, box["y"] + 17)  # ascending: the Reddit thread (53) first
+    # The Score header is drawn on a canvas: its centre from the queue's column widths, each widened by an
+    # equal share of the space the grid has beyond them.
+    extra = (box["width"] - ROW_MARKER_PX - sum(QUEUE_WIDTHS.values())) / len(QUEUE_WIDTHS)
+    score = ROW_MARKER_PX + QUEUE_WIDTHS["Post"] + QUEUE_WIDTHS["Why flagged"] + 2 * extra + (QUEUE_WIDTHS["Score"] + extra) / 2
+    page.mouse.click(box["x"] + score, box["y"] + 17)  # ascending: the Reddit thread (57) first
     # The grid re-sorts in the browser; its hidden accessible copy shows the new first row.
     page.wait_for_function(
-        """reason => (document.querySelector('[data-testid="glide-cell-3-0"]')?.textContent || '')
+        """reason => (document.querySelector('[data-testid="glide-cell-2-0"]')?.textContent || '')
                     .startsWith(reason.slice(0, 20))""",
         arg=REDDIT_FLAGGED_REASON,
     )
-    page.mouse.click(box["x"] + 18, box["y"] + 35 + 17)
+    page.mouse.click(box["x"] + 18, box["y"] + 35 + ROW_PX // 2)
+    open_selected(page)
     page.wait_for_function("location.pathname.endsWith('/thread')")
     page.locator('[data-testid="stAlert"]', has_text=REDDIT_FLAGGED_REASON).wait_for()
     assert _query(page) == ("/thread", {"thread": [seeded.reddit_flagged_key]})

@@ -490,6 +490,9 @@ def test_the_flagged_hostile_thread_shows_every_payload_as_text(visit, hostile_a
         switch.click()
         _settle(page)
     check(visit, "Thread")
+    for whole in page.get_by_text(re.compile(r"^The whole (name|title) \([\d,]+ characters\)$")).all():
+        whole.click()  # a long name is cut in its byline; the whole of it is one click away, as plain text
+    _settle(page)
     main = visible_text(page, '[data-testid="stMain"]')
     for literal in LITERAL_ON_THREAD:
         assert literal in main, f"{literal!r} is not shown as text"
@@ -498,7 +501,7 @@ def test_the_flagged_hostile_thread_shows_every_payload_as_text(visit, hostile_a
     assert " ".join(h.author.split()) in main  # the author's name in a caption, not a link or a badge
     assert page.locator('[data-testid="stMain"] strong', has_text="staff only").count() == 0
     assert page.get_by_role("link", name="Open the original").count() == 0  # a javascript: link is not offered
-    assert open_every_list(visit, "Thread") >= 2  # the thread's reply list for corrections, the sidebar's sources
+    assert open_every_list(visit, "Thread") >= 2  # the triage status list, the sidebar's lists
 
     # The long comment: cut by the cleaner, and the cut is on screen, not scrolled away or clipped.
     long = page.locator('[data-testid="stText"]', has_text="START-OF-LONG-COMMENT")

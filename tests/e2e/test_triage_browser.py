@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from tests.e2e.test_browser import _no_errors, _settle, _shot
+from tests.e2e.test_browser import ROW_PX, _no_errors, _settle, _shot, open_selected
 from tests.seed import PILE_ON_REASON
 
 
@@ -36,7 +36,7 @@ def test_officer_changes_status_on_the_thread_page_and_the_queue_shows_it(page, 
     save.click()
     page.get_by_text("Saved: status Acknowledged").wait_for()
     _settle(page)
-    assert page.locator('[data-testid="stMetricValue"]', has_text="Acknowledged").count() == 1
+    expect(page.locator('[data-testid="stMetricValue"]', has_text="Acknowledged")).to_have_count(1)
     _no_errors(page)
     _shot(page, "thread-triage")
 
@@ -51,8 +51,9 @@ def test_officer_changes_status_on_the_thread_page_and_the_queue_shows_it(page, 
     _no_errors(page)
     _shot(page, "flagged-acknowledged")
     box = page.locator('[data-testid="stDataFrame"]').first.bounding_box()
-    page.mouse.click(box["x"] + 18, box["y"] + 35 + 17)  # the one row left (the grid is drawn on a canvas)
+    page.mouse.click(box["x"] + 18, box["y"] + 35 + ROW_PX // 2)  # the one row left (the grid is drawn on a canvas)
+    open_selected(page)
     page.wait_for_function("location.pathname.endsWith('/thread')")
     page.locator('[data-testid="stAlert"]', has_text=PILE_ON_REASON).wait_for()
-    assert page.locator('[data-testid="stMetricValue"]', has_text="Acknowledged").count() == 1
+    expect(page.locator('[data-testid="stMetricValue"]', has_text="Acknowledged")).to_have_count(1)  # drawn after the alert
     _no_errors(page)
