@@ -5,7 +5,7 @@ import streamlit as st
 from ui.errors import failures_logged_with_a_reference
 from ui.filters import demo_banner, sidebar_filters
 from ui.freshness import freshness_alert
-from ui.identity import sidebar_identity
+from ui.identity import login_gate, sidebar_identity
 
 st.set_page_config(page_title="Council Pulse", layout="wide")
 
@@ -21,6 +21,7 @@ PAGES = [
 ]
 
 page = st.navigation(PAGES)
+login_gate()  # first: with a login configured, nothing about the data is drawn before sign-in
 demo_banner()
 sidebar_filters()
 sidebar_identity()

@@ -7,6 +7,7 @@ import streamlit as st
 
 from store import alerts, triage
 from ui.data import read
+from ui.downloads import table_download
 from ui.labels import UK_TIME, uk_times
 from ui.triage import ACTION_LABELS, FIELD_WORDS, log_table, response_times_table
 
@@ -16,6 +17,8 @@ st.caption(
     "with who did it and when. The app only ever adds to this log: nothing in it can be changed or deleted."
 )
 
+LOG_FILE = {"acted_at": f"When ({UK_TIME})", "actor": "Who", "action": "Action", "thread_key": "Thread", "item_key": "Item",
+            "value": "Value", "note": "Note"}
 PERIODS = {"All time": None, "Last 24 hours": 1, "Last 7 days": 7, "Last 30 days": 30}
 facets = read(triage.audit_facets)
 who, what, when = st.columns(3)
@@ -37,6 +40,7 @@ if log.empty:
 else:
     st.caption(f"{len(log):,} action{'s' if len(log) != 1 else ''}, newest first (at most 2,000 shown).")
     log_table(log)
+    table_download(log, LOG_FILE, "council-pulse-audit-log.csv", "audit log", key="audit_download")
 
 st.subheader("Time to acknowledge and respond")
 st.caption(

@@ -5,12 +5,18 @@ import streamlit as st
 from store import queries, triage
 from store.queries import OPEN_STATUSES, TRIAGE_STATUSES
 from ui.data import read
+from ui.downloads import table_download
 from ui.filters import current_filters
 from ui.first_run import no_data
-from ui.labels import STATUS_LABELS
+from ui.labels import STATUS_LABELS, UK_TIME
 from ui.safe_text import escape_markdown
 from ui.threads import open_thread, reply_outcomes, thread_table
 from ui.triage import AGES, age_bounds, selection_actions
+
+# The queue as a file: every column of the table, and the ones it leaves to the thread's page.
+QUEUE_FILE = {"post": "Post", "source": "Source", "reason": "Why flagged", "pileon_score": "Pile-on score",
+              "reply_count": "Replies", "last_reply_at": f"Last reply ({UK_TIME})", "status": "Status", "assignee": "Assigned to",
+              "our_reply": "Our reply", "thread_key": "Thread key"}
 
 st.title("Flagged threads")
 filters = current_filters()
@@ -60,3 +66,4 @@ chosen = thread_table(queue, key="queue", several=True)
 opened = selection_actions(chosen, key="queue")
 if opened:
     open_thread(opened)
+table_download(queue, QUEUE_FILE, "council-pulse-flagged-threads.csv", "flagged threads", key="queue_download")

@@ -19,7 +19,9 @@ there, nothing trusted: requests the internal server got), secrets (a Reddit sou
 auth_url is another server: did it get the client secret?), merged (two feeds numbering their
 guids 1, 2, 3: items per source), echo (a YouTube error that repeats the key: is the key in
 the stored error?), workers (`collectors run --workers 2` killed with SIGKILL: scoring
-workers alive 10 s later).
+workers alive 10 s later), zip-bomb (an X archive zip whose data/tweets.js inflates to --zip-mib MiB:
+the child's peak memory around the import), csv-field (a CSV with a 200,000-character field between
+good rows: how many rows are stored, and what the import says).
 """
 
 from __future__ import annotations
@@ -46,7 +48,7 @@ from tests.hostile import alive, descendants, gzipped  # noqa: E402 (after the p
 SECRET = "bench-secret-value-8c1f2e"
 KEY = "AIzaBenchKeyEchoed1234567"
 SCENARIOS = ("bomb", "gzip-bomb", "drip", "guardian-pages", "youtube-pages", "broken-discussion", "ssrf", "secrets", "merged",
-             "echo", "workers")
+             "echo", "workers", "zip-bomb", "csv-field")
 
 
 # -- a small server whose every answer a scenario decides ---------------------------------------
@@ -317,6 +319,58 @@ def child_workers(db) -> dict:
     return {"workers_seen": len(workers), "alive_10s_after_sigkill": len(alive_after)}
 
 
+def x_archive_bomb(path: Path, mib: int) -> int:
+    """An X archive zip whose data/tweets.js is `window.YTD.tweets.part0 = [` + mib MiB of spaces + `]`."""
+    import zipfile
+
+    chunk = b" " * (1 << 20)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        with archive.open("data/tweets.js", "w", force_zip64=True) as member:
+            member.write(b"window.YTD.tweets.part0 = [")
+            for _ in range(mib):
+                member.write(chunk)
+            member.write(b"]")
+    return path.stat().st_size
+
+
+def child_zip_bomb(db, mib: int) -> dict:
+    from collectors.errors import CollectorError
+    from collectors.imports import ImportOptions
+    from jobs.imports import import_file
+
+    path = Path(db).with_name("twitter-archive.zip")
+    size = x_archive_bomb(path, mib)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+    started = time.perf_counter()
+    try:
+        result = import_file(path, ImportOptions.build("x"), db)
+        outcome = result.error or result.summary()
+    except (CollectorError, MemoryError) as error:
+        outcome = f"{type(error).__name__}: {error}"
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+    return {"zip_bytes": size, "tweets_js_mib": mib, "outcome": outcome, "seconds": round(time.perf_counter() - started, 2),
+            "peak_rss_mb_before_import": before, "peak_rss_mb_after_import": peak}
+
+
+def child_csv_field(db) -> dict:
+    from store.db import connect
+
+    path = Path(db).with_name("engagement.csv")
+    rows = ["ID,Date,Name,Comment"]
+    rows += [f"a{n},2026-11-2{n} 10:00,Resident {n},Good row {n} before" for n in range(1, 4)]
+    rows.append(f'huge,2026-11-25 10:00,Someone,"{"x" * 200_000}"')
+    rows += [f"b{n},2026-11-2{n} 11:00,Resident {n},Good row {n} after" for n in range(1, 4)]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    command = [sys.executable, "-m", "collectors", "import", str(path), "--format", "csv", "--db", str(db),
+               "--retention-days", "36500", "--map", "id=ID", "--map", "created_at=Date", "--map", "author=Name",
+               "--map", "text=Comment"]
+    run = subprocess.run(command, capture_output=True, text=True)
+    with connect(db, read_only=True) as con:
+        stored = con.execute("SELECT count(*) FROM items").fetchone()[0]
+    return {"good_rows": 6, "stored": stored, "exit": run.returncode,
+            "said": [line for line in run.stderr.splitlines() if "%" not in line and line.strip()]}
+
+
 def child(name: str, args) -> dict:
     # The bench's servers are the operator's test servers, except where trust itself is measured.
     if name not in ("ssrf", "secrets"):
@@ -327,6 +381,8 @@ def child(name: str, args) -> dict:
             return child_bomb(args.bomb_mib, 2 if name == "bomb" else 1)
         if name == "drip":
             return child_drip()
+        if name == "zip-bomb":
+            return child_zip_bomb(db, args.zip_mib)
         return globals()[f"child_{name.replace('-', '_')}"](db)
 
 
@@ -338,6 +394,7 @@ def main() -> int:
     parser.add_argument("scenarios", nargs="*", help=f"any of {', '.join(SCENARIOS)} (default: all)")
     parser.add_argument("--cap", type=float, default=75.0, help="seconds before a scenario's child is killed")
     parser.add_argument("--bomb-mib", type=int, default=1024, help="decoded size of the gzip bomb (MiB)")
+    parser.add_argument("--zip-mib", type=int, default=3072, help="inflated size of the X archive bomb's tweets.js (MiB)")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     global WITHIN
@@ -349,7 +406,8 @@ def main() -> int:
     if unknown:
         parser.error(f"unknown scenario {unknown[0]!r} (known: {', '.join(SCENARIOS)})")
     for name in args.scenarios or SCENARIOS:
-        command = [sys.executable, __file__, "--child", name, "--bomb-mib", str(args.bomb_mib), "--cap", str(args.cap)]
+        command = [sys.executable, __file__, "--child", name, "--bomb-mib", str(args.bomb_mib),
+                   "--zip-mib", str(args.zip_mib), "--cap", str(args.cap)]
         started = time.perf_counter()
         process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
                                    start_new_session=True)

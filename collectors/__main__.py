@@ -134,7 +134,8 @@ def command_import(args: argparse.Namespace) -> int:
     if result.skips.summary():
         print(result.skips.summary(), file=sys.stderr)
     if result.error:
-        print(f"error: {result.error} (the rows before it were saved)", file=sys.stderr)
+        print(f"error: {result.error}: the import stopped there; the {result.read:,} items read before it were "
+              "saved, the rest of the file was not read (importing it again adds nothing twice)", file=sys.stderr)
     scoring_bar = TerminalProgress("scoring")
     scored = score_pending(db, progress=scoring_bar)
     scoring_bar.close()

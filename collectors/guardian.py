@@ -174,7 +174,7 @@ SOURCE = SourceKind(
         Key("search", "text", "a Guardian search: articles that match it are found and followed by themselves "
             "(needs GUARDIAN_API_KEY)", label="Or a search that finds articles", example='"Brackenford council"'),
         Key("content_base_url", "text", "the Content API's address (default https://content.guardianapis.com)",
-            advanced=True),
+            advanced=True, address=True),
         Key("max_articles", "int", "search results read per run, newest first", minimum=1, advanced=True),
     ),
     one_of=("discussions", "search"), secrets=(SEARCH_SECRET,), name="Guardian comments",

@@ -103,7 +103,8 @@ SOURCE = SourceKind(
     keys=(
         Key("subreddit", "text", "the name after r/: for reddit.com/r/walsall, \"walsall\"", label="Subreddit",
             example="walsall"),
-        Key("auth_url", "text", "where Reddit's sign-in is (default https://www.reddit.com)", advanced=True),
+        Key("auth_url", "text", "where Reddit's sign-in is (default https://www.reddit.com)", advanced=True,
+            address=True),
     ),
     one_of=("subreddit",), secrets=(CLIENT_ID, CLIENT_SECRET), name="Reddit",
 )

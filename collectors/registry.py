@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from collectors import bluesky, facebook, guardian, instagram, mastodon, reddit, rss, youtube
 from collectors.errors import CollectorError
+from collectors.trust import check_source_url
 from settings import sources as source_settings
 from settings.sources import SourceConfig, SourceKind, SourcesFile
 
@@ -19,8 +21,10 @@ COLLECTORS = {
     facebook.KIND: facebook.FacebookCollector,
     instagram.KIND: instagram.InstagramCollector,
 }
+# Every address a source declares (url, base_url, auth_url, ...) is checked when sources.toml or the
+# Sources form is read, so a source can never name an address collectors may not reach (issue 16).
 KINDS: dict[str, SourceKind] = {
-    module.SOURCE.kind: module.SOURCE
+    module.SOURCE.kind: replace(module.SOURCE, check_address=check_source_url)
     for module in (rss, guardian, mastodon, bluesky, reddit, youtube, facebook, instagram)
 }
 

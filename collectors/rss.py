@@ -173,7 +173,7 @@ SOURCE = SourceKind(
     "Each article is one item; no account or key is needed.",
     keys=(Key("url", "text", "the feed's address: the RSS link of the council's news page, a Google News search "
               "as RSS (https://news.google.com/rss/search?q=...), or a Google Alert delivered to an RSS feed",
-              label="Feed address", example="https://www.example.gov.uk/news/rss"),),
+              label="Feed address", example="https://www.example.gov.uk/news/rss", address=True),),
     one_of=("url",), name="News feed (RSS or Atom)",
 )
 

@@ -73,6 +73,12 @@ def _plain_host(host: str) -> str:
     return host.strip("[]").rstrip(".").lower()
 
 
+def _place(host: str, port: int | None) -> str:
+    """host:port as written in an address and in PULSE_TRUSTED_API_HOSTS ([::1]:6379 for IPv6)."""
+    shown = f"[{host}]" if ":" in host else host
+    return f"{shown}:{port}" if port else shown
+
+
 def _where(url: str) -> tuple[str, str, int | None]:
     """(scheme, host, port with the scheme's default) of a URL; ("", "", None) when it cannot be read."""
     try:
@@ -102,7 +108,7 @@ def credentials_refused(url: str, platform: str, variable: str) -> str | None:
     if may_send_credentials(url, platform):
         return None
     _, host, port = _where(url)
-    place = f"{host}:{port}" if host and port else (host or repr(url))
+    place = _place(host, port) if host else repr(url)
     own = sorted(PLATFORM_HOSTS.get(platform, ()))
     if own:
         where = "only to " + " and ".join(f"https://{h}" for h in own)
@@ -186,7 +192,7 @@ def connection_problem(url: str) -> str | None:
 
 def blocked_words(host: str, port: int | None, kind: str) -> str:
     """The refusal of a non-public address, in words naming the variable that allows it."""
-    place = f"{host}:{port}" if port else host
+    place = _place(host, port)
     return (
         f"{place} is {kind}: collectors do not connect to private, loopback or metadata addresses "
         f"unless the operator lists the host in {TRUSTED_HOSTS_VARIABLE}"

@@ -98,9 +98,9 @@ def _collect(db: Path, show_progress: bool) -> tuple[list[SourceResult], int]:
     collecting = TerminalProgress("collecting") if show_progress else None
     scoring = TerminalProgress("scoring") if show_progress else None
     with ReplayServer() as server, tempfile.TemporaryDirectory(prefix="pulse-demo-") as folder:
-        sources = load_sources(demo_config(server.base_url, Path(folder)))
         progress: Callable[[str, int], None] | None = (lambda name, n: collecting(n)) if collecting else None
         with replay_environment(server.base_url), HttpClient(tries=2, backoff=0.1) as http:
+            sources = load_sources(demo_config(server.base_url, Path(folder)))  # the replay server is trusted here
             results = collect_all(sources, db, http, progress=progress)
         if collecting:
             collecting.close()

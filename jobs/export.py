@@ -32,6 +32,14 @@ def record_export(db, actor: str, what: str) -> None:
         record_action(con, actor.strip(), "export", what, _utcnow())
 
 
+def table_csv(db, frame, what: str, *, actor: str) -> bytes:
+    """A table the dashboard shows, as Excel-safe CSV bytes (ui.downloads); the download is recorded in the
+    audit log under `actor`."""
+    data = to_excel_csv(frame)
+    record_export(db, actor, f"{what}: {len(frame)} rows")
+    return data
+
+
 def write_bytes_atomically(path: Path, data: bytes) -> None:
     """Write to a temporary file beside the target, then rename: never a half-written export."""
     path = Path(path)

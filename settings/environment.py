@@ -34,9 +34,12 @@ SOURCE_DEADLINE_S = Key("PULSE_SOURCE_DEADLINE_S", "float", "seconds one source'
                         default=900.0, minimum=0.001)
 MAX_PAGES = Key("PULSE_MAX_PAGES", "int", "pages one paginated listing is read for in a run, at most", default=100,
                 minimum=1)
+IMPORT_MAX_MB = Key("PULSE_IMPORT_MAX_MB", "int", "megabytes an import reads from an archive's files in all "
+                    "(an X archive's tweets.js and its parts, account.js); a bigger archive is refused unread",
+                    default=512, minimum=1)
 
 VARIABLES = (DB, CONFIG, SERVICE_AREAS, SCORE_WORKERS, TRUSTED_API_HOSTS, REQUEST_DEADLINE_S, SOURCE_DEADLINE_S,
-             MAX_PAGES)
+             MAX_PAGES, IMPORT_MAX_MB)
 
 
 def value(key: Key, environ: Mapping[str, str] | None = None) -> Any:

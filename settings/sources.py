@@ -9,7 +9,7 @@ missing one is a ConfigError that names the source, the key and the file.
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -23,7 +23,7 @@ COMMON_KEYS = (
     Key("kind", "text", "which platform: rss, guardian, mastodon, bluesky, reddit, youtube, facebook or instagram",
         required=True, label="Which channel"),
     Key("base_url", "text", "the platform's API address, for a proxy or a test server (default: the platform's own)",
-        label="The platform's address", advanced=True),
+        label="The platform's address", advanced=True, address=True),
     Key("council_accounts", "texts", "the council's own accounts on this channel (their posts are ours, not the "
         "public's)", default=(), label="The council's own accounts here (one per line)"),
     Key("official_accounts", "texts", "other organisations' official accounts on this channel (police, NHS, "
@@ -66,6 +66,9 @@ class SourceKind:
     secrets: tuple[str, ...] = ()  # environment variables (or secrets.toml names) it reads
     name: str = ""  # the channel's short name ("News feed (RSS or Atom)"); the kind when empty
     secrets_needed_for: str = ""  # when only some uses need the secrets ("a search"): words for it
+    # Why a collector may not connect to an address (None: it may). collectors.registry sets it to
+    # collectors.trust.check_source_url, which settings/ cannot import; every Key(address=True) is checked.
+    check_address: Callable[[str], str | None] | None = None
 
     @property
     def title(self) -> str:
@@ -137,6 +140,7 @@ def parse_source(entry: Mapping, position: int, kinds: Mapping[str, SourceKind],
         raise ConfigError(f"{label}: kind {kind.kind} needs {' or '.join(kind.one_of)}")
     if kind.base_url_required and not values["base_url"]:
         raise ConfigError(f"{label}: {kind.kind} needs base_url ({kind.key('base_url').doc})")
+    check_addresses(kind, values, label)
     options = {key.name: list(values[key.name]) if key.kind == "texts" else values[key.name]
                for key in kind.keys if values[key.name] not in (None, ())}
     return SourceConfig(
@@ -146,6 +150,19 @@ def parse_source(entry: Mapping, position: int, kinds: Mapping[str, SourceKind],
         lookback_days=values["lookback_days"], enabled=values["enabled"],
         stale_after_hours=values["stale_after_hours"], quiet_after_days=values["quiet_after_days"],
     )
+
+
+def check_addresses(kind: SourceKind, values: Mapping, label: str) -> None:
+    """A ConfigError naming the source and the key when an address it declares is one collectors may not
+    reach (a loopback, private or metadata address not listed by the operator, or a scheme other than http(s))."""
+    if kind.check_address is None:
+        return
+    for key in (*COMMON_KEYS, *kind.keys):
+        value = values.get(key.name)
+        if key.address and value:
+            problem = kind.check_address(value)
+            if problem:
+                raise ConfigError(f"{label}: {key.name} is refused: {problem}")
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,7 @@ class Key:
     label: str | None = None  # the key in a form's plain words ("Feed address"); the name when None
     example: str | None = None  # what a value looks like, shown in an empty form field
     advanced: bool = False  # rarely needed: a form keeps it under "Advanced"
+    address: bool = False  # a web address a collector connects to: checked where it may go (SourceKind.check_address)
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:

@@ -78,6 +78,15 @@ def _no_login(original):
     return current_rules
 
 
+def _any_claim_vouches(original):
+    """The old decision: the first claim that names someone, from any issuer, verified or not."""
+    def trusted_identity(user, rules):
+        named = next((str(user[c]) for c in ("email", "preferred_username", "upn", "name", "sub") if user.get(c)), None)
+        return named, frozenset(str(user[c]) for c in ("oid", "sub") if user.get(c))
+
+    return trusted_identity
+
+
 def _bind_everywhere(original):
     """Streamlit's project config.toml, as a copy that binds 0.0.0.0."""
     from tests.conftest import ROOT
@@ -86,6 +95,18 @@ def _bind_everywhere(original):
     folder.mkdir()
     text = (ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8")
     (folder / "config.toml").write_text(text.replace('address = "127.0.0.1"', 'address = "0.0.0.0"'), encoding="utf-8")
+    return lambda *parts: str(folder.joinpath(*parts))
+
+
+def _table_export_on(original):
+    """Streamlit's project config.toml, as a copy in which the tables offer their own CSV download again."""
+    from tests.conftest import ROOT
+
+    folder = Path(tempfile.mkdtemp(prefix="pulse-protection-off-")) / ".streamlit"
+    folder.mkdir()
+    text = (ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8")
+    (folder / "config.toml").write_text(text.replace("disableDataExport = true", "disableDataExport = false"),
+                                        encoding="utf-8")
     return lambda *parts: str(folder.joinpath(*parts))
 
 
@@ -156,6 +177,21 @@ def _no_namespace(original):
     return lambda kind, native_id, namespace=None: f"{kind}:{native_id}"
 
 
+def _read_whole(original):
+    return lambda stream, name, declared, budget: stream.read()  # as zipfile's archive.read() did
+
+
+def _row_error_stops_the_import(original):
+    def unreadable_row(error):
+        raise error  # as before: the reader's error ends the import where it is
+
+    return unreadable_row
+
+
+def _no_line_limit(original):
+    return lambda: 10**12
+
+
 PROTECTIONS: tuple[Protection, ...] = (
     Protection(
         "markdown-escaping",
@@ -177,7 +213,16 @@ PROTECTIONS: tuple[Protection, ...] = (
         "analysis.export:neutralise_formula", "identity", _identity_of_first,
         ("tests/test_export.py::test_formula_cells_are_neutralised",
          "tests/test_export.py::test_every_export_path_neutralises_formula_cells",
-         "tests/test_report.py::test_summary_table_neutralises_formula_like_names"),
+         "tests/test_report.py::test_summary_table_neutralises_formula_like_names",
+         "tests/test_table_downloads.py::test_a_table_download_writes_formula_cells_as_text_and_is_recorded"),
+    ),
+    Protection(
+        "no-table-export",
+        "tables and charts offer no export of their own (their CSV kept formulas live): client.disableDataExport "
+        "in .streamlit/config.toml; the queue and the audit log offer the dashboard's Excel-safe download instead",
+        "streamlit.file_util:get_project_streamlit_file_path", "a config.toml with the tables' export on",
+        _table_export_on,
+        ("tests/test_table_downloads.py::test_the_tables_offer_no_export_of_their_own",),
     ),
     Protection(
         "author-pseudonyms",
@@ -224,7 +269,23 @@ PROTECTIONS: tuple[Protection, ...] = (
         "login-gate",
         "with a login configured nobody sees any data before signing in",
         "ui.identity:current_rules", "the login ignored", _no_login,
-        ("tests/test_triage_pages.py::test_with_a_login_configured_nobody_sees_data_before_signing_in",),
+        ("tests/test_triage_pages.py::test_with_a_login_configured_nobody_sees_data_before_signing_in",
+         "tests/test_login.py::test_an_anonymous_visitor_sees_nothing_about_the_data_on_any_page"),
+    ),
+    Protection(
+        "gate-before-data",
+        "with a login configured the sign-in gate runs before anything reads data: the demo banner, the sidebar's "
+        "sources and dates, the page",
+        "ui.identity:login_gate", "nothing (only the later gate in the sidebar)", _nothing,
+        ("tests/test_login.py::test_an_anonymous_visitor_sees_nothing_about_the_data_on_any_page",),
+    ),
+    Protection(
+        "verified-officer-claims",
+        "an officer is recognised only from the configured issuer and tenant, by a verified email or a stable "
+        "account id; another issuer or tenant, an unverified email or a name alone makes a viewer",
+        "ui.identity:trusted_identity", "the first claim that names someone, unchecked", _any_claim_vouches,
+        ("tests/test_login.py::test_wrong_issuer_wrong_tenant_unverified_email_or_a_name_alone_make_a_viewer",
+         "tests/test_login.py::test_the_thread_page_lets_only_a_vouched_officer_act"),
     ),
     Protection(
         "localhost-bind",
@@ -286,6 +347,18 @@ PROTECTIONS: tuple[Protection, ...] = (
          "tests/test_private_addresses.py::test_a_redirect_to_an_internal_address_is_not_followed"),
     ),
     Protection(
+        "addresses-checked-when-configured",
+        "every address a source declares (url, base_url, auth_url, content_base_url) is refused when sources.toml or "
+        "the Sources form names a loopback, private or metadata address the operator has not listed in "
+        "PULSE_TRUSTED_API_HOSTS, or a scheme other than http(s): before anything runs or is written",
+        "collectors.trust:check_source_url", "no check", _nothing,
+        ("tests/test_source_addresses.py::test_sources_toml_refuses_an_internal_address_naming_the_source_the_key_and_the_variable",
+         "tests/test_source_addresses.py::test_sources_toml_refuses_every_scheme_but_http_and_https",
+         "tests/test_source_addresses.py::test_the_command_line_refuses_before_anything_runs",
+         "tests/test_source_addresses.py::test_the_sources_form_refuses_and_writes_nothing",
+         "tests/test_source_addresses.py::test_testing_such_a_source_from_the_form_asks_nothing"),
+    ),
+    Protection(
         "bounded-decoding",
         "a response is decoded once at most (no stacked encodings) and never to more than the 20 MB cap, "
         "counted while decoding",
@@ -333,6 +406,31 @@ PROTECTIONS: tuple[Protection, ...] = (
         "logged, wherever a platform echoed them",
         "collectors.redact:redact", "identity", _identity_of_first,
         ("tests/test_secret_redaction.py::test_a_key_echoed_in_an_api_error_is_never_stored_or_shown",),
+    ),
+    Protection(
+        "archive-read-limits",
+        "an X archive's files are read through a counted stream, at most PULSE_IMPORT_MAX_MB (512) in all and "
+        "101 files; one that says it is bigger is refused before any of it is read",
+        "collectors.imports.x_archive:read_limited", "each file read whole", _read_whole,
+        ("tests/test_bounded_imports.py::test_a_zip_that_inflates_far_beyond_the_cap_is_refused_before_it_is_read",
+         "tests/test_bounded_imports.py::test_the_command_line_refuses_the_bomb_in_one_line_and_stores_nothing",
+         "tests/test_bounded_imports.py::test_a_counted_stream_stops_a_file_that_does_not_say_its_size",
+         "tests/test_bounded_imports.py::test_what_is_read_comes_off_one_budget_for_every_file",
+         "tests/test_bounded_imports.py::test_an_archive_with_more_tweet_files_than_any_is_refused"),
+    ),
+    Protection(
+        "csv-row-isolation",
+        "a CSV row the csv module refuses (a field over its 131,072-character limit) is one row left out, with its "
+        "number; the rows before and after it are kept",
+        "collectors.imports.csv_file:unreadable_row", "the row's error stops the import", _row_error_stops_the_import,
+        ("tests/test_bounded_imports.py::test_a_field_over_pythons_csv_limit_is_one_row_left_out_and_every_good_row_is_kept",
+         "tests/test_imports.py::test_large_files_are_saved_in_batches_and_an_unreadable_row_keeps_the_rows_around_it"),
+    ),
+    Protection(
+        "csv-line-cap",
+        "no CSV line is held longer than 4,194,304 characters: a longer one is read in pieces and left out",
+        "collectors.imports.csv_file:line_limit", "no limit", _no_line_limit,
+        ("tests/test_bounded_imports.py::test_an_endless_line_is_left_out_without_being_held",),
     ),
     Protection(
         "workers-die-with-parent",

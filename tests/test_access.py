@@ -13,7 +13,8 @@ AUTH = {"auth": {"client_id": "x", "server_metadata_url": "https://login.example
 def test_access_settings():
     assert access_settings({}) == AccessSettings()
     rules = access_settings({**AUTH, "pulse": {"officers": ["Jo@Council.gov.uk", " "], "require_login": True}})
-    assert rules == AccessSettings(login_configured=True, require_login=True, officers=frozenset({"jo@council.gov.uk"}))
+    assert rules == AccessSettings(login_configured=True, require_login=True, officers=frozenset({"jo@council.gov.uk"}),
+                                   issuer="https://login.example")
     assert access_settings({"pulse": {"officers": "a@x"}}).officers == {"a@x"}  # one text: a list of one
 
 
@@ -28,10 +29,13 @@ def test_settings_of_the_wrong_type_are_an_error_naming_the_key(pulse, wrong):
         access_settings({"pulse": pulse})
 
 
+VOUCHED = {"is_logged_in": True, "iss": "https://login.example", "email_verified": True}  # the issuer of AUTH
+
+
 @pytest.mark.parametrize("user, expected", [
-    ({"is_logged_in": True, "email": "JO@council.gov.uk", "name": "Jo"}, Actor("JO@council.gov.uk", OFFICER)),
-    ({"is_logged_in": True, "email": "vic@council.gov.uk"}, Actor("vic@council.gov.uk", VIEWER)),
-    ({"is_logged_in": True, "preferred_username": "jo@council.gov.uk"}, Actor("jo@council.gov.uk", OFFICER)),
+    ({**VOUCHED, "email": "JO@council.gov.uk", "name": "Jo"}, Actor("JO@council.gov.uk", OFFICER)),
+    ({**VOUCHED, "email": "vic@council.gov.uk"}, Actor("vic@council.gov.uk", VIEWER)),
+    ({"is_logged_in": True, "email": "jo@council.gov.uk"}, Actor("jo@council.gov.uk", VIEWER)),  # nobody vouched
     ({"is_logged_in": False}, Actor("", VIEWER)),
     ({"email": "jo@council.gov.uk"}, Actor("", VIEWER)),  # no is_logged_in: not logged in
 ])
@@ -148,7 +152,8 @@ def test_no_page_shows_a_secret(seeded_db, httpserver, monkeypatch):
     for page in pages:
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
         at.secrets.update(secrets)
-        at.user = {"is_logged_in": True, "email": "jo@council.example"}
+        at.user = {"is_logged_in": True, "iss": "https://login.example", "email_verified": True,
+                   "email": "jo@council.example"}
         at.run()
         at.switch_page(page)
         if page.endswith("thread.py"):
@@ -156,7 +161,7 @@ def test_no_page_shows_a_secret(seeded_db, httpserver, monkeypatch):
         at.run()
         assert not at.exception, (page, [e.message for e in at.exception])
         everything = _element_bytes(at._tree)
-        assert b"Signed in: jo" in everything  # drawn for the signed-in officer
+        assert b"Signed in: jo" in everything and b"\xc2\xb7 officer" in everything  # the officer's view
         leaked = [name for name, value in SECRET_VALUES.items() if value.encode() in everything]
         assert leaked == [], f"{page} shows {leaked}"
         shown_error = shown_error or b"HTTP 500" in everything

@@ -72,9 +72,9 @@ def test_every_edit_of_the_example_keeps_every_comment_even_beside_entries(examp
 
 def test_crlf_file_and_no_final_newline(tmp_path):
     path = tmp_path / "sources.toml"
-    path.write_bytes(b'# mine\r\n[[sources]]\r\nname = "A"\r\nkind = "rss"\r\nurl = "u"')
+    path.write_bytes(b'# mine\r\n[[sources]]\r\nname = "A"\r\nkind = "rss"\r\nurl = "https://u.example/feed"')
     set_enabled("A", False, KINDS, path)
-    add_source({"name": "B", "kind": "rss", "url": "v"}, KINDS, path)
+    add_source({"name": "B", "kind": "rss", "url": "https://v.example/feed"}, KINDS, path)
     assert [(s.name, s.enabled) for s in load_sources(path)] == [("A", False), ("B", True)]
     assert path.read_bytes().startswith(b'# mine\r\n[[sources]]\r\nname = "A"\r\n')
 
@@ -83,8 +83,8 @@ def test_a_tricky_layout_is_edited_without_losing_a_comment(tmp_path):
     path = tmp_path / "sources.toml"
     # A multi-line string holding a line that looks like a table header.
     path.write_text(
-        '# Our channels\n# second line\n\n[[sources]]\nname = "A"\nkind = "rss"\nurl = "u"\n'
-        '[[sources]]  # tricky\nname = """B\n[[sources]]\n"""\nkind = "rss"\nurl = "v"  # note\n',
+        '# Our channels\n# second line\n\n[[sources]]\nname = "A"\nkind = "rss"\nurl = "https://u.example/feed"\n'
+        '[[sources]]  # tricky\nname = """B\n[[sources]]\n"""\nkind = "rss"\nurl = "https://v.example/feed"  # note\n',
         encoding="utf-8",
     )
     set_enabled("B\n[[sources]]", False, KINDS, path)
@@ -97,11 +97,11 @@ def test_invalid_changes_write_nothing(example):
     before = example.read_bytes()
     stamp = example.stat().st_mtime_ns
     bad = [
-        {"name": "Council news", "kind": "rss", "url": "u"},  # duplicate name
+        {"name": "Council news", "kind": "rss", "url": "https://u.example/feed"},  # duplicate name
         {"name": "x", "kind": "rss"},  # no url
-        {"name": "x", "kind": "rss", "url": "u", "colour": "red"},  # unknown key
-        {"name": "x", "kind": "rss", "url": "u", "retention_days": 0},
-        {"name": "x", "kind": "rss", "url": "u", "enabled": "false"},  # a text, not a boolean
+        {"name": "x", "kind": "rss", "url": "https://u.example/feed", "colour": "red"},  # unknown key
+        {"name": "x", "kind": "rss", "url": "https://u.example/feed", "retention_days": 0},
+        {"name": "x", "kind": "rss", "url": "https://u.example/feed", "enabled": "false"},  # a text, not a boolean
         {"name": "x", "kind": "fax", "number": "1"},
     ]
     for entry in bad:
@@ -117,23 +117,23 @@ def test_an_unreadable_file_is_never_overwritten(tmp_path):
     path = tmp_path / "sources.toml"
     path.write_text("[[sources]\nname = ", encoding="utf-8")
     with pytest.raises(ConfigError, match="is not valid TOML"):
-        add_source({"name": "x", "kind": "rss", "url": "u"}, KINDS, path)
+        add_source({"name": "x", "kind": "rss", "url": "https://u.example/feed"}, KINDS, path)
     assert path.read_text() == "[[sources]\nname = "
 
 
 def test_saves_replace_the_file_atomically_and_keep_its_mode(tmp_path):
     path = tmp_path / "sources.toml"
-    path.write_text('[[sources]]\nname = "A"\nkind = "rss"\nurl = "u"\n', encoding="utf-8")
+    path.write_text('[[sources]]\nname = "A"\nkind = "rss"\nurl = "https://u.example/feed"\n', encoding="utf-8")
     os.chmod(path, 0o640)
     inode = path.stat().st_ino
-    add_source({"name": "B", "kind": "rss", "url": "v"}, KINDS, path)
+    add_source({"name": "B", "kind": "rss", "url": "https://v.example/feed"}, KINDS, path)
     assert path.stat().st_ino != inode  # a new file renamed into place, not rewritten in place
     assert path.stat().st_mode & 0o777 == 0o640
 
 
 def test_a_symlinked_file_is_written_through_the_link(tmp_path):
     real = tmp_path / "real.toml"
-    real.write_text('[[sources]]\nname = "A"\nkind = "rss"\nurl = "u"\n', encoding="utf-8")
+    real.write_text('[[sources]]\nname = "A"\nkind = "rss"\nurl = "https://u.example/feed"\n', encoding="utf-8")
     link = tmp_path / "sources.toml"
     link.symlink_to(real)
     set_enabled("A", False, KINDS, link)
@@ -142,7 +142,7 @@ def test_a_symlinked_file_is_written_through_the_link(tmp_path):
 
 def test_a_new_file_is_created_with_the_first_source(tmp_path):
     path = tmp_path / "new" / "sources.toml"
-    add_source({"name": "A", "kind": "rss", "url": "u"}, KINDS, path)
+    add_source({"name": "A", "kind": "rss", "url": "https://u.example/feed"}, KINDS, path)
     assert [s.name for s in load_sources(path)] == ["A"]
 
 

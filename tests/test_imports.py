@@ -293,18 +293,19 @@ def hootsuite_options() -> ImportOptions:
     return ImportOptions.build("hootsuite")
 
 
-def test_large_files_are_saved_in_batches_and_a_broken_row_keeps_the_rows_before(tmp_path, db_path):
+def test_large_files_are_saved_in_batches_and_an_unreadable_row_keeps_the_rows_around_it(tmp_path, db_path):
     sample = tmp_path / "messages.csv"
     lines = (FIXTURES / "hootsuite-inbox-messages.csv").read_text(encoding="utf-8").splitlines(keepends=True)
     broken = f'x,hs-msg-999,Facebook,c,c,,Someone,,2026-11-26 10:00:00,inbound,Comment,,"{"a" * 200_000}",,\n'
-    sample.write_text("".join(lines[:6]) + broken + "".join(lines[6:]), encoding="utf-8")  # after 5 rows, 4 kept
+    sample.write_text("".join(lines[:6]) + broken + "".join(lines[6:]), encoding="utf-8")  # row 7, between kept rows
 
     source = import_source(sample, hootsuite_options(), retention_days=36500)
     result = import_file(sample, hootsuite_options(), db_path, source, batch_size=2)
-    assert result.error.startswith("messages.csv row 7 is not readable CSV: field larger than field limit")
-    assert (result.read, result.new) == (4, 4)  # the rows before the broken one are kept
-    assert query(db_path, "SELECT count(*) FROM items") == [(4,)]
-    assert query(db_path, "SELECT fetched, new, error_text FROM runs")[0][:2] == (4, 4)
+    assert result.error is None
+    assert (result.read, result.new) == (6, 6)  # every row the file has without it (test_batches_never_exceed...)
+    assert result.skips.bad == 1 and "1 with a field longer than 131,072 characters, Python's CSV limit (not read) " \
+        "(row 7)" in result.skips.summary()
+    assert query(db_path, "SELECT count(*) FROM items") == [(6,)]
 
 
 def test_batches_never_exceed_the_batch_size(tmp_path):

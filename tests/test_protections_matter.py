@@ -43,7 +43,8 @@ def readme_list() -> str:
         "replaces the function named) and checks that the tests named then fail; with it on they pass. "
         "What the pages draw is checked in a real browser by `tests/e2e/test_rendering_safety_browser.py`: "
         "hostile comments, titles, names and links on every page, and a local listening server that must "
-        "receive no request.",
+        "receive no request; `tests/e2e/test_table_downloads_browser.py` checks there that no table on any page "
+        "offers a download of its own and that the dashboard's downloads write formula cells as text.",
         "",
     ]
     for p in PROTECTIONS:

@@ -17,6 +17,8 @@ AUTH = {"auth": {"redirect_uri": "http://127.0.0.1:8501/oauth2callback", "cookie
                  "client_id": "pulse", "client_secret": "s",
                  "server_metadata_url": "https://login.example/.well-known/openid-configuration"},
         "pulse": {"officers": ["jo@council.example"]}}
+# A sign-in the provider vouches for: its issuer (from server_metadata_url) and a verified email.
+VOUCHED = {"is_logged_in": True, "iss": "https://login.example", "email_verified": True}
 
 
 def open_app(page: str | None = None, *, name: str | None = None, secrets: dict | None = None,
@@ -119,12 +121,12 @@ def test_with_a_login_configured_nobody_sees_data_before_signing_in(seeded_db):
 
 
 def test_with_a_login_the_officer_list_decides(seeded_db):
-    viewer = thread_page(seeded_db, secrets=AUTH, user={"is_logged_in": True, "email": "vic@council.example"})
+    viewer = thread_page(seeded_db, secrets=AUTH, user={**VOUCHED, "email": "vic@council.example"})
     assert button(viewer, "triage_save").disabled
     assert any("signed in as a viewer" in c.value for c in viewer.caption)
     assert not viewer.sidebar.text_input  # no typed names with a login
 
-    officer = thread_page(seeded_db, secrets=AUTH, user={"is_logged_in": True, "email": "jo@council.example"},
+    officer = thread_page(seeded_db, secrets=AUTH, user={**VOUCHED, "email": "jo@council.example"},
                           name="Someone Else")
     officer.selectbox(key=f"triage_status_{seeded_db.pile_on_key}").select("in_progress")
     button(officer, "triage_save").click().run()

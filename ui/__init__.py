@@ -13,4 +13,5 @@
 - freshness: the alert every page shows when a switched-on source is late or quiet
 - first_run: what an empty dashboard says, leading to the Sources page
 - add_source: adding a source in plain words, testing it, adding and collecting it
+- downloads: a table as Excel-safe CSV, recorded in the audit log (the tables' own export is off)
 """

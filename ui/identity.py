@@ -7,8 +7,10 @@ settings.dashboard reading the rules) is pure, so it is tested without a browser
 button still cannot write.
 
 - With a login configured (an `[auth]` table in secrets: Streamlit's OIDC,
-  `st.login`), everyone must log in to see the dashboard; a logged-in user is an
-  officer when their email is in `[pulse] officers`, otherwise a viewer.
+  `st.login`), everyone must log in to see anything (app.py runs login_gate before
+  any read); a signed-in user is an officer only from what the provider vouches for
+  (trusted_identity: the configured issuer and tenant, a verified email in
+  `[pulse] officers` or a stable account id in `officer_subjects`), otherwise a viewer.
 - Without a login, the user types their name once in the sidebar (their browser
   remembers it: ui.remembered_name) and is then an officer, unless
   `[pulse] require_login = true`: then everyone is a viewer until a login is configured.
@@ -31,8 +33,9 @@ NAME_KEY = "officer_name"
 _ACTOR_KEY = "pulse_actor"
 _FLASH_KEY = "pulse_flash"
 _REMEMBERED_KEY = "pulse_remembered_name"  # the name this browser's cookie holds (ui.remembered_name)
-# Claims tried in order for the name written in the audit log.
-IDENTITY_CLAIMS = ("email", "preferred_username", "upn", "name", "sub")
+# Claims that name the account's owner for people (never to decide a role), tried in order.
+SHOWN_CLAIMS = ("name", "preferred_username", "upn", "email")
+SUBJECT_CLAIMS = ("oid", "sub")  # the account's stable id: Entra ID's oid across apps, else the OIDC sub
 
 
 def clean_name(text: object) -> str:
@@ -40,25 +43,53 @@ def clean_name(text: object) -> str:
     return " ".join(str(text or "").split())[:MAX_NAME_CHARS]
 
 
+def trusted_identity(user: Mapping, rules: AccessSettings) -> tuple[str | None, frozenset[str]]:
+    """(the verified email, the account's stable ids) this sign-in proves; (None, none) when it does not come
+    from the configured issuer and tenant. A name, or an email the provider did not verify, proves nothing."""
+    if not rules.issuer or user.get("iss") != rules.issuer:
+        return None, frozenset()
+    if rules.tenant_id and user.get("tid") != rules.tenant_id:
+        return None, frozenset()
+    subjects = frozenset(str(user[c]) for c in SUBJECT_CLAIMS if isinstance(user.get(c), str) and user[c])
+    email = user.get(rules.email_claim)
+    # email_verified is a JSON boolean; a few providers send it as the text "true".
+    verified = rules.email_claim != "email" or user.get("email_verified") in (True, "true")
+    if not (verified and isinstance(email, str) and "@" in email):
+        return None, subjects
+    return email.strip(), subjects
+
+
 def identify(user: Mapping, entered_name: object, rules: AccessSettings) -> Actor:
     """The Actor for this session: the login's identity when configured, else the typed name."""
     if rules.login_configured:
         if not user.get("is_logged_in"):
             return Actor("", VIEWER)
-        name = next((str(user[c]) for c in IDENTITY_CLAIMS if user.get(c)), "")
-        return Actor(name, OFFICER if name and name.lower() in rules.officers else VIEWER)
+        email, subjects = trusted_identity(user, rules)
+        officer = (email is not None and email.lower() in rules.officers) or bool(subjects & rules.officer_subjects)
+        return Actor(email or account_name(user), OFFICER if officer else VIEWER)
     name = clean_name(entered_name)
     if rules.require_login or not name:
         return Actor(name, VIEWER)
     return Actor(name, OFFICER)
 
 
+def account_name(user: Mapping) -> str:
+    """Who signed in, for people and the audit log (never for a role): the shown name with the stable id."""
+    shown = clean_name(next((user[c] for c in SHOWN_CLAIMS if isinstance(user.get(c), str) and user[c].strip()), ""))
+    subject = clean_name(next((user[c] for c in SUBJECT_CLAIMS if isinstance(user.get(c), str) and user[c]), ""))
+    return f"{shown} ({subject})" if shown and subject else shown or subject
+
+
 def why_viewer(actor: Actor, rules: AccessSettings) -> str | None:
     """Why this user cannot act, in words (None for an officer)."""
     if actor.is_officer:
         return None
+    if rules.login_configured and not rules.issuer:
+        return ("Nobody can act yet: [pulse] issuer in the app's secrets (or [auth] server_metadata_url) must say "
+                "whose sign-ins to trust.")
     if rules.login_configured:
-        return "You are signed in as a viewer: officers are listed in [pulse] officers in the app's secrets."
+        return ("You are signed in as a viewer: officers are listed in [pulse] officers (by an email the sign-in "
+                "verifies) or officer_subjects in the app's secrets.")
     if rules.require_login:
         return "Officer actions need a login, and none is configured ([auth] in the app's secrets)."
     return "Enter your name in the sidebar to act as an officer: it goes into the audit log."
@@ -78,18 +109,27 @@ def current_rules() -> AccessSettings:
     return access_settings(_secrets())
 
 
-def sidebar_identity() -> Actor:
-    """Gate on the login when one is configured, draw who is acting in the sidebar, remember the Actor.
+def login_gate() -> None:
+    """With a login configured, an anonymous visitor gets the sign-in screen and nothing else: app.py calls
+    this before anything reads data (the demo banner, the sidebar's sources and dates, the page)."""
+    if current_rules().login_configured and not st.user.to_dict().get("is_logged_in"):
+        _sign_in_screen()
 
-    app.py calls this once per run before the page runs.
-    """
+
+def _sign_in_screen() -> None:
+    st.title("Council Pulse")
+    st.info("Sign in with your council account to see the dashboard.", icon=":material/lock:")
+    st.button("Sign in", on_click=st.login, type="primary", key="sign_in")
+    st.stop()
+
+
+def sidebar_identity() -> Actor:
+    """Draw who is acting in the sidebar, remember the Actor (and stop an anonymous visitor, should
+    login_gate not have run). app.py calls this once per run before the page runs."""
     rules = current_rules()
     user = st.user.to_dict()
     if rules.login_configured and not user.get("is_logged_in"):
-        st.title("Council Pulse")
-        st.info("Sign in with your council account to see the dashboard.", icon=":material/lock:")
-        st.button("Sign in", on_click=st.login, type="primary", key="sign_in")
-        st.stop()
+        _sign_in_screen()
     with st.sidebar:
         if rules.login_configured:
             actor = identify(user, None, rules)

@@ -89,7 +89,8 @@ class ImportCollector:
             self.ctx.columns = resolve_columns(self.options.fmt, list(file.header), self.options.mapping, self.path.name)
             if self.options.fmt.name == "csv" and "parent" in self.ctx.columns and "thread" not in self.ctx.columns:
                 # A first pass over the id and parent columns, so each reply finds the top of its chain.
-                self.ctx.index = ThreadIndex((self.ctx.cell(r, "id"), self.ctx.cell(r, "parent")) for _, r in file.rows())
+                self.ctx.index = ThreadIndex((self.ctx.cell(r, "id"), self.ctx.cell(r, "parent"))
+                                             for _, r in file.rows() if not isinstance(r, SkipRow))
             return file.rows()
         except (OSError, zipfile.BadZipFile, zlib.error) as error:
             raise ImportInputError(f"cannot read {self.path}: {getattr(error, 'strerror', None) or error}") from None
@@ -100,6 +101,8 @@ class ImportCollector:
         for where, record in self._records:
             self.skips.seen += 1
             try:
+                if isinstance(record, SkipRow):  # a row the CSV reader could not read (CsvFile.rows)
+                    raise record
                 item = parse(record, self.ctx)
             except SkipRow as skip:
                 self.skips.add(skip.reason, where, skip.bad, skip.example, skip.hint)
