@@ -34,8 +34,9 @@ lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports --no-cache
 
+# Two processes (pytest-xdist): the quick loop on a 2-core machine.
 check: lint
-	$(PY) -m pytest -q -m "not browser and not slow"
+	$(PY) -m pytest -q -n 2 -m "not browser and not slow"
 
 test: lint
 	$(PY) -m pytest -q
