@@ -13,7 +13,7 @@ when all of these hold:
   "why not", "how about"); plain "should" is not enough (on news sites it is mostly opinion);
 - it is about a council service: the service-area tagger found one (other than
   NOT_A_SERVICE: "please vote for ..." is politics, not a service request);
-- it is civil: no insult or swear word (features.HOSTILE_WORDS) and not flagged hostile.
+- it is civil: no insult or swear word (analysis.hostile) and not flagged hostile.
 
 The model card reports how often the rule fires on C3 and what it does to the
 cross-validated accuracy there.
@@ -43,16 +43,14 @@ def has_request(tokens: list[str]) -> bool:
     return bool(REQUEST_WORDS.intersection(tokens)) or bool(REQUEST_PHRASES.search(" " + " ".join(tokens) + " "))
 
 
-def is_suggestion(tokens: list[list[str]], words: np.ndarray, areas, hostile_terms: np.ndarray,
-                  hostile: np.ndarray) -> np.ndarray:
+def is_suggestion(tokens: list[list[str]], words: np.ndarray, areas, uncivil: np.ndarray) -> np.ndarray:
     """True where the rule applies. `areas`: each text's service area (None where none);
-    `hostile_terms`: insult and swear words counted per text (the models' dense column)."""
+    `uncivil`: texts flagged hostile or holding an insult or swear word."""
     areas = list(areas)
     candidates = (
         (words > 0) & (words <= MAX_WORDS)
         & np.fromiter((isinstance(a, str) and a not in NOT_A_SERVICE for a in areas), bool, len(areas))
-        & (np.asarray(hostile_terms) == 0)
-        & ~np.asarray(hostile, dtype=bool)
+        & ~np.asarray(uncivil, dtype=bool)
     )
     out = np.zeros(len(areas), dtype=bool)
     for i in np.flatnonzero(candidates):

@@ -1,0 +1,186 @@
+"""Fitting and cross-validating the sentiment model (for `python -m analysis train`).
+
+Neutral is a real class here. SemEval (tweets on every topic, half of them neutral) and the
+NHS comments set how often a text is neutral; the VADER corpora label by a mean rating
+with ±0.05 cut-offs, so their "neutral" is an artefact (under 3 % of rows). They are used
+only as evidence of sentiment: their rows with a mean rating within ±NEUTRAL_EVIDENCE_MIN
+are left out of the neutral model, the rest count as "not neutral" with a column per
+corpus that absorbs their own class rates (left out when shipped), and every polar row
+teaches the direction model which way a text leans. See MODEL_CARD.md for the layers.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, recall_score
+
+from analysis.calibration import fit_temperature, reliability
+from analysis.features import Features
+from analysis.fitting import (
+    FOLDS,
+    SEED,
+    balanced_within,
+    corpus_weights,
+    fit_dense_layer,
+    fit_sgd_layer,
+    grouped_folds,
+    indicator_columns,
+)
+from analysis.linear import LinearLayer
+from analysis.sentiment import (
+    GENRES,
+    SENTIMENT_CLASSES,
+    classify_many,
+    gated,
+    gated_names,
+    genre_proba,
+    sentiment_proba,
+    stack_base,
+    stage_one,
+)
+
+CORPORA = ("semeval", "nhs", "tweets", "movies", "amazon")
+ARTEFACT = ("tweets", "movies", "amazon")  # neutral by a ±0.05 cut-off on a mean rating
+NEUTRAL_EVIDENCE_MIN = 0.5  # |mean rating| (of -4..4) from which a VADER row is evidence of "not neutral"
+# The VADER tweets weigh double in the neutral model: they are the only artefact corpus of
+# social text, and their clearly rated rows are the best evidence of which tweets carry sentiment.
+TWEETS_WEIGHT = 2.0
+STACKER_C = 0.1
+# Where each genre's temperature is fitted: corpora whose three classes are real.
+CALIBRATE_ON = {"social": ("semeval",), "service": ("nhs",), "reviews": ()}
+
+
+def _rows_for_neutral(data: pd.DataFrame) -> np.ndarray:
+    artefact = data["corpus"].isin(ARTEFACT).to_numpy()
+    clear = np.abs(data["rating"].fillna(0).to_numpy()) >= NEUTRAL_EVIDENCE_MIN
+    return ~artefact | clear
+
+
+def _neutral_weights(data: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
+    corpus, labels = data["corpus"].to_numpy()[rows], data["label"].to_numpy()[rows]
+    weights = balanced_within(corpus_weights(corpus), corpus, labels, "semeval")
+    return weights * np.where(corpus == "tweets", TWEETS_WEIGHT, 1.0)
+
+
+def fit_stage_one(feats: Features, data: pd.DataFrame, rows: np.ndarray) -> dict[str, LinearLayer]:
+    """The four n-gram layers, fitted on `rows`."""
+    corpus, labels = data["corpus"].to_numpy(), data["label"].to_numpy()
+    neutral_rows = rows[_rows_for_neutral(data)[rows]]
+    polar_rows = rows[labels[rows] != "neutral"]
+    service_rows = rows[corpus[rows] == "nhs"]
+    return {
+        "general": fit_sgd_layer(feats.hashed[neutral_rows], labels[neutral_rows], _neutral_weights(data, neutral_rows),
+                                 indicator_columns(corpus[neutral_rows], ARTEFACT)),
+        "polarity": fit_sgd_layer(feats.hashed[polar_rows], labels[polar_rows] == "positive",
+                                  corpus_weights(corpus[polar_rows])),
+        "service": fit_sgd_layer(feats.hashed[service_rows], labels[service_rows]),
+        "domain": fit_sgd_layer(feats.hashed[rows], corpus[rows]),
+    }
+
+
+def _stack_inputs(layers: dict, feats: Features, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    hashed = feats.hashed[rows]
+    base = stack_base(feats.vader_part[rows], *stage_one(layers, hashed))
+    domain = layers["domain"].proba(hashed)
+    return base, domain, genre_proba(domain, layers["domain"].classes)
+
+
+def _temperatures(proba: np.ndarray, genres: np.ndarray, data: pd.DataFrame, rows: np.ndarray) -> dict[str, float]:
+    """One temperature per genre, fitted on that genre's rows of the corpora in CALIBRATE_ON."""
+    corpus = data["corpus"].to_numpy()[rows]
+    truth = pd.Categorical(data["label"].to_numpy()[rows], categories=SENTIMENT_CLASSES).codes
+    out = {}
+    for g, name in enumerate(GENRES):
+        chosen = (genres.argmax(axis=1) == g) & np.isin(corpus, CALIBRATE_ON[name])
+        out[name] = fit_temperature(proba[chosen], truth[chosen]) if chosen.sum() >= 100 else 1.0
+    return out
+
+
+def fit_sentiment(feats: Features, data: pd.DataFrame, rows: np.ndarray) -> tuple[dict[str, LinearLayer], dict]:
+    """Every layer and the temperatures, fitted on `rows` only. The stackers learn from
+    out-of-fold n-gram outputs (inner grouped folds), as the layers behave on new text; the
+    temperatures are fitted on the stackers' predictions over those same outputs."""
+    sub = data.iloc[rows]
+    inner = grouped_folds(sub["group"], sub["corpus"], seed=SEED + 1)
+    base = domain = genres = None
+    for fold in range(FOLDS):
+        out_rows = rows[inner == fold]
+        parts = _stack_inputs(fit_stage_one(feats, data, rows[inner != fold]), feats, out_rows)
+        if base is None:
+            base, domain, genres = (np.zeros((len(rows), p.shape[1])) for p in parts)
+        base[inner == fold], domain[inner == fold], genres[inner == fold] = parts
+    layers = fit_stage_one(feats, data, rows)
+    corpus, labels = sub["corpus"].to_numpy(), sub["label"].to_numpy()
+    corpora, genre_names = layers["domain"].classes, tuple(GENRES)
+
+    neutral = _rows_for_neutral(sub)
+    layers["neutral"] = fit_dense_layer(
+        gated(base, genres)[neutral], labels[neutral], _neutral_weights(data, rows[neutral]),
+        gated_names(genre_names), STACKER_C, indicator_columns(corpus[neutral], ARTEFACT),
+    )
+    polar = labels != "neutral"
+    layers["direction"] = fit_dense_layer(
+        gated(base, domain)[polar], (labels[polar] == "positive").astype(int), corpus_weights(corpus[polar]),
+        gated_names(corpora), STACKER_C,
+    )
+    proba = _combine(layers, base, domain, genres)
+    return layers, _temperatures(proba, genres, data, rows)
+
+
+def _combine(layers: dict, base: np.ndarray, domain: np.ndarray, genres: np.ndarray) -> np.ndarray:
+    neutral = layers["neutral"]
+    p_neutral = neutral.proba(dense=gated(base, genres))[:, neutral.classes.index("neutral")]
+    p_positive = layers["direction"].proba(dense=gated(base, domain))[:, 1]
+    return np.column_stack([(1 - p_neutral) * (1 - p_positive), p_neutral, (1 - p_neutral) * p_positive])
+
+
+# --- Cross-validated figures -------------------------------------------------------------
+
+
+def class_metrics(truth: np.ndarray, predicted: np.ndarray, proba: np.ndarray | None = None) -> dict:
+    labels = list(SENTIMENT_CLASSES)
+    out = {
+        "rows": len(truth),
+        "accuracy": round(float(accuracy_score(truth, predicted)), 4),
+        "weighted_f1": round(float(f1_score(truth, predicted, average="weighted", labels=labels)), 4),
+        "macro_f1": round(float(f1_score(truth, predicted, average="macro", labels=labels)), 4),
+        "macro_recall": round(float(recall_score(truth, predicted, average="macro", labels=labels,
+                                                 zero_division=0)), 4),
+        "predicted_neutral_share": round(float(np.mean(predicted == "neutral")), 4),
+        "true_neutral_share": round(float(np.mean(truth == "neutral")), 4),
+        "confusion": {
+            "labels": labels, "rows_are": "truth", "columns_are": "prediction",
+            "matrix": confusion_matrix(truth, predicted, labels=labels).tolist(),
+        },
+    }
+    if proba is not None:
+        out["reliability"] = reliability(proba, pd.Categorical(truth, categories=labels).codes)
+    return out
+
+
+def cross_validate_sentiment(feats: Features, data: pd.DataFrame, progress=print) -> dict:
+    """Grouped 5-fold CV: in each fold every layer, the stackers' inner folds and the
+    temperatures are fitted on the training part only."""
+    folds = grouped_folds(data["group"], data["corpus"])
+    raw = np.zeros((len(data), len(SENTIMENT_CLASSES)))
+    calibrated = np.zeros_like(raw)
+    temperatures = []
+    for fold in range(FOLDS):
+        train, test = np.flatnonzero(folds != fold), np.flatnonzero(folds == fold)
+        layers, temps = fit_sentiment(feats, data, train)
+        raw[test] = sentiment_proba(layers, feats.hashed[test], feats.vader_part[test])
+        calibrated[test] = sentiment_proba(layers, feats.hashed[test], feats.vader_part[test], temps)
+        temperatures.append(temps)
+        progress(f"  sentiment fold {fold + 1}/{FOLDS}: temperatures {temps}")
+    predicted = np.asarray(SENTIMENT_CLASSES, dtype=object)[calibrated.argmax(axis=1)]
+    vader = classify_many(feats.compound)
+    labels, corpus = data["label"].to_numpy(), data["corpus"].to_numpy()
+    out = {}
+    for name in CORPORA:
+        rows = corpus == name
+        model = class_metrics(labels[rows], predicted[rows], calibrated[rows])
+        model["reliability_before_calibration"] = reliability(
+            raw[rows], pd.Categorical(labels[rows], categories=SENTIMENT_CLASSES).codes)
+        out[name] = {"model": model, "vader": class_metrics(labels[rows], vader[rows])}
+    return {"corpora": out, "fold_temperatures": temperatures}
