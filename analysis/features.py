@@ -23,15 +23,15 @@ from analysis.lexicon import load_lexicon
 from analysis.sentiment import vader_scores
 from analysis.tokens import tokenise
 
-# Word 1-2 grams in 2^16 columns, then character 2-5 grams (within words) in 2^16 more, the
+# Word 1-2 grams in 2^16 columns, then character 3-5 grams (within words) in 2^16 more, the
 # latter only for texts of at most CHAR_MAX_WORDS words: they help most on short social text
 # (spellings, emoticons, hashtags) and cost too much on long comments (bench/README.md).
 WORD_FEATURES = 2**16
 CHAR_FEATURES = 2**16
 HASH_FEATURES = WORD_FEATURES + CHAR_FEATURES
 NGRAMS = (1, 2)
-CHAR_NGRAMS = (2, 5)
-CHAR_MAX_WORDS = 40
+CHAR_NGRAMS = (3, 5)
+CHAR_MAX_WORDS = 30
 
 # VADER's scores as the sentiment models see them (names, in order).
 VADER_FEATURES = ["neg", "neu", "pos", "compound", "vader_positive", "vader_negative", "log_words"]
@@ -100,23 +100,25 @@ def _vectorizers() -> tuple[HashingVectorizer, HashingVectorizer]:
     return words, chars
 
 
-def normalise_for_ngrams(text: str) -> str:
+def normalise_for_ngrams(text: str, short: bool) -> str:
+    """Links and user names as one token each; in short texts (social posts) stretched words too."""
     if "http" in text or "www." in text:
         text = _LINK.sub(" httplink ", text)
     if "@" in text:
         text = _USER.sub(" @user ", text)
-    return _STRETCHED.sub(r"\1\1", text)
+    return _STRETCHED.sub(r"\1\1", text) if short else text
 
 
 def hashed_ngrams(texts: list[str], words: np.ndarray | None = None) -> sp.csr_matrix:
-    """Word 1-2 grams, then character 2-5 grams of texts of at most CHAR_MAX_WORDS words, each
+    """Word 1-2 grams, then character 3-5 grams of texts of at most CHAR_MAX_WORDS words, each
     block hashed and L2-normalised: one sparse row of HASH_FEATURES columns per text."""
-    texts = [normalise_for_ngrams(t) for t in texts]
     if words is None:
         words = word_counts(texts)
+    short = words <= CHAR_MAX_WORDS
+    texts = [normalise_for_ngrams(t, s) for t, s in zip(texts, short)]
     word_part, char_part = _vectorizers()
-    short = [t if n <= CHAR_MAX_WORDS else "" for t, n in zip(texts, words)]
-    return sp.hstack([word_part.transform(texts), char_part.transform(short)], format="csr")
+    return sp.hstack([word_part.transform(texts), char_part.transform([t if s else "" for t, s in zip(texts, short)])],
+                     format="csr")
 
 
 def word_counts(texts) -> np.ndarray:

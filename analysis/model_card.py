@@ -50,29 +50,29 @@ METHOD = [
     "- **Sentiment** (negative / neutral / positive) corrects VADER in two parts. *P(neutral)* comes from a "
     "multinomial stacker whose neutral rate is set by SemEval (half of it neutral: news, questions, "
     "announcements) and the NHS comments: the VADER corpora label by a mean rating with ±0.05 cut-offs, so "
-    "their rows rated within ±0.5 of 0 are left out of it, the rest count as evidence of sentiment, and a "
-    "column per VADER corpus absorbs their own class rates during fitting and is left out of the shipped "
-    "layer. *P(positive | not neutral)* comes from a binary stacker trained on every polar row of every "
-    "corpus. Both stackers read VADER's scores and the log-odds of three hashed n-gram layers (a general "
-    "three-class layer, a polarity layer, an NHS-only service layer), each also multiplied by a domain "
-    "gate's probabilities (per genre for the neutral part: social = SemEval and VADER tweets, service = "
-    "NHS, reviews; per corpus for the direction), so they can trust VADER on social text and the service "
-    "layer on service feedback. The stackers learn from out-of-fold n-gram outputs (inner grouped folds). "
-    "SemEval's classes are weighted to count alike (its own measure is macro-averaged recall); the VADER "
-    "tweets weigh double in the neutral part (the clearest evidence of which short social texts carry "
-    "sentiment). Calibration: one temperature per genre, fitted on the stackers' predictions over the "
-    "out-of-fold inputs of the corpora whose classes are real (SemEval for social text, NHS for service "
-    "feedback; none for reviews: T = 1); it never changes the likeliest class. The class is the likeliest; "
-    "news mentions and headlines take VADER's class (council lexicon) unless the model's top probability "
-    "reaches 0.9 (a judgement: no corpus is news prose).",
+    "their rows rated within ±0.5 of 0 are left out of it, the rest count only as evidence that a text "
+    "carries sentiment, and a column per VADER corpus absorbs their own class rates during fitting and is "
+    "left out of the shipped layer (as if 0 on new text). *P(positive | not neutral)* comes from a binary "
+    "stacker trained on every polar row of every corpus. Both stackers read VADER's scores and the log-odds "
+    "of three hashed n-gram layers (a general three-class layer, a polarity layer, an NHS-only service "
+    "layer), each also multiplied by a domain gate's probability that the text is like each corpus, so they "
+    "can trust VADER on social text and the service layer on service feedback. The stackers learn from "
+    "out-of-fold n-gram outputs (inner grouped folds). Every corpus weighs the same; SemEval's classes are "
+    "weighted to count alike (its own measure is macro-averaged recall). Calibration: one temperature for "
+    "texts the gate finds most like SemEval and one for NHS-like texts, fitted on the stackers' predictions "
+    "over the out-of-fold inputs of those corpora (T = 1 elsewhere: no other corpus has real neutral "
+    "labels); it never changes the likeliest class. The class is the likeliest; news mentions and headlines "
+    "take VADER's class (council lexicon) unless the model's top probability reaches 0.9 (a judgement: no "
+    "corpus is news prose).",
     "- **Constructiveness**: logistic regression (liblinear) over the n-grams, the shape measures and a "
     "*content score*: a ridge regression (fitted on inner folds) of the share of C3's raters who named a "
-    "solution, evidence, specific points, a personal story or dialogue in the comment. C3's label leans on "
-    "length, so the rows are weighted to make the two classes weigh more nearly alike within each length "
-    "band (the square root of full balance, fixed beforehand), and the model learns more of what a comment "
-    "says. Constructive at >= 0.5. In the product two rules follow (`analysis/suggestions.py`, "
-    "`analysis/scoring.py`): a short, civil request about a council service gets at least 0.6, and a "
-    "hostile item is never constructive (it counts as negative).",
+    "solution, evidence, specific points, a personal story or dialogue in the comment. The content "
+    "measures (content score, suggestion, reasoning and stance cues, names, numbers, questions, insults) "
+    "get a slope of their own under 20 and over 60 words, where C3's label is almost all one class and "
+    "only what a comment says can tell them apart. Constructive at >= 0.5. In the product three rules follow (`analysis/suggestions.py`, "
+    "`analysis/scoring.py`): a short, civil request about a council service gets at least 0.6; a hostile "
+    "item is never constructive (it counts as negative); and neither is a text that asks for nothing and "
+    "gives no reason, however long.",
     "- **Hostile**: ridge regression of how toxic a text is (C3's mean toxicity rating 1-4 as 0-1; Davidson's "
     "hate speech 1, offensive language 2/3, neither 0, its rows weighing half as much as C3's together and a "
     "column absorbing their base rate), made a probability by a logistic fit on inner out-of-fold scores of "
@@ -168,7 +168,7 @@ def _sentiment_sections(metrics: dict) -> list[str]:
                    f"{m['reliability']['ece']:.4f} |")
     temps = metrics.get("sentiment_temperatures")
     if temps:
-        out += ["", "Shipped temperatures per genre: " + ", ".join(f"{k} {v}" for k, v in temps.items()) + "."]
+        out += ["", "Shipped temperatures by domain: " + ", ".join(f"{k} {v}" for k, v in temps.items()) + "."]
     for corpus in ("semeval", "nhs"):
         bins = metrics["sentiment"].get(corpus, {}).get("model", {}).get("reliability", {}).get("bins")
         if bins:
@@ -209,8 +209,10 @@ def _c3_sections(metrics: dict) -> list[str]:
                    f"{m['accuracy']:.4f} | {length['accuracy']:.4f} |")
     scored = block.get("as_scored")
     if scored:
-        out += ["", f"As scored: the suggestion rule fires on {scored['suggestion_rule_fires']:,} C3 comments and "
-                    f"the hostile override turns {scored['hostile_overrides']:,} constructive decisions into negative.",
+        out += ["", f"As scored: the suggestion rule fires on {scored['suggestion_rule_fires']:,} C3 comments; the "
+                    f"hostile override turns {scored['hostile_overrides']:,} of the model's constructive decisions into "
+                    f"negative, and {scored.get('no_request_or_reason_overrides', 0):,} more ask for nothing and give no "
+                    "reason. C3's raters called most of those constructive: the product disagrees on purpose.",
                 "", "| band | as scored BA | as scored AUC | as scored accuracy |", "|---|---|---|---|"]
         out += [f"| {band} | {m['balanced_accuracy']:.4f} | {_f(m['roc_auc'], 3)} | {m['accuracy']:.4f} |"
                 for band, m in scored.get("bands", {}).items()]

@@ -24,7 +24,7 @@ from analysis.hostile import is_pile_on, is_uncivil
 from analysis.sentiment import decide, sentiment_proba
 from analysis.service_areas import inherit_reply_areas, tag_service_areas
 from analysis.shipped import load_shipped
-from analysis.suggestions import is_suggestion, with_suggestion_floor
+from analysis.suggestions import asks_or_argues, is_suggestion, with_suggestion_floor
 
 # Names every model that produced a row; bump when a model or the taxonomy's meaning changes.
 MODEL_VERSION = (
@@ -49,12 +49,13 @@ def scoring_text(text: pd.Series, title: pd.Series | None = None) -> pd.Series:
 
 
 def feedback_class(sentiment: pd.Series, constructive_prob: pd.Series, threshold: float = 0.5,
-                   hostile: pd.Series | None = None) -> pd.Series:
-    """DESIGN.md's partition: constructive (whatever its tone, unless hostile: constructive never
-    hides plain hostility), else the sentiment class."""
+                   blocked: pd.Series | None = None) -> pd.Series:
+    """DESIGN.md's partition: constructive (whatever its tone), else the sentiment class. `blocked`:
+    items that cannot be constructive whatever their probability (hostile: constructive never hides
+    plain hostility; or asking for nothing and giving no reason: analysis.suggestions)."""
     constructive = constructive_prob.fillna(0.0) >= threshold
-    if hostile is not None:
-        constructive &= ~hostile.fillna(False).astype(bool)
+    if blocked is not None:
+        constructive &= ~blocked.fillna(False).astype(bool)
     return sentiment.where(~constructive, "constructive")
 
 
@@ -81,14 +82,14 @@ def _score_chunk(texts: pd.Series, news: np.ndarray | None) -> pd.DataFrame:
     suggestion = is_suggestion(feats.tokens, feats.words, areas, hostile | is_uncivil(cues))
     constructive = pd.Series(np.round(with_suggestion_floor(constructive, suggestion), 4), index=texts.index)
     sentiment = pd.Series(sentiment, index=texts.index, dtype=object)
-    hostile = pd.Series(hostile.astype(bool), index=texts.index)
+    blocked = pd.Series(hostile | ~asks_or_argues(feats.tokens), index=texts.index)
     return pd.DataFrame({
         "compound": feats.compound,
         "sentiment": sentiment,
         "constructive_prob": constructive.astype("Float64"),
-        "feedback_class": feedback_class(sentiment, constructive, models.constructive_threshold, hostile),
+        "feedback_class": feedback_class(sentiment, constructive, models.constructive_threshold, blocked),
         "service_area": areas,
-        "hostile": hostile,
+        "hostile": hostile.astype(bool),
     }, index=texts.index)
 
 

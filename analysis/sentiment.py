@@ -123,11 +123,6 @@ def vader_scores(texts: Iterable[str]) -> pd.DataFrame:
 # --- The corrected sentiment model (shipped in analysis/models/sentiment.*) -------------
 
 SENTIMENT_CLASSES = ("negative", "neutral", "positive")
-# The domain gate's classes (the training corpora) and the genres they make up: the neutral
-# model reads genres (SemEval and the VADER tweets are one genre, so the VADER corpora's
-# cut-off artefact cannot make "neutral is rare" a property of tweets); the direction model
-# reads every corpus.
-GENRES = {"social": ("semeval", "tweets"), "service": ("nhs",), "reviews": ("movies", "amazon")}
 STACK_BASE = (
     "neg", "neu", "pos", "compound", "vader_positive", "vader_negative", "log_words",
     *(f"general_{c}" for c in SENTIMENT_CLASSES), "polarity_positive", *(f"service_{c}" for c in SENTIMENT_CLASSES),
@@ -142,11 +137,6 @@ def _logit(p: np.ndarray) -> np.ndarray:
 def in_order(layer, proba: np.ndarray) -> np.ndarray:
     """A three-class layer's probabilities in SENTIMENT_CLASSES order."""
     return proba[:, [layer.classes.index(c) for c in SENTIMENT_CLASSES]]
-
-
-def genre_proba(domain: np.ndarray, corpora: tuple[str, ...]) -> np.ndarray:
-    """The gate's probability per corpus summed into GENRES (columns in GENRES order)."""
-    return np.column_stack([domain[:, [corpora.index(c) for c in members]].sum(axis=1) for members in GENRES.values()])
 
 
 def stack_base(vader_part: np.ndarray, general: np.ndarray, polarity: np.ndarray, service: np.ndarray) -> np.ndarray:
@@ -172,28 +162,31 @@ def stage_one(layers: dict, hashed) -> tuple[np.ndarray, np.ndarray, np.ndarray]
     return general, polarity, service
 
 
+def combine(layers: dict, base: np.ndarray, domain: np.ndarray) -> np.ndarray:
+    """P(negative, neutral, positive): P(neutral) from the `neutral` stacker, the rest split by the
+    `direction` stacker's P(positive | not neutral)."""
+    neutral = layers["neutral"]
+    gate = gated(base, domain)
+    p_neutral = neutral.proba(dense=gate)[:, neutral.classes.index("neutral")]
+    p_positive = layers["direction"].proba(dense=gate)[:, 1]
+    return np.column_stack([(1 - p_neutral) * (1 - p_positive), p_neutral, (1 - p_neutral) * p_positive])
+
+
+def temper_by_domain(proba: np.ndarray, domain: np.ndarray, corpora: tuple[str, ...],
+                     temperatures: dict[str, float]) -> np.ndarray:
+    """Temperature scaling with the temperature of each text's likeliest domain (1 where none is set)."""
+    return temper(proba, np.array([temperatures.get(corpora[d], 1.0) for d in domain.argmax(axis=1)]))
+
+
 def sentiment_proba(layers: dict, hashed, vader_part: np.ndarray, temperatures: dict[str, float] | None = None
                     ) -> np.ndarray:
-    """Calibrated P(negative, neutral, positive) from the shipped layers (see MODEL_CARD.md):
-
-    P(neutral) from the `neutral` stacker (its neutral rate learned from SemEval and the NHS
-    comments only), the split of the rest from the `direction` stacker (P(positive | not
-    neutral), learned from every corpus), then temperature scaling per genre (the gate's
-    likeliest genre; `temperatures` by genre name, 1 where absent).
-    """
-    general, polarity, service = stage_one(layers, hashed)
-    base = stack_base(vader_part, general, polarity, service)
+    """Calibrated P(negative, neutral, positive) from the shipped layers (see MODEL_CARD.md): the
+    n-gram layers, the two stackers (combine), then temperature scaling by the domain the gate
+    finds likeliest (`temperatures` by corpus name)."""
+    base = stack_base(vader_part, *stage_one(layers, hashed))
     domain = layers["domain"].proba(hashed)
-    genres = genre_proba(domain, layers["domain"].classes)
-    neutral = layers["neutral"]
-    p_neutral = neutral.proba(dense=gated(base, genres))[:, neutral.classes.index("neutral")]
-    p_positive = layers["direction"].proba(dense=gated(base, domain))[:, 1]
-    proba = np.column_stack([(1 - p_neutral) * (1 - p_positive), p_neutral, (1 - p_neutral) * p_positive])
-    if temperatures:
-        names = list(GENRES)
-        per_row = np.array([temperatures.get(names[g], 1.0) for g in genres.argmax(axis=1)])
-        proba = temper(proba, per_row)
-    return proba
+    proba = combine(layers, base, domain)
+    return temper_by_domain(proba, domain, layers["domain"].classes, temperatures) if temperatures else proba
 
 
 def classes_of(proba: np.ndarray) -> np.ndarray:

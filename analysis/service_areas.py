@@ -86,9 +86,9 @@ class Taxonomy:
                     return True
         return False
 
-    def scores(self, text: str, toks: list[str] | None = None, skip: frozenset[int] = frozenset()) -> dict[int, float]:
+    def scores(self, text: str, toks: list[str] | None = None, skip: frozenset[int] | None = None) -> dict[int, float]:
         """Score per area index: each term occurrence counts its weight; the longest term at a place
-        wins. `skip`: places where a one-word term does not count (skipped_places)."""
+        wins. `skip`: places where a one-word term does not count (default: skipped_places)."""
         if toks is None:
             toks = tokens(text) if text else []
         found = list(map(self._seen.get, toks))  # one dict look-up per word: the common case
@@ -98,6 +98,8 @@ class Taxonomy:
                     found[i] = self.candidates(toks[i])
         if not any(found):  # no word can start a term: most texts
             return {}
+        if skip is None:
+            skip = skipped_places(text, toks)
         scores: dict[int, float] = {}
         next_free = 0
         for at in [i for i, candidates in enumerate(found) if candidates]:
@@ -112,9 +114,7 @@ class Taxonomy:
         return scores
 
     def tag(self, text: str, toks: list[str] | None = None) -> str | None:
-        if toks is None:
-            toks = tokens(text) if text else []
-        scores = self.scores(text, toks, skipped_places(text, toks))
+        scores = self.scores(text, toks)
         if not scores:
             return None
         top = max(scores.values())

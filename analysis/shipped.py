@@ -21,7 +21,7 @@ NEWS_CONFIDENCE = 0.9
 @dataclass(frozen=True)
 class Shipped:
     sentiment: dict[str, LinearLayer]
-    temperatures: dict[str, float]  # per genre (analysis.sentiment.GENRES), from sentiment.json
+    temperatures: dict[str, float]  # per domain (the gate's corpus), from sentiment.json
     news_confidence: float
     constructive: dict[str, LinearLayer]
     hostile: LinearLayer
@@ -48,7 +48,7 @@ def load_shipped(directory: Path = MODELS_DIR) -> Shipped:
     temperatures = sentiment_meta.get("temperatures", {})
     if not isinstance(temperatures, dict) or not all(
             isinstance(t, (int, float)) and 0 < t < 100 for t in temperatures.values()):
-        raise ModelFileError(f"model sentiment in {directory}: temperatures must be positive numbers by genre")
+        raise ModelFileError(f"model sentiment in {directory}: temperatures must be positive numbers by domain")
     try:
         return Shipped(
             sentiment=sentiment,

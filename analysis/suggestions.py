@@ -1,4 +1,6 @@
-"""A transparent rule: a short, specific, civil suggestion to a council is constructive.
+"""Two transparent rules on top of the constructiveness model: what asks or argues, and what does not.
+
+1. A short, specific, civil suggestion to a council is constructive.
 
 C3's constructiveness label is mostly length (news comments under ~40 words are
 almost never rated constructive), so the trained model gives a practical one-line
@@ -15,8 +17,14 @@ when all of these hold:
   NOT_A_SERVICE: "please vote for ..." is politics, not a service request);
 - it is civil: no insult or swear word (analysis.hostile) and not flagged hostile.
 
-The model card reports how often the rule fires on C3 and what it does to the
-cross-validated accuracy there.
+2. A text that neither asks for anything nor gives a reason is not constructive, however long
+(`has_request_or_reason`): C3's raters called most long comments constructive whatever they
+said, so the model leans on length and would count an 80-word rant. Reasons are REASON_WORDS
+and REASON_PHRASES ("because", "however", "for example", "so that"...), requests as above
+plus plain "should" and "would".
+
+The model card reports how often the rules fire on C3 and what they do to the
+cross-validated accuracy there ("as scored").
 """
 
 from __future__ import annotations
@@ -36,6 +44,25 @@ REQUEST_PHRASES = re.compile(
     r" (?:could|can) (?:you|we|they|the|some|someone|there) | would it be | why not | how about | what about "
     r"| i'd suggest| i would suggest| it would help| would be better"
 )
+
+
+REASON_WORDS = frozenset((
+    "because", "since", "therefore", "thus", "hence", "however", "although", "though", "whereas", "unless",
+    "evidence", "example", "instance", "means", "reason", "reasons", "data", "figures", "report", "research",
+    "cost", "costs", "so", "if", "should", "would", "could", "need", "needs", "why",
+))
+REASON_PHRASES = re.compile(r" so that | according to | due to | which is why | the point is | the problem is ")
+
+
+def has_request_or_reason(tokens: list[str]) -> bool:
+    """A request, a proposal or a reason among these lower-case words: what a constructive text needs."""
+    return has_request(tokens) or bool(REASON_WORDS.intersection(tokens)) or bool(
+        REASON_PHRASES.search(" " + " ".join(tokens) + " "))
+
+
+def asks_or_argues(tokenised: list[list[str]]) -> np.ndarray:
+    """has_request_or_reason for each text of a batch."""
+    return np.fromiter((has_request_or_reason(toks) for toks in tokenised), bool, len(tokenised))
 
 
 def has_request(tokens: list[str]) -> bool:

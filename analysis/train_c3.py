@@ -2,10 +2,10 @@
 
 Constructive: logistic regression over the n-grams, the shape measures and a content score
 (a ridge regression, fitted on inner folds, of the share of C3's raters who saw a solution,
-evidence, specific points, a personal story or dialogue in the comment). C3's label leans on
-length (comments under 20 words are 0.7 % constructive, over 60 words 98.6 %); the rows are
-weighted so that within each length band the two classes weigh more nearly alike
-(BAND_BALANCE), so the model learns what a constructive comment says, not only how long it is.
+evidence, specific points, a personal story or dialogue in the comment), the content measures
+with a slope of their own under 20 words and over 60 (analysis.constructive): C3's label leans
+on length (comments under 20 words are 0.7 % constructive, over 60 words 98.6 %), and within
+those bands only what a comment says can tell one from another.
 
 Hostile: a ridge regression of how toxic a text is (C3's mean toxicity rating, 1-4, as 0-1;
 Davidson's hate speech 1, offensive language 2/3, neither 0), turned into a probability by a
@@ -36,12 +36,11 @@ from analysis.features import HASH_FEATURES, SHAPE_FEATURES, Features
 from analysis.fitting import FOLDS, SEED, fit_mixed_layer, grouped_folds, standardiser
 from analysis.hostile import is_pile_on, is_uncivil
 from analysis.linear import LinearLayer
-from analysis.suggestions import is_suggestion, with_suggestion_floor
+from analysis.suggestions import asks_or_argues, is_suggestion, with_suggestion_floor
 
 CONSTRUCTIVE_THRESHOLD = 0.5
 CONSTRUCTIVE_C = 1.0
 CONTENT_ALPHA = 3.0  # ridge strength of the content score
-BAND_BALANCE = 0.5  # 0: C3's own class rates per length band; 1: both classes weigh alike in every band
 LENGTH_BANDS = (("under 20 words", 0, 19), ("20-60 words", 20, 60), ("over 60 words", 61, 10**9))
 
 # C3's crowd_toxicity_level is the mean of raters' 1 (not) .. 4 (very toxic); >= 2: the raters,
@@ -115,18 +114,6 @@ def fit_content(feats: Features, target: np.ndarray, rows: np.ndarray) -> Linear
                        scale=scale, dense_names=tuple(SHAPE_FEATURES))
 
 
-def band_weights(labels: np.ndarray, words: np.ndarray, power: float = BAND_BALANCE) -> np.ndarray:
-    """Weights that make the classes of each length band count alike (power 1) or as they are (power 0)."""
-    bands = length_band(words)
-    weights = np.ones(len(labels))
-    for b in range(len(LENGTH_BANDS)):
-        for k in (0, 1):
-            rows = (bands == b) & (labels == k)
-            if rows.any():
-                weights[rows] = ((bands == b).sum() / (2 * rows.sum())) ** power
-    return weights * len(labels) / weights.sum()
-
-
 def fit_constructive(feats: Features, c3: pd.DataFrame, rows: np.ndarray) -> dict[str, LinearLayer]:
     """The content layer, and the constructive layer over the inner out-of-fold content score."""
     target = content_target(c3)
@@ -139,8 +126,7 @@ def fit_constructive(feats: Features, c3: pd.DataFrame, rows: np.ndarray) -> dic
         score[inner == fold] = content_score(layer, feats.hashed[out], feats.shape[out])
     content = fit_content(feats, target, rows)
     dense = constructive_dense(feats.shape[rows], score, feats.words[rows])
-    model = fit_mixed_layer(feats.hashed[rows], dense, labels[rows], DENSE_NAMES, CONSTRUCTIVE_C,
-                            band_weights(labels[rows], feats.words[rows]))
+    model = fit_mixed_layer(feats.hashed[rows], dense, labels[rows], DENSE_NAMES, CONSTRUCTIVE_C)
     return {"content": content, "model": model}
 
 
@@ -267,9 +253,11 @@ def cross_validate_c3(feats: Features, c3: pd.DataFrame, davidson_feats: Feature
     pile_on = is_pile_on(cues)
     with_rule = hostile_flag | pile_on
 
-    # As the product decides: the suggestion floor, and no hostile text is constructive.
+    # As the product decides: the suggestion floor; no hostile text, and none that asks for nothing and
+    # gives no reason, is constructive.
     suggestion = is_suggestion(feats.tokens, feats.words, areas, with_rule | is_uncivil(cues))
-    as_scored = np.where(with_rule, 0.0, with_suggestion_floor(constructive, suggestion))
+    blocked = with_rule | ~asks_or_argues(feats.tokens)
+    as_scored = np.where(blocked, 0.0, with_suggestion_floor(constructive, suggestion))
     length = _length_baseline(feats.words, labels, folds)
     chars_only = _length_baseline(chars, labels, folds)
     model_pred = constructive >= CONSTRUCTIVE_THRESHOLD
@@ -279,12 +267,12 @@ def cross_validate_c3(feats: Features, c3: pd.DataFrame, davidson_feats: Feature
                       "bands": banded(labels, constructive, model_pred, feats.words)},
             "as_scored": {**binary_metrics(labels, as_scored, as_scored >= CONSTRUCTIVE_THRESHOLD),
                           "bands": banded(labels, as_scored, as_scored >= CONSTRUCTIVE_THRESHOLD, feats.words),
-                          "suggestion_rule_fires": int(suggestion.sum()), "hostile_overrides": int(
-                              (with_rule & model_pred).sum())},
+                          "suggestion_rule_fires": int(suggestion.sum()),
+                          "hostile_overrides": int((with_rule & model_pred).sum()),
+                          "no_request_or_reason_overrides": int((~with_rule & blocked & model_pred).sum())},
             "length_only": {**binary_metrics(labels, length), "bands": banded(labels, length, length >= 0.5,
                                                                               feats.words)},
             "chars_only": binary_metrics(labels, chars_only),
-            "band_balance": BAND_BALANCE,
         },
         "hostile": {
             "model": {**binary_metrics(hostile, hostile_proba, hostile_flag), "fold_thresholds": thresholds,

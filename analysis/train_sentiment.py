@@ -5,8 +5,8 @@ NHS comments set how often a text is neutral; the VADER corpora label by a mean 
 with ±0.05 cut-offs, so their "neutral" is an artefact (under 3 % of rows). They are used
 only as evidence of sentiment: their rows with a mean rating within ±NEUTRAL_EVIDENCE_MIN
 are left out of the neutral model, the rest count as "not neutral" with a column per
-corpus that absorbs their own class rates (left out when shipped), and every polar row
-teaches the direction model which way a text leans. See MODEL_CARD.md for the layers.
+corpus that absorbs their own class rates (left out when shipped, as if 0 on new text), and
+every polar row teaches the direction model which way a text leans. See MODEL_CARD.md.
 """
 
 from __future__ import annotations
@@ -29,12 +29,11 @@ from analysis.fitting import (
 )
 from analysis.linear import LinearLayer
 from analysis.sentiment import (
-    GENRES,
     SENTIMENT_CLASSES,
     classify_many,
+    combine,
     gated,
     gated_names,
-    genre_proba,
     sentiment_proba,
     stack_base,
     stage_one,
@@ -43,12 +42,9 @@ from analysis.sentiment import (
 CORPORA = ("semeval", "nhs", "tweets", "movies", "amazon")
 ARTEFACT = ("tweets", "movies", "amazon")  # neutral by a ±0.05 cut-off on a mean rating
 NEUTRAL_EVIDENCE_MIN = 0.5  # |mean rating| (of -4..4) from which a VADER row is evidence of "not neutral"
-# The VADER tweets weigh double in the neutral model: they are the only artefact corpus of
-# social text, and their clearly rated rows are the best evidence of which tweets carry sentiment.
-TWEETS_WEIGHT = 2.0
 STACKER_C = 0.1
-# Where each genre's temperature is fitted: corpora whose three classes are real.
-CALIBRATE_ON = {"social": ("semeval",), "service": ("nhs",), "reviews": ()}
+# Temperatures are fitted for the domains whose three classes are real; elsewhere T = 1.
+CALIBRATED = ("semeval", "nhs")
 
 
 def _rows_for_neutral(data: pd.DataFrame) -> np.ndarray:
@@ -59,8 +55,7 @@ def _rows_for_neutral(data: pd.DataFrame) -> np.ndarray:
 
 def _neutral_weights(data: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
     corpus, labels = data["corpus"].to_numpy()[rows], data["label"].to_numpy()[rows]
-    weights = balanced_within(corpus_weights(corpus), corpus, labels, "semeval")
-    return weights * np.where(corpus == "tweets", TWEETS_WEIGHT, 1.0)
+    return balanced_within(corpus_weights(corpus), corpus, labels, "semeval")
 
 
 def fit_stage_one(feats: Features, data: pd.DataFrame, rows: np.ndarray) -> dict[str, LinearLayer]:
@@ -79,20 +74,20 @@ def fit_stage_one(feats: Features, data: pd.DataFrame, rows: np.ndarray) -> dict
     }
 
 
-def _stack_inputs(layers: dict, feats: Features, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _stack_inputs(layers: dict, feats: Features, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     hashed = feats.hashed[rows]
-    base = stack_base(feats.vader_part[rows], *stage_one(layers, hashed))
-    domain = layers["domain"].proba(hashed)
-    return base, domain, genre_proba(domain, layers["domain"].classes)
+    return stack_base(feats.vader_part[rows], *stage_one(layers, hashed)), layers["domain"].proba(hashed)
 
 
-def _temperatures(proba: np.ndarray, genres: np.ndarray, data: pd.DataFrame, rows: np.ndarray) -> dict[str, float]:
-    """One temperature per genre, fitted on that genre's rows of the corpora in CALIBRATE_ON."""
+def _temperatures(proba: np.ndarray, domain: np.ndarray, corpora: tuple[str, ...], data: pd.DataFrame,
+                  rows: np.ndarray) -> dict[str, float]:
+    """A temperature for each CALIBRATED domain, fitted on that corpus's rows the gate assigns to it."""
     corpus = data["corpus"].to_numpy()[rows]
     truth = pd.Categorical(data["label"].to_numpy()[rows], categories=SENTIMENT_CLASSES).codes
+    likeliest = np.asarray(corpora)[domain.argmax(axis=1)]
     out = {}
-    for g, name in enumerate(GENRES):
-        chosen = (genres.argmax(axis=1) == g) & np.isin(corpus, CALIBRATE_ON[name])
+    for name in CALIBRATED:
+        chosen = (likeliest == name) & (corpus == name)
         out[name] = fit_temperature(proba[chosen], truth[chosen]) if chosen.sum() >= 100 else 1.0
     return out
 
@@ -103,36 +98,24 @@ def fit_sentiment(feats: Features, data: pd.DataFrame, rows: np.ndarray) -> tupl
     temperatures are fitted on the stackers' predictions over those same outputs."""
     sub = data.iloc[rows]
     inner = grouped_folds(sub["group"], sub["corpus"], seed=SEED + 1)
-    base = domain = genres = None
+    base = domain = None
     for fold in range(FOLDS):
-        out_rows = rows[inner == fold]
-        parts = _stack_inputs(fit_stage_one(feats, data, rows[inner != fold]), feats, out_rows)
+        parts = _stack_inputs(fit_stage_one(feats, data, rows[inner != fold]), feats, rows[inner == fold])
         if base is None:
-            base, domain, genres = (np.zeros((len(rows), p.shape[1])) for p in parts)
-        base[inner == fold], domain[inner == fold], genres[inner == fold] = parts
+            base, domain = (np.zeros((len(rows), p.shape[1])) for p in parts)
+        base[inner == fold], domain[inner == fold] = parts
     layers = fit_stage_one(feats, data, rows)
     corpus, labels = sub["corpus"].to_numpy(), sub["label"].to_numpy()
-    corpora, genre_names = layers["domain"].classes, tuple(GENRES)
+    corpora = layers["domain"].classes
+    gate, names = gated(base, domain), gated_names(corpora)
 
     neutral = _rows_for_neutral(sub)
-    layers["neutral"] = fit_dense_layer(
-        gated(base, genres)[neutral], labels[neutral], _neutral_weights(data, rows[neutral]),
-        gated_names(genre_names), STACKER_C, indicator_columns(corpus[neutral], ARTEFACT),
-    )
+    layers["neutral"] = fit_dense_layer(gate[neutral], labels[neutral], _neutral_weights(data, rows[neutral]), names,
+                                        STACKER_C, indicator_columns(corpus[neutral], ARTEFACT))
     polar = labels != "neutral"
-    layers["direction"] = fit_dense_layer(
-        gated(base, domain)[polar], (labels[polar] == "positive").astype(int), corpus_weights(corpus[polar]),
-        gated_names(corpora), STACKER_C,
-    )
-    proba = _combine(layers, base, domain, genres)
-    return layers, _temperatures(proba, genres, data, rows)
-
-
-def _combine(layers: dict, base: np.ndarray, domain: np.ndarray, genres: np.ndarray) -> np.ndarray:
-    neutral = layers["neutral"]
-    p_neutral = neutral.proba(dense=gated(base, genres))[:, neutral.classes.index("neutral")]
-    p_positive = layers["direction"].proba(dense=gated(base, domain))[:, 1]
-    return np.column_stack([(1 - p_neutral) * (1 - p_positive), p_neutral, (1 - p_neutral) * p_positive])
+    layers["direction"] = fit_dense_layer(gate[polar], (labels[polar] == "positive").astype(int),
+                                          corpus_weights(corpus[polar]), names, STACKER_C)
+    return layers, _temperatures(combine(layers, base, domain), domain, corpora, data, rows)
 
 
 # --- Cross-validated figures -------------------------------------------------------------

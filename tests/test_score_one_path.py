@@ -100,3 +100,26 @@ def test_a_missing_title_column_is_one_clear_error(tmp_path):
                      str(tmp_path / "out.csv"))
     assert result.returncode == 2 and "no column 'headline'" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_rescore_brings_a_store_to_the_new_models_and_keeps_corrections(demo_db, tmp_path):
+    from analysis.scoring import MODEL_VERSION
+    from store import triage
+    from store.db import connect
+
+    db = tmp_path / "old.duckdb"
+    db.write_bytes(demo_db.read_bytes())
+    before = stored(db).set_index("item_key")
+    with connect(db) as con:
+        con.execute("UPDATE scores SET model_version = 'vader-3.3.2+old', sentiment = 'negative', "
+                    "service_area = NULL, feedback_class = 'negative'")
+        key = before.index[before["sentiment"] == "positive"][0]
+        triage.correct_label(con, triage.Actor("Jo Bloggs", "officer"), [key], "sentiment", "neutral")
+    result = run_cli("rescore", "--db", str(db))
+    assert result.returncode == 0, result.stderr
+    after = stored(db).set_index("item_key")
+    for column in ("sentiment", "feedback_class", "service_area", "hostile"):
+        assert after[column].tolist() == before[column].tolist(), column
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT DISTINCT model_version FROM scores").fetchall() == [(MODEL_VERSION,)]
+        assert con.execute("SELECT value FROM label_corrections WHERE item_key = ?", [key]).fetchall() == [("neutral",)]
