@@ -52,18 +52,11 @@ def balanced_within(weights: np.ndarray, corpus: np.ndarray, labels: np.ndarray,
     return out
 
 
-def indicator_columns(corpus: np.ndarray, corpora: tuple[str, ...]) -> np.ndarray:
-    """One 0/1 column per corpus in `corpora`: fitted alongside the features so that corpus's own
-    class rate is absorbed there, then left out of the shipped layer (as if 0 on new text)."""
-    return np.column_stack([(corpus == name).astype(np.float32) for name in corpora])
-
-
 def fit_sgd_layer(hashed: sp.csr_matrix, labels: np.ndarray, weights: np.ndarray | None = None,
-                  indicators: np.ndarray | None = None, alpha: float = NGRAM_ALPHA) -> LinearLayer:
+                  alpha: float = NGRAM_ALPHA) -> LinearLayer:
     """A logistic n-gram layer (one-vs-rest when more than two classes) by averaged SGD."""
-    X = hashed if indicators is None else sp.hstack([hashed, sp.csr_matrix(indicators)], format="csr")
     model = SGDClassifier(loss="log_loss", alpha=alpha, max_iter=20, tol=None, random_state=SEED, average=True)
-    model.fit(X, labels, sample_weight=weights)
+    model.fit(hashed, labels, sample_weight=weights)
     return LinearLayer(
         classes=tuple(str(c) for c in model.classes_), link="ovr" if len(model.classes_) > 2 else "sigmoid",
         intercept=model.intercept_.astype(np.float32), coef_hashed=model.coef_[:, :HASH_FEATURES].astype(np.float32),
@@ -77,14 +70,11 @@ def standardiser(dense: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def fit_dense_layer(dense: np.ndarray, labels: np.ndarray, weights: np.ndarray | None, names: tuple[str, ...],
-                    C: float, indicators: np.ndarray | None = None) -> LinearLayer:
+                    C: float) -> LinearLayer:
     """Logistic regression over standardised dense measures (softmax for three classes)."""
     mean, scale = standardiser(dense)
-    X = (dense - mean) / scale
-    if indicators is not None:
-        X = np.hstack([X, indicators])
-    model = LogisticRegression(C=C, max_iter=5000).fit(X, labels, sample_weight=weights)
-    coef = model.coef_[:, : dense.shape[1]].astype(np.float32)
+    model = LogisticRegression(C=C, max_iter=5000).fit((dense - mean) / scale, labels, sample_weight=weights)
+    coef = model.coef_.astype(np.float32)
     return LinearLayer(
         classes=tuple(str(c) for c in model.classes_), link="softmax" if len(model.classes_) > 2 else "sigmoid",
         intercept=model.intercept_.astype(np.float32), coef_dense=coef, mean=mean, scale=scale, dense_names=names,
@@ -92,14 +82,11 @@ def fit_dense_layer(dense: np.ndarray, labels: np.ndarray, weights: np.ndarray |
 
 
 def fit_mixed_layer(hashed: sp.csr_matrix, dense: np.ndarray, labels: np.ndarray, names: tuple[str, ...], C: float,
-                    weights: np.ndarray | None = None, indicators: np.ndarray | None = None) -> LinearLayer:
+                    weights: np.ndarray | None = None) -> LinearLayer:
     """Binary logistic regression (liblinear) over hashed n-grams and standardised dense measures."""
     mean, scale = standardiser(dense)
-    parts = [hashed, sp.csr_matrix((dense - mean) / scale)]
-    if indicators is not None:
-        parts.append(sp.csr_matrix(indicators))
-    model = LogisticRegression(C=C, solver="liblinear").fit(sp.hstack(parts, format="csr"), labels,
-                                                             sample_weight=weights)
+    X = sp.hstack([hashed, sp.csr_matrix((dense - mean) / scale)], format="csr")
+    model = LogisticRegression(C=C, solver="liblinear").fit(X, labels, sample_weight=weights)
     coef = model.coef_.astype(np.float32)
     return LinearLayer(
         classes=("0", "1"), link="sigmoid", intercept=model.intercept_.astype(np.float32),

@@ -5,22 +5,22 @@ once per path; `PULSE_COUNCIL_LEXICON` points at another. Its rules are written 
 top of the TOML file, where the people who edit it will read them. Two readers use it:
 VADER (analysis.sentiment.CouncilAnalyzer scores a council noun 0, so the compound shown
 is VADER's with the council's vocabulary) and the models' n-gram features (`model_text`
-puts the neutral token COUNCIL_NOUN in its place).
+leaves the word out: a stand-in token would learn the tone of the complaints it appears in).
 """
 
 from __future__ import annotations
 
 import os
-import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from analysis.editable import read_toml
 from analysis.tokens import token_spans, tokens
 
 DEFAULT_LEXICON = Path(__file__).resolve().parent / "council_lexicon.toml"
-COUNCIL_NOUN = "councilnoun"
+COUNCIL_NOUN = ""  # the models read nothing in a council noun's place (a token would learn the corpora's tone)
 NUMBER = "#"
 SENSES = ("council", "evaluative")
 
@@ -67,7 +67,7 @@ class CouncilLexicon:
         return entry.usually_council or any(_phrase_at(p, words, i) for p in entry.council)
 
     def model_text(self, text: str, toks: list[str] | None = None) -> str:
-        """The text as the models read it: each council noun replaced by COUNCIL_NOUN, the rest
+        """The text as the models read it: each council noun left out (COUNCIL_NOUN), the rest
         as it is. `toks`: tokens(text), when the caller has them (most texts have no council word)."""
         toks = tokens(text) if toks is None else toks
         if self.words.isdisjoint(toks):
@@ -129,10 +129,5 @@ def parse_lexicon(document: dict, where: str = "lexicon") -> CouncilLexicon:
 def load_lexicon(path: Path | str | None = None) -> CouncilLexicon:
     """The lexicon at `path` (default: $PULSE_COUNCIL_LEXICON, else the shipped file)."""
     path = Path(path or os.environ.get("PULSE_COUNCIL_LEXICON") or DEFAULT_LEXICON)
-    try:
-        document = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise LexiconError(f"council lexicon not found: {path}") from None
-    except tomllib.TOMLDecodeError as error:
-        raise LexiconError(f"{path}: not valid TOML: {error}") from None
+    document = read_toml(path, LexiconError, "council lexicon")
     return parse_lexicon(document, str(path))

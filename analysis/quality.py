@@ -201,14 +201,10 @@ def binary_table(metrics: dict, model: str) -> pd.DataFrame:
 def confusion_frame(figures: dict, names: dict | None = None) -> pd.DataFrame | None:
     """A predictor's confusion matrix as a table: rows 'truth', columns 'predicted', labels in words
     (`names` maps stored labels, e.g. 0/1, to words). None when it was not measured or is malformed."""
-    confusion = figures.get("confusion") if isinstance(figures, dict) else None
-    if not isinstance(confusion, dict):
+    found = _matrix_of(figures)
+    if found is None:
         return None
-    labels, matrix = confusion.get("labels"), confusion.get("matrix")
-    if not isinstance(labels, list) or not isinstance(matrix, list) or len(matrix) != len(labels):
-        return None
-    if any(not isinstance(row, list) or len(row) != len(labels) for row in matrix):
-        return None
+    labels, matrix = found
     words = [str((names or {}).get(label, label)) for label in labels]
     frame = pd.DataFrame(matrix, index=[f"truly {w}" for w in words], columns=[f"predicted {w}" for w in words])
     frame.index.name = "truth \\ predicted"

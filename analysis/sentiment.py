@@ -123,6 +123,10 @@ def vader_scores(texts: Iterable[str]) -> pd.DataFrame:
 # --- The corrected sentiment model (shipped in analysis/models/sentiment.*) -------------
 
 SENTIMENT_CLASSES = ("negative", "neutral", "positive")
+# The domains whose neutral is real (the rest label by a cut-off on a mean rating): only their
+# rows teach the neutral part, which reads only the gate's probability of these; the direction
+# stacker reads every domain.
+NEUTRAL_DOMAINS = ("semeval", "nhs")
 STACK_BASE = (
     "neg", "neu", "pos", "compound", "vader_positive", "vader_negative", "log_words",
     *(f"general_{c}" for c in SENTIMENT_CLASSES), "polarity_positive", *(f"service_{c}" for c in SENTIMENT_CLASSES),
@@ -162,13 +166,18 @@ def stage_one(layers: dict, hashed) -> tuple[np.ndarray, np.ndarray, np.ndarray]
     return general, polarity, service
 
 
+def neutral_gate(domain: np.ndarray, corpora: tuple[str, ...]) -> np.ndarray:
+    """The gate's columns for NEUTRAL_DOMAINS."""
+    return domain[:, [corpora.index(name) for name in NEUTRAL_DOMAINS]]
+
+
 def combine(layers: dict, base: np.ndarray, domain: np.ndarray) -> np.ndarray:
     """P(negative, neutral, positive): P(neutral) from the `neutral` stacker, the rest split by the
     `direction` stacker's P(positive | not neutral)."""
     neutral = layers["neutral"]
-    gate = gated(base, domain)
-    p_neutral = neutral.proba(dense=gate)[:, neutral.classes.index("neutral")]
-    p_positive = layers["direction"].proba(dense=gate)[:, 1]
+    p_neutral = neutral.proba(dense=gated(base, neutral_gate(domain, layers["domain"].classes)))[
+        :, neutral.classes.index("neutral")]
+    p_positive = layers["direction"].proba(dense=gated(base, domain))[:, 1]
     return np.column_stack([(1 - p_neutral) * (1 - p_positive), p_neutral, (1 - p_neutral) * p_positive])
 
 

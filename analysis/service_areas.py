@@ -11,7 +11,6 @@ not count for its area where it is not about the service: inside one of the area
 from __future__ import annotations
 
 import os
-import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -19,6 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from analysis.editable import read_toml
 from analysis.lexicon import load_lexicon
 from analysis.tokens import token_spans, tokenise, tokens
 
@@ -187,12 +187,7 @@ def parse_taxonomy(document: dict, where: str = "taxonomy") -> Taxonomy:
 def load_taxonomy(path: Path | str | None = None) -> Taxonomy:
     """The taxonomy at `path` (default: $PULSE_SERVICE_AREAS, else the shipped file)."""
     path = Path(path or os.environ.get("PULSE_SERVICE_AREAS") or DEFAULT_TAXONOMY)
-    try:
-        document = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise TaxonomyError(f"service area taxonomy not found: {path}") from None
-    except tomllib.TOMLDecodeError as error:
-        raise TaxonomyError(f"{path}: not valid TOML: {error}") from None
+    document = read_toml(path, TaxonomyError, "service area taxonomy")
     return parse_taxonomy(document, str(path))
 
 

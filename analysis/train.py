@@ -46,7 +46,7 @@ from analysis.train_c3 import (
     fit_constructive,
     fit_hostile,
 )
-from analysis.train_sentiment import NEUTRAL_EVIDENCE_MIN, cross_validate_sentiment, fit_sentiment
+from analysis.train_sentiment import cross_validate_sentiment, fit_sentiment
 
 SENTIMENT_VERSION = "sentiment-neutral-3"
 CONSTRUCTIVE_VERSION = "constructive-content-3"
@@ -64,8 +64,8 @@ def _read(data_dir: Path, progress) -> tuple[pd.DataFrame, pd.DataFrame, pd.Data
 
 def _rows_note(data: pd.DataFrame, c3: pd.DataFrame, davidson: pd.DataFrame) -> dict:
     counts = data["corpus"].value_counts().to_dict()
-    vader = (f"every row; label from the mean rating (>= 0.05 positive, <= -0.05 negative); the neutral model "
-             f"uses only rows rated at least {NEUTRAL_EVIDENCE_MIN} away from 0, as evidence of sentiment")
+    vader = ("every row; label from the mean rating (>= 0.05 positive, <= -0.05 negative); only its positive and "
+             "negative rows are used, for which way a text leans (never for whether it is neutral)")
     return {
         "semeval": {"file": SEMEVAL, "rows": int(counts["semeval"]),
                     "which": "every row; label column (positive / neutral / negative); text HTML-unescaped"},

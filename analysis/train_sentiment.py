@@ -1,12 +1,12 @@
 """Fitting and cross-validating the sentiment model (for `python -m analysis train`).
 
 Neutral is a real class here. SemEval (tweets on every topic, half of them neutral) and the
-NHS comments set how often a text is neutral; the VADER corpora label by a mean rating
-with ±0.05 cut-offs, so their "neutral" is an artefact (under 3 % of rows). They are used
-only as evidence of sentiment: their rows with a mean rating within ±NEUTRAL_EVIDENCE_MIN
-are left out of the neutral model, the rest count as "not neutral" with a column per
-corpus that absorbs their own class rates (left out when shipped, as if 0 on new text), and
-every polar row teaches the direction model which way a text leans. See MODEL_CARD.md.
+NHS comments alone teach whether a text is neutral; the VADER corpora label by a mean rating
+with ±0.05 cut-offs, so their "neutral" is an artefact (under 3 % of rows), and they only
+teach which way a text leans (the polarity layer and the direction stacker). Giving their
+clearly rated rows a say in the neutral part was tried (bench/README.md): it taught the
+model that texts unlike SemEval and NHS (headlines, politicians' posts) are never neutral.
+See MODEL_CARD.md.
 """
 
 from __future__ import annotations
@@ -25,32 +25,30 @@ from analysis.fitting import (
     fit_dense_layer,
     fit_sgd_layer,
     grouped_folds,
-    indicator_columns,
 )
 from analysis.linear import LinearLayer
 from analysis.sentiment import (
+    NEUTRAL_DOMAINS,
     SENTIMENT_CLASSES,
     classify_many,
     combine,
     gated,
     gated_names,
+    neutral_gate,
     sentiment_proba,
     stack_base,
     stage_one,
 )
 
 CORPORA = ("semeval", "nhs", "tweets", "movies", "amazon")
-ARTEFACT = ("tweets", "movies", "amazon")  # neutral by a ±0.05 cut-off on a mean rating
-NEUTRAL_EVIDENCE_MIN = 0.5  # |mean rating| (of -4..4) from which a VADER row is evidence of "not neutral"
 STACKER_C = 0.1
 # Temperatures are fitted for the domains whose three classes are real; elsewhere T = 1.
 CALIBRATED = ("semeval", "nhs")
 
 
 def _rows_for_neutral(data: pd.DataFrame) -> np.ndarray:
-    artefact = data["corpus"].isin(ARTEFACT).to_numpy()
-    clear = np.abs(data["rating"].fillna(0).to_numpy()) >= NEUTRAL_EVIDENCE_MIN
-    return ~artefact | clear
+    """The rows whose neutral is real: SemEval's and the NHS comments'."""
+    return data["corpus"].isin(NEUTRAL_DOMAINS).to_numpy()
 
 
 def _neutral_weights(data: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
@@ -65,8 +63,7 @@ def fit_stage_one(feats: Features, data: pd.DataFrame, rows: np.ndarray) -> dict
     polar_rows = rows[labels[rows] != "neutral"]
     service_rows = rows[corpus[rows] == "nhs"]
     return {
-        "general": fit_sgd_layer(feats.hashed[neutral_rows], labels[neutral_rows], _neutral_weights(data, neutral_rows),
-                                 indicator_columns(corpus[neutral_rows], ARTEFACT)),
+        "general": fit_sgd_layer(feats.hashed[neutral_rows], labels[neutral_rows], _neutral_weights(data, neutral_rows)),
         "polarity": fit_sgd_layer(feats.hashed[polar_rows], labels[polar_rows] == "positive",
                                   corpus_weights(corpus[polar_rows])),
         "service": fit_sgd_layer(feats.hashed[service_rows], labels[service_rows]),
@@ -107,14 +104,13 @@ def fit_sentiment(feats: Features, data: pd.DataFrame, rows: np.ndarray) -> tupl
     layers = fit_stage_one(feats, data, rows)
     corpus, labels = sub["corpus"].to_numpy(), sub["label"].to_numpy()
     corpora = layers["domain"].classes
-    gate, names = gated(base, domain), gated_names(corpora)
-
     neutral = _rows_for_neutral(sub)
-    layers["neutral"] = fit_dense_layer(gate[neutral], labels[neutral], _neutral_weights(data, rows[neutral]), names,
-                                        STACKER_C, indicator_columns(corpus[neutral], ARTEFACT))
+    layers["neutral"] = fit_dense_layer(
+        gated(base, neutral_gate(domain, corpora))[neutral], labels[neutral], _neutral_weights(data, rows[neutral]),
+        gated_names(NEUTRAL_DOMAINS), STACKER_C)
     polar = labels != "neutral"
-    layers["direction"] = fit_dense_layer(gate[polar], (labels[polar] == "positive").astype(int),
-                                          corpus_weights(corpus[polar]), names, STACKER_C)
+    layers["direction"] = fit_dense_layer(gated(base, domain)[polar], (labels[polar] == "positive").astype(int),
+                                          corpus_weights(corpus[polar]), gated_names(corpora), STACKER_C)
     return layers, _temperatures(combine(layers, base, domain), domain, corpora, data, rows)
 
 

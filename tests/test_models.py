@@ -20,7 +20,8 @@ def test_every_model_file_ships_and_is_small():
     files += [MODELS_DIR / "metrics.json", MODELS_DIR / "MODEL_CARD.md"]
     for path in files:
         assert path.is_file(), path
-    assert sum(path.stat().st_size for path in files) < 5 * 2**20
+    # Word and character n-gram columns (2 x 2^16) in six sentiment layers: about 6 MB in all.
+    assert sum(path.stat().st_size for path in files) < 8 * 2**20
 
 
 @pytest.mark.parametrize("name", NAMES)
