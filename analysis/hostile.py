@@ -10,7 +10,10 @@ of them", "Sack the lot of them" and "you useless clowns" are aimed.
 The pile-on rule (`is_pile_on`): an accusation of lying or corruption, a call to sack or
 resign, or an insult, aimed at people, makes a text hostile whatever the model says. The
 model (trained on C3's toxicity ratings and Davidson's tweets) rarely sees this polite
-abuse of a council; the model card reports what the rule does on C3.
+abuse of a council. And the model's own flag counts only on a text that names or addresses
+people (`names_people`): hostility is towards someone, so "Is China's refusal... RACIST?"
+or swearing at a pothole is not flagged however rude it sounds. The model card reports
+what both rules do on C3.
 """
 
 from __future__ import annotations
@@ -52,13 +55,17 @@ PEOPLE = frozenset((
     "staff", "leader", "leaders", "cabinet", "mp", "mps", "mayor", "lot", "bunch", "muppets", "government",
     "management", "people", "politicians", "idiots", "clowns", "liars", "those", "these",
 ))
+# Who a text names or addresses, for `names_people` (PEOPLE without the words that only point:
+# "a lot of", "these bins").
+ADDRESSED = PEOPLE - frozenset(("lot", "bunch", "those", "these", "people", "idiots", "clowns", "liars", "muppets"))
 # Calls to go need one of these with them ("sack the lot", "resign now", "vote them out").
 GO_TARGETS = PEOPLE | frozenset(("now", "all", "whole", "chief", "executive"))
 # Words around "out", "fire", "boot" and "rid" that make them a call to remove people, not a place or a time.
 _REMOVAL = frozenset(("vote", "voted", "get", "kick", "kicked", "throw", "thrown", "boot", "booted", "rid", "sack"))
 WINDOW = 3
 
-CUE_NAMES = ("insults", "insults_aimed", "harsh", "accusations_aimed", "calls_to_go", "swears", "swears_aimed")
+CUE_NAMES = ("insults", "insults_aimed", "harsh", "accusations_aimed", "calls_to_go", "swears", "swears_aimed",
+             "people")
 _ANY = INSULTS | HARSH | ACCUSATIONS | CALLS_TO_GO | SWEARS
 
 
@@ -88,8 +95,9 @@ def _call_to_go(tokens: list[str], i: int) -> bool:
 
 def hostile_cues(tokens: list[str]) -> tuple[int, ...]:
     """Counts, as CUE_NAMES, in one text's lower-case words (analysis.tokens.tokens)."""
+    people = len(ADDRESSED.intersection(tokens))
     if _ANY.isdisjoint(tokens):
-        return (0,) * len(CUE_NAMES)  # most texts
+        return (0,) * (len(CUE_NAMES) - 1) + (people,)  # most texts
     insults = aimed = harsh = accused = calls = swears = swears_aimed = 0
     for i, word in enumerate(tokens):
         if word in INSULTS:
@@ -104,13 +112,23 @@ def hostile_cues(tokens: list[str]) -> tuple[int, ...]:
         if word in SWEARS:
             swears += 1
             swears_aimed += _near(tokens, i, PEOPLE)
-    return (insults, aimed, harsh, accused, calls, swears, swears_aimed)
+    return (insults, aimed, harsh, accused, calls, swears, swears_aimed, people)
 
 
 def is_uncivil(cues: np.ndarray) -> np.ndarray:
     """Rows of hostile_cues holding any insult or swear word (the suggestion rule wants civil texts)."""
     cues = np.asarray(cues)
     return (cues[:, CUE_NAMES.index("insults")] > 0) | (cues[:, CUE_NAMES.index("swears")] > 0)
+
+
+def names_people(cues: np.ndarray) -> np.ndarray:
+    """Rows of hostile_cues whose text names or addresses people (you, they, the council, councillors...)."""
+    return np.asarray(cues)[:, CUE_NAMES.index("people")] > 0
+
+
+def is_hostile(model_flag: np.ndarray, cues: np.ndarray) -> np.ndarray:
+    """The flag as the product sets it: the pile-on rule, or the model's flag on a text aimed at people."""
+    return is_pile_on(cues) | (np.asarray(model_flag, dtype=bool) & names_people(cues))
 
 
 def is_pile_on(cues: np.ndarray) -> np.ndarray:

@@ -68,17 +68,21 @@ METHOD = [
     "solution, evidence, specific points, a personal story or dialogue in the comment. The content "
     "measures (content score, suggestion, reasoning and stance cues, names, numbers, questions, insults) "
     "get a slope of their own under 20 and over 60 words, where C3's label is almost all one class and "
-    "only what a comment says can tell them apart. Constructive at >= 0.5. In the product three rules follow (`analysis/suggestions.py`, "
+    "only what a comment says can tell them apart. Constructive at >= 0.5. In the product three rules follow "
+    "(`analysis/suggestions.py`, "
     "`analysis/scoring.py`): a short, civil request about a council service gets at least 0.6; a hostile "
     "item is never constructive (it counts as negative); and neither is a text that asks for nothing and "
     "gives no reason, however long.",
     "- **Hostile**: ridge regression of how toxic a text is (C3's mean toxicity rating 1-4 as 0-1; Davidson's "
     "hate speech 1, offensive language 2/3, neither 0, its rows weighing half as much as C3's together and a "
     "column absorbing their base rate), made a probability by a logistic fit on inner out-of-fold scores of "
-    "C3's rows, flagged at the F1-best threshold of those scores. Then the pile-on rule "
-    "(`analysis/hostile.py`): an accusation of lying or corruption, a call to sack or resign, or "
-    "name-calling aimed at people is hostile whatever the model says. Swearing at a situation (\"bloody "
-    "potholes again\") is not aimed at anyone.",
+    "C3's rows, flagged at the threshold where the product's flag (below) has the best F1 on those scores. "
+    "In the product (`analysis/hostile.py`) "
+    "the model's flag counts only on a text that names or addresses people (you, they, the council, "
+    "councillors...): hostility is towards someone, and swearing at a situation (\"bloody potholes "
+    "again\") or shouting at an idea (\"Is China's refusal... RACIST?\") is not; and the pile-on rule "
+    "flags an accusation of lying or corruption, a call to sack or resign, or name-calling aimed at people, "
+    "whatever the model says.",
     "",
     "Weights are float32 in `.npz` files read with `allow_pickle=False`, described by the `.json` beside each "
     "(format `council-pulse-linear/1`); no pickle anywhere. Every estimator is seeded.",
@@ -179,7 +183,8 @@ def _sentiment_sections(metrics: dict) -> list[str]:
             out += [f"| {b['from']:.1f}-{b['to']:.1f} | {b['rows']:,} | {b['confidence']:.3f} | {b['accuracy']:.3f} |"
                     for b in bins]
     for corpus, result in metrics["sentiment"].items():
-        out += ["", f"Confusion, {CORPUS_NAMES.get(corpus, corpus)} (model):", "", _matrix(result["model"]["confusion"])]
+        out += ["", f"Confusion, {CORPUS_NAMES.get(corpus, corpus)} (model):", "",
+                _matrix(result["model"]["confusion"])]
     return out
 
 
@@ -191,7 +196,8 @@ def _binary_row(name: str, m: dict) -> str:
 def _c3_sections(metrics: dict) -> list[str]:
     block = metrics["constructive"]
     out = ["", "### Constructiveness (C3)", "",
-           "| predictor | accuracy | balanced accuracy | precision | recall | F1 | ROC AUC |", "|---|---|---|---|---|---|---|",
+           "| predictor | accuracy | balanced accuracy | precision | recall | F1 | ROC AUC |",
+           "|---|---|---|---|---|---|---|",
            _binary_row("shipped model", block["model"])]
     if "as_scored" in block:
         out.append(_binary_row("as scored in the product (suggestion rule, hostile is never constructive)",
@@ -212,8 +218,9 @@ def _c3_sections(metrics: dict) -> list[str]:
     scored = block.get("as_scored")
     if scored:
         out += ["", f"As scored: the suggestion rule fires on {scored['suggestion_rule_fires']:,} C3 comments; the "
-                    f"hostile override turns {scored['hostile_overrides']:,} of the model's constructive decisions into "
-                    f"negative, and {scored.get('no_request_or_reason_overrides', 0):,} more ask for nothing and give no "
+                    f"hostile override turns {scored['hostile_overrides']:,} of the model's constructive decisions "
+                    f"into negative, and {scored.get('no_request_or_reason_overrides', 0):,} more ask for nothing and "
+                    "give no "
                     "reason. C3's raters called most of those constructive: the product disagrees on purpose.",
                 "", "| band | as scored BA | as scored AUC | as scored accuracy |", "|---|---|---|---|"]
         out += [f"| {band} | {m['balanced_accuracy']:.4f} | {_f(m['roc_auc'], 3)} | {m['accuracy']:.4f} |"
@@ -228,7 +235,9 @@ def _c3_sections(metrics: dict) -> list[str]:
             "", "| predictor | accuracy | balanced accuracy | precision | recall | F1 | ROC AUC |",
             "|---|---|---|---|---|---|---|",
             _binary_row("model", model)]
-    for key, name in (("model_with_pile_on_rule", "model + pile-on rule (as flagged in the product)"),
+    for key, name in (("model_aimed_only", "model, on text that names or addresses people only"),
+                      ("model_with_pile_on_rule", "as flagged in the product: pile-on rule, or the model on text "
+                                                  "aimed at people"),
                       ("pile_on_rule_only", "pile-on rule alone")):
         if key in hostile:
             out.append(_binary_row(name, hostile[key]))

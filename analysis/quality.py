@@ -32,7 +32,8 @@ CORPORA = {
 PREDICTORS = {
     "model": "Shipped model",
     "as_scored": "As scored in the product (suggestion rule; hostile is never constructive)",
-    "model_with_pile_on_rule": "Shipped model + pile-on rule (as flagged)",
+    "model_with_pile_on_rule": "As flagged: pile-on rule, or the model on text aimed at people",
+    "model_aimed_only": "Shipped model, on text aimed at people only",
     "pile_on_rule_only": "Pile-on rule alone",
     "vader": "VADER alone",
     "length_only": "Length in words alone",

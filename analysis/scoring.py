@@ -17,10 +17,9 @@ from concurrent.futures import ProcessPoolExecutor
 import numpy as np
 import pandas as pd
 
-from analysis.clean import clean_text
 from analysis.constructive import constructive_proba
 from analysis.features import featurise
-from analysis.hostile import is_pile_on, is_uncivil
+from analysis.hostile import is_hostile, is_uncivil
 from analysis.sentiment import decide, sentiment_proba
 from analysis.service_areas import inherit_reply_areas, tag_service_areas
 from analysis.shipped import load_shipped
@@ -73,7 +72,7 @@ def _score_chunk(texts: pd.Series, news: np.ndarray | None) -> pd.DataFrame:
     models = load_shipped()
     feats = featurise(texts.tolist())
     cues = feats.hostile_cues()
-    hostile = (models.hostile.proba(feats.hashed, feats.shape)[:, 1] >= models.hostile_threshold) | is_pile_on(cues)
+    hostile = is_hostile(models.hostile.proba(feats.hashed, feats.shape)[:, 1] >= models.hostile_threshold, cues)
     proba = sentiment_proba(models.sentiment, feats.hashed, feats.vader_part, models.temperatures)
     # A hostile text is negative, whatever its words' tone ("Great job, clowns").
     sentiment = np.where(hostile, "negative", decide(proba, feats.compound, news, models.news_confidence))
@@ -128,14 +127,14 @@ def score_items(items: pd.DataFrame, progress=None) -> pd.DataFrame:
 
 
 def items_from_table(table: pd.DataFrame, text_column: str, title_column: str | None = None) -> pd.DataFrame:
-    """A CSV's rows as items for score_items, cleaned as the collectors clean what they store
-    (analysis.clean). item_key (or key), item_type, parent_id and is_council are used when the
-    table has them (the weekly export does), so its rows score as the pipeline scored them."""
-    text = table[text_column].map(clean_text)
+    """A CSV's rows as items for score_items, their text and headline as given (the store's text is
+    already clean: cleaning it again could change it). item_key (or key), item_type, parent_id and
+    is_council are used when the table has them (the weekly export does), so its rows score as the
+    pipeline scored them."""
     items = pd.DataFrame({
         "key": table["item_key"] if "item_key" in table else table.get("key", pd.Series(map(str, range(len(table))))),
-        "text": text.to_numpy(),
-        "title": table[title_column].map(lambda t: clean_text(t) or None).to_numpy() if title_column else None,
+        "text": table[text_column].to_numpy(),
+        "title": table[title_column].replace("", None).to_numpy() if title_column else None,
     }, index=table.index)
     for column in ("item_type", "parent_id"):
         if column in table:

@@ -167,8 +167,11 @@ def stage_one(layers: dict, hashed) -> tuple[np.ndarray, np.ndarray, np.ndarray]
 
 
 def neutral_gate(domain: np.ndarray, corpora: tuple[str, ...]) -> np.ndarray:
-    """The gate's columns for NEUTRAL_DOMAINS."""
-    return domain[:, [corpora.index(name) for name in NEUTRAL_DOMAINS]]
+    """The gate's columns for NEUTRAL_DOMAINS, rescaled to sum to 1: which of them a text is closer
+    to. (Unscaled, a text like none of them, a review or a headline, would put the neutral stacker
+    outside everything it was trained on.)"""
+    chosen = domain[:, [corpora.index(name) for name in NEUTRAL_DOMAINS]]
+    return chosen / np.maximum(chosen.sum(axis=1, keepdims=True), 1e-9)
 
 
 def combine(layers: dict, base: np.ndarray, domain: np.ndarray) -> np.ndarray:

@@ -105,7 +105,8 @@ class Taxonomy:
         for at in [i for i, candidates in enumerate(found) if candidates]:
             if at < next_free:
                 continue  # inside a phrase already counted
-            matched = [term for term in found[at] if term.matches(toks, at) and not self._excluded(term, toks, at, skip)]
+            matched = [term for term in found[at]
+                       if term.matches(toks, at) and not self._excluded(term, toks, at, skip)]
             if not matched:
                 continue
             best = max(matched, key=lambda term: (len(term.words), len(term.words[-1])))

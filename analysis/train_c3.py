@@ -34,7 +34,7 @@ from analysis.constructive import DENSE_NAMES, constructive_dense, constructive_
 from analysis.corpora import CONSTRUCTIVE_TRAITS
 from analysis.features import HASH_FEATURES, SHAPE_FEATURES, Features
 from analysis.fitting import FOLDS, SEED, fit_mixed_layer, grouped_folds, standardiser
-from analysis.hostile import is_pile_on, is_uncivil
+from analysis.hostile import is_hostile, is_pile_on, is_uncivil, names_people
 from analysis.linear import LinearLayer
 from analysis.suggestions import asks_or_argues, is_suggestion, with_suggestion_floor
 
@@ -179,15 +179,16 @@ def _ridge_scores(model, mean, scale, feats: Features, rows: np.ndarray) -> np.n
             @ coef[HASH_FEATURES : HASH_FEATURES + len(SHAPE_FEATURES)] + model.intercept_)
 
 
-def best_f1_threshold(truth: np.ndarray, proba: np.ndarray) -> float:
-    candidates = np.quantile(proba, np.linspace(0.5, 0.995, 200))
-    scores = [f1_score(truth, (proba >= t).astype(int), zero_division=0) for t in candidates]
+def best_f1_threshold(truth: np.ndarray, proba: np.ndarray, cues: np.ndarray) -> float:
+    """The threshold at which the product's flag (analysis.hostile.is_hostile) has the best F1."""
+    candidates = np.quantile(proba, np.linspace(0.3, 0.995, 200))
+    scores = [f1_score(truth, is_hostile(proba >= t, cues).astype(int), zero_division=0) for t in candidates]
     return float(candidates[int(np.argmax(scores))])
 
 
 def fit_hostile(data: HostileSet, rows: np.ndarray) -> tuple[LinearLayer, float]:
     """The ridge's scores made a probability by a logistic fit on inner out-of-fold scores of
-    C3's rows, and the F1-best threshold on those probabilities. Both steps are linear, so the
+    C3's rows, and the threshold at which the product's flag has the best F1 on them. Both steps are linear, so the
     shipped layer is one sigmoid layer (the Davidson column is left out: 0 on new text)."""
     feats, target, hostile, is_davidson = data.feats, data.target, data.truth, data.is_davidson
     inner = grouped_folds(data.groups[rows], is_davidson[rows], seed=SEED + 1)
@@ -198,7 +199,8 @@ def fit_hostile(data: HostileSet, rows: np.ndarray) -> tuple[LinearLayer, float]
     c3_rows = ~is_davidson[rows]
     platt = LogisticRegression(C=1e4).fit(oof[c3_rows, None], hostile[rows][c3_rows])
     a, b = float(platt.coef_[0, 0]), float(platt.intercept_[0])
-    threshold = best_f1_threshold(hostile[rows][c3_rows], platt.predict_proba(oof[c3_rows, None])[:, 1])
+    threshold = best_f1_threshold(hostile[rows][c3_rows], platt.predict_proba(oof[c3_rows, None])[:, 1],
+                                  feats.hostile_cues()[rows][c3_rows])
     model, mean, scale = _ridge(feats, target, is_davidson, rows)
     coef = (a * model.coef_[: HASH_FEATURES + len(SHAPE_FEATURES)]).astype(np.float32)[None, :]
     layer = LinearLayer(
@@ -251,7 +253,7 @@ def cross_validate_c3(feats: Features, c3: pd.DataFrame, davidson_feats: Feature
     hostile = hostile_set.truth[: len(c3)]
     cues = feats.hostile_cues()
     pile_on = is_pile_on(cues)
-    with_rule = hostile_flag | pile_on
+    with_rule = is_hostile(hostile_flag, cues)
 
     # As the product decides: the suggestion floor; no hostile text, and none that asks for nothing and
     # gives no reason, is constructive.
@@ -278,8 +280,10 @@ def cross_validate_c3(feats: Features, c3: pd.DataFrame, davidson_feats: Feature
             "model": {**binary_metrics(hostile, hostile_proba, hostile_flag), "fold_thresholds": thresholds,
                       "majority_accuracy": round(float(1 - hostile.mean()), 4)},
             "model_with_pile_on_rule": binary_metrics(hostile, hostile_proba, with_rule),
+            "model_aimed_only": binary_metrics(hostile, hostile_proba, hostile_flag & names_people(cues)),
             "pile_on_rule_only": binary_metrics(hostile, pile_on.astype(float), pile_on),
             "level": HOSTILE_LEVEL,
-            "threshold_rule": "maximises F1 on out-of-fold probabilities of each training part's C3 rows",
+            "threshold_rule": "maximises the F1 of the flag as the product sets it (pile-on rule, or the model on "
+                              "text aimed at people) on out-of-fold probabilities of each training part's C3 rows",
         },
     }

@@ -88,8 +88,8 @@ def c3(metrics: dict) -> list[str]:
     hostile = metrics["hostile"]
     lines.append(f"C3 hostile (toxicity >= {hostile['level']}, {hostile['model']['positives']} of "
                  f"{hostile['model']['rows']:,}; all-'no' accuracy {hostile['model']['majority_accuracy']:.4f}):")
-    for key, name in (("model", "model"), ("model_with_pile_on_rule", "model + pile-on rule (as flagged)"),
-                      ("pile_on_rule_only", "pile-on rule alone")):
+    for key, name in (("model", "model"), ("model_aimed_only", "model, on text aimed at people"),
+                      ("model_with_pile_on_rule", "as flagged (+ pile-on rule)"), ("pile_on_rule_only", "pile-on rule alone")):
         m = hostile.get(key)
         if m:
             lines.append(f"  {name:<34} precision {m['precision']:.4f}  recall {m['recall']:.4f}  F1 {m['f1']:.4f}  "

@@ -21,7 +21,7 @@ NOT_AIMED = [
     "Bloody potholes again on Mill Lane",
     "Is China's refusal to condemn this RACIST?",
     "Of the two candidates he is the lesser evil",
-    "The council is useless at emptying bins",
+    "These bins are useless, missed again",
     "Sort it out please, the bins are overflowing",
     "The fire station on Quarry Road is closing",
     "Out of date information on the website",

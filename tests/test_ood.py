@@ -29,5 +29,5 @@ def test_politicians_posts_get_a_sensible_share_of_neutral():
     posts = pd.read_csv(OOD / "politician_posts.csv", dtype=str, keep_default_na=False)
     scores = score_items(pd.DataFrame({"key": posts.index.astype(str), "text": posts["text"], "item_type": "post"}))
     neutral = (scores["sentiment"] == "neutral").mean()
-    assert 0.2 <= neutral <= 0.6
-    assert (scores["sentiment"] == posts["label"]).mean() >= 0.65
+    assert 0.15 <= neutral <= 0.6  # 38 % by hand; the models under-call neutral here (bench/README.md)
+    assert (scores["sentiment"] == posts["label"]).mean() >= 0.7
