@@ -10,8 +10,8 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.briefing import canonical_week
-from analysis.export import WeekError, last_complete_week, parse_iso_week
-from analysis.scoring import SCORE_COLUMNS, score_texts
+from analysis.export import WeekError, last_complete_week, parse_iso_week, to_excel_csv
+from analysis.scoring import SCORE_COLUMNS, items_from_table, score_items
 from jobs.alerts import run_alerts
 from jobs.briefing import FORMATS, briefing_file, send_briefing
 from jobs.delivery import DeliveryError
@@ -32,9 +32,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m analysis", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
 
-    score = commands.add_parser("score", help="score any CSV: adds " + ", ".join(SCORE_COLUMNS))
+    score = commands.add_parser(
+        "score", help="score any CSV exactly as the pipeline scores stored items: adds " + ", ".join(SCORE_COLUMNS)
+    )
     score.add_argument("input", metavar="IN.csv")
     score.add_argument("--text-column", required=True, metavar="COL")
+    score.add_argument("--title-column", metavar="COL", help="headlines (news mentions are read with them)")
     score.add_argument("-o", "--output", required=True, metavar="OUT.csv")
 
     rescore = commands.add_parser("rescore", help="rescore stored items with the shipped models")
@@ -97,22 +100,18 @@ def command_score(args: argparse.Namespace) -> int:
         frame = pd.read_csv(source, dtype=str, keep_default_na=False)
     except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as error:
         raise UsageError(f"{source} is not a readable CSV: {error}") from None
-    if args.text_column not in frame.columns:
-        raise UsageError(
-            f"{source} has no column {args.text_column!r} (columns: {', '.join(frame.columns)})"
-        )
+    for column in (args.text_column, args.title_column):
+        if column is not None and column not in frame.columns:
+            raise UsageError(f"{source} has no column {column!r} (columns: {', '.join(frame.columns)})")
+    output = Path(args.output)
+    _check_folder(output)
     bar = TerminalProgress("scoring")
-    parts = []
-    batch = 2_000
-    for start in range(0, len(frame), batch):
-        parts.append(score_texts(frame[args.text_column].iloc[start : start + batch]))
-        bar(min(start + batch, len(frame)), len(frame))
+    scores = score_items(items_from_table(frame, args.text_column, args.title_column), progress=bar)
     bar.close()
-    scores = pd.concat(parts) if parts else pd.DataFrame(columns=SCORE_COLUMNS)
     for column in SCORE_COLUMNS:
-        frame[column] = scores[column] if len(frame) else []
-    frame.to_csv(args.output, index=False)
-    print(f"scored {len(frame)} rows -> {args.output}")
+        frame[column] = scores[column].to_numpy() if len(frame) else []
+    write_bytes_atomically(output, to_excel_csv(frame))  # Excel-safe, as the weekly export
+    print(f"scored {len(frame)} rows -> {output}")
     return 0
 
 

@@ -1,13 +1,16 @@
-"""What the shipped models read: hashed word n-grams and a few dense, named measures.
+"""What the shipped models read: hashed n-grams and a few dense, named measures, computed once per batch.
 
-Everything here is stateless (no vocabulary to ship): the hashing trick maps each
-word and word pair to one of HASH_FEATURES columns, so a model needs only its
-coefficients. Computed once per batch and shared by every model.
+Everything here is stateless (no vocabulary to ship): the hashing trick maps each word,
+word pair and (on short texts) character n-gram to a column, so a model needs only its
+coefficients. The models read a text with its council nouns replaced by a neutral token
+(analysis.lexicon: "garden waste" is a service, not a complaint) and VADER's scores with
+the council lexicon. `featurise` computes all of it once per batch, for training and scoring alike.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
@@ -15,10 +18,20 @@ import pandas as pd
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import HashingVectorizer
 
-# 2^16 columns: each coefficient row is 256 KiB as float32; collisions cost
-# nothing measurable on these corpora against 2^17 (see the model card).
-HASH_FEATURES = 2**16
+from analysis.hostile import CUE_NAMES, hostile_cues
+from analysis.lexicon import load_lexicon
+from analysis.sentiment import vader_scores
+from analysis.tokens import tokenise
+
+# Word 1-2 grams in 2^16 columns, then character 3-5 grams (within words) in 2^16 more, the
+# latter only for texts of at most CHAR_MAX_WORDS words: they help most on short social text
+# (spellings, emoticons, hashtags) and cost too much on long comments (bench/README.md).
+WORD_FEATURES = 2**16
+CHAR_FEATURES = 2**16
+HASH_FEATURES = WORD_FEATURES + CHAR_FEATURES
 NGRAMS = (1, 2)
+CHAR_NGRAMS = (3, 5)
+CHAR_MAX_WORDS = 30
 
 # VADER's scores as the sentiment models see them (names, in order).
 VADER_FEATURES = ["neg", "neu", "pos", "compound", "vader_positive", "vader_negative", "log_words"]
@@ -31,9 +44,10 @@ CHAR_KNOTS = (50, 100, 150, 200, 250, 300, 400, 600, 1000)
 # Shape of a comment, as the constructiveness and hostility models see it.
 SHAPE_FEATURES = [
     "log_words", "log_words_sq", "log_chars", "log_sentences", "mean_word_len", "question_marks",
-    "exclaims", "caps_share", "digits", "hostile_terms", "second_person", "neg", "neu", "pos", "compound",
+    "exclaims", "caps_share", "digits", "second_person", "neg", "neu", "pos", "compound",
     *(f"chars_over_{knot}" for knot in CHAR_KNOTS),
     "suggestion_cues", "reasoning_cues", "stance_cues", "names", "numbers", "paragraphs",
+    "cues_per_10_words", *CUE_NAMES,
 ]
 
 # Cue words and phrases (C3's authors found argumentation, stance and solutions typical
@@ -62,19 +76,7 @@ _REASONING_PHRASES = re.compile("|".join(map(re.escape, REASONING_PHRASES)))
 _NAME = re.compile(r"[a-z,;:] [A-Z][a-z]")  # a capitalised word inside a sentence: a place, a person, a body
 _NUMBER = re.compile(r"\d+(?:[.,:]\d+)*")
 
-# Words that make a reply an attack rather than a complaint: a transparent prior
-# for the hostility model (C3 has few hostile rows; the model weighs this count).
-HOSTILE_WORDS = frozenset((
-    "idiot", "idiots", "idiotic", "moron", "morons", "moronic", "stupid", "stupidity", "dumb", "fool", "fools",
-    "clown", "clowns", "liar", "liars", "lying", "scum", "scumbag", "scumbags", "pathetic", "disgusting",
-    "disgrace", "disgraceful", "traitor", "traitors", "corrupt", "crook", "crooks", "thief", "thieves",
-    "hypocrite", "hypocrites", "ignorant", "imbecile", "imbeciles", "loser", "losers", "garbage", "trash",
-    "hate", "useless", "incompetent", "crap", "shit", "bullshit", "fuck", "fucking", "fucked", "damn",
-    "bloody", "bastard", "bastards", "arse", "ass", "asshole", "jerk", "jerks", "nazi", "nazis", "fascist",
-    "fascists", "racist", "racists", "retard", "retarded", "kill", "die", "evil", "vile", "filth", "filthy",
-))
 SECOND_PERSON = frozenset(("you", "your", "you're", "youre", "yours", "yourself", "u", "ur"))
-_MASKED_SWEAR = re.compile(r"\w\*+\w|\w\*{2,}")  # sh*t, f***
 _SENTENCE_END = re.compile(r"[.!?]+(?:\s|$)")
 # ASCII capitals, letters and digits are counted on the text's ASCII bytes (bytes.translate
 # with a delete set is one C pass; str.translate builds a new str per call).
@@ -82,20 +84,44 @@ _UPPER = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _LETTERS = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 _DIGITS = b"0123456789"
 
+# What the n-grams read of links, user names and stretched words: one token each, so
+# "@brackenfordcllr" and "soooo" are not rare words of their own.
+_LINK = re.compile(r"https?://\S+|www\.\S+")
+_USER = re.compile(r"@\w+")
+_STRETCHED = re.compile(r"(\w)\1{2,}")
+
 
 @lru_cache(maxsize=1)
-def _vectorizer() -> HashingVectorizer:
-    return HashingVectorizer(
-        ngram_range=NGRAMS, n_features=HASH_FEATURES, alternate_sign=False, norm="l2", dtype=np.float32
-    )
+def _vectorizers() -> tuple[HashingVectorizer, HashingVectorizer]:
+    words = HashingVectorizer(ngram_range=NGRAMS, n_features=WORD_FEATURES, alternate_sign=False, norm="l2",
+                              dtype=np.float32)
+    chars = HashingVectorizer(analyzer="char_wb", ngram_range=CHAR_NGRAMS, n_features=CHAR_FEATURES,
+                              alternate_sign=False, norm="l2", dtype=np.float32)
+    return words, chars
 
 
-def hashed_ngrams(texts: pd.Series | list[str]) -> sp.csr_matrix:
-    """Word 1-2 grams, hashed and L2-normalised: one sparse row per text."""
-    return _vectorizer().transform(list(texts))
+def normalise_for_ngrams(text: str, short: bool) -> str:
+    """Links and user names as one token each; in short texts (social posts) stretched words too."""
+    if "http" in text or "www." in text:
+        text = _LINK.sub(" httplink ", text)
+    if "@" in text:
+        text = _USER.sub(" @user ", text)
+    return _STRETCHED.sub(r"\1\1", text) if short else text
 
 
-def word_counts(texts: pd.Series) -> np.ndarray:
+def hashed_ngrams(texts: list[str], words: np.ndarray | None = None) -> sp.csr_matrix:
+    """Word 1-2 grams, then character 3-5 grams of texts of at most CHAR_MAX_WORDS words, each
+    block hashed and L2-normalised: one sparse row of HASH_FEATURES columns per text."""
+    if words is None:
+        words = word_counts(texts)
+    short = words <= CHAR_MAX_WORDS
+    texts = [normalise_for_ngrams(t, s) for t, s in zip(texts, short)]
+    word_part, char_part = _vectorizers()
+    return sp.hstack([word_part.transform(texts), char_part.transform([t if s else "" for t, s in zip(texts, short)])],
+                     format="csr")
+
+
+def word_counts(texts) -> np.ndarray:
     return np.fromiter((len(t.split()) for t in texts), dtype=np.float64, count=len(texts))
 
 
@@ -113,13 +139,12 @@ def vader_features(vader: pd.DataFrame, words: np.ndarray) -> np.ndarray:
     ]).astype(np.float64)
 
 
-def shape_features(texts: pd.Series, vader: pd.DataFrame, words: np.ndarray, tokens: list[list[str]]) -> np.ndarray:
+def shape_features(texts: list[str], vader: pd.DataFrame, words: np.ndarray, tokens: list[list[str]]) -> np.ndarray:
     """Length, structure, tone and cue measures: columns as SHAPE_FEATURES. `tokens` as
     analysis.tokens.tokenise gives them (lower-case words), computed once per batch."""
     n = len(texts)
-    counts = np.zeros((n, 15))
+    counts = np.zeros((n, 14 + len(CUE_NAMES)))
     for i, (text, toks) in enumerate(zip(texts, tokens)):
-        length = len(text)
         ascii_ = text.encode("ascii", "ignore")
         size = len(ascii_)
         digits = size - len(ascii_.translate(None, _DIGITS))
@@ -129,27 +154,26 @@ def shape_features(texts: pd.Series, vader: pd.DataFrame, words: np.ndarray, tok
                 len(SUGGESTION_WORDS.intersection(toks)) + len(_SUGGESTION_PHRASES.findall(low)),
                 len(REASONING_WORDS.intersection(toks)) + len(_REASONING_PHRASES.findall(low)),
                 len(STANCE_WORDS.intersection(toks)),
+                len(SECOND_PERSON.intersection(toks)),
             )
         else:
-            cues = (0, 0, 0)
+            cues = (0, 0, 0, 0)
         counts[i] = (
-            length,
+            len(text),
             len(_SENTENCE_END.findall(text)),
             text.count("?"),
             text.count("!"),
             size - len(ascii_.translate(None, _UPPER)),
             size - len(ascii_.translate(None, _LETTERS)),
             digits,
-            len(HOSTILE_WORDS.intersection(toks)) + (len(_MASKED_SWEAR.findall(text)) if "*" in text else 0)
-            if toks else 0,
-            len(SECOND_PERSON.intersection(toks)) if toks else 0,
             text.count("\n\n"),
             *cues,
             len(_NAME.findall(text)),
             len(_NUMBER.findall(text)) if digits else 0,
+            *hostile_cues(toks),
         )
-    chars, sentences, questions, exclaims, capitals, letters, digits, hostile, second, paragraphs = counts[:, :10].T
-    suggestion, reasoning, stance, names, numbers = counts[:, 10:].T
+    chars, sentences, questions, exclaims, capitals, letters, digits, paragraphs = counts[:, :8].T
+    suggestion, reasoning, stance, second, names, numbers = counts[:, 8:14].T
     log_words = np.log1p(words)
     log_chars = np.log1p(chars)
     return np.column_stack([
@@ -162,7 +186,6 @@ def shape_features(texts: pd.Series, vader: pd.DataFrame, words: np.ndarray, tok
         np.log1p(exclaims),
         np.where(letters > 0, capitals / np.maximum(letters, 1), 0.0),
         np.log1p(digits),
-        np.log1p(hostile),
         np.log1p(second),
         vader["neg"].to_numpy(dtype=np.float64),
         vader["neu"].to_numpy(dtype=np.float64),
@@ -175,18 +198,48 @@ def shape_features(texts: pd.Series, vader: pd.DataFrame, words: np.ndarray, tok
         np.log1p(names),
         np.log1p(numbers),
         np.log1p(paragraphs),
+        10.0 * (suggestion + reasoning) / np.maximum(words, 1.0),
+        np.log1p(counts[:, 14:]),
     ])
+
+
+@dataclass
+class Features:
+    """Everything the models read of a batch of texts, computed once."""
+
+    texts: list[str]
+    tokens: list[list[str]]  # lower-case words (analysis.tokens)
+    words: np.ndarray  # word counts
+    vader: pd.DataFrame  # VADER's neg, neu, pos, compound, with the council lexicon
+    hashed: sp.csr_matrix  # hashed_ngrams of the texts as the models read them (council nouns neutral)
+    shape: np.ndarray  # SHAPE_FEATURES
+
+    @property
+    def compound(self) -> np.ndarray:
+        return self.vader["compound"].to_numpy()
+
+    @property
+    def vader_part(self) -> np.ndarray:
+        return vader_features(self.vader, self.words)
+
+    def hostile_cues(self) -> np.ndarray:
+        """The counts of analysis.hostile.hostile_cues (the shape columns hold their log1p)."""
+        return np.rint(np.expm1(self.shape[:, [SHAPE_FEATURES.index(name) for name in CUE_NAMES]]))
+
+
+def featurise(texts: list[str]) -> Features:
+    texts = [t if isinstance(t, str) else "" for t in texts]
+    tokens = tokenise(texts)
+    words = word_counts(texts)
+    vader = vader_scores(texts)
+    lexicon = load_lexicon()
+    model_texts = [lexicon.model_text(text, toks) for text, toks in zip(texts, tokens)]
+    return Features(
+        texts=texts, tokens=tokens, words=words, vader=vader, hashed=hashed_ngrams(model_texts, words),
+        shape=shape_features(texts, vader, words, tokens),
+    )
 
 
 def logit(probabilities: np.ndarray) -> np.ndarray:
     p = np.clip(probabilities, 1e-4, 1 - 1e-4)
     return np.log(p / (1 - p))
-
-
-def stack_features(vader_part: np.ndarray, general: np.ndarray, service: np.ndarray, domain: np.ndarray) -> np.ndarray:
-    """The gate's input: VADER's scores and both n-gram models' log-odds, each also
-    multiplied by how much the text resembles each training domain, so the stacker
-    can trust VADER on social-media text and the service model on service feedback."""
-    base = np.hstack([vader_part, logit(general), logit(service)])
-    gated = [base * domain[:, [j]] for j in range(domain.shape[1])]
-    return np.hstack([base, domain, *gated])

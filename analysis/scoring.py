@@ -1,10 +1,12 @@
 """Scoring items: every model applied to a frame of texts, in batches.
 
-Per batch the texts are read once: VADER's scores, one hashed n-gram matrix and a
-few dense measures are computed, then every shipped model (analysis/models/) reads
-them. `compound` stays VADER's (what people expect to see), `sentiment` is the
-corrected model's class. Large inputs can be split over processes with
-`score_texts_parallel`.
+Per batch the texts are read once (analysis.features.featurise: VADER's scores, one
+hashed n-gram matrix and a few dense measures), then every shipped model
+(analysis/models/) reads them. `compound` is VADER's with the council lexicon (what
+people expect to see, without "garden waste" reading as a complaint), `sentiment` is
+the corrected model's class. `score_items` is the one path from items to scores: the
+collectors' pipeline and `python -m analysis score` both call it. Large inputs can be
+split over processes with `score_texts_parallel`.
 """
 
 from __future__ import annotations
@@ -15,28 +17,25 @@ from concurrent.futures import ProcessPoolExecutor
 import numpy as np
 import pandas as pd
 
-from analysis.features import (
-    SHAPE_FEATURES,
-    hashed_ngrams,
-    shape_features,
-    vader_features,
-    word_counts,
-)
+from analysis.constructive import constructive_proba
+from analysis.features import featurise
+from analysis.hostile import harsh_words, is_hostile, is_plainly_hostile, is_uncivil
 from analysis.lifeline import die_with_parent
-from analysis.sentiment import corrected_proba, decide, vader_scores
-from analysis.service_areas import tag_service_areas
+from analysis.sentiment import decide, no_sentiment_words, sentiment_proba
+from analysis.service_areas import inherit_reply_areas, tag_service_areas
 from analysis.shipped import load_shipped
-from analysis.suggestions import is_suggestion, with_suggestion_floor
-from analysis.tokens import tokenise
+from analysis.suggestions import is_rant, is_suggestion, with_suggestion_floor
 from settings import environment
 
 # Names every model that produced a row; bump when a model or the taxonomy's meaning changes.
-MODEL_VERSION = "vader-3.3.2+sentiment-gated-2+constructive-c3-2+suggestion-rule-1+hostile-c3-2"
+MODEL_VERSION = (
+    "vader-3.3.2+council-lexicon-1+sentiment-neutral-3+constructive-content-3+suggestion-rule-2+hostile-3"
+    "+areas-2"
+)
 
 SCORE_COLUMNS = [
     "compound", "sentiment", "constructive_prob", "feedback_class", "service_area", "hostile",
 ]
-HOSTILE_TERMS = SHAPE_FEATURES.index("hostile_terms")
 # Texts per model call: bounds memory (the hashed matrix) whatever the caller passes.
 CHUNK = 4_000
 
@@ -50,14 +49,19 @@ def scoring_text(text: pd.Series, title: pd.Series | None = None) -> pd.Series:
     return (title + "\n" + text).where(title != "", text).str.strip()
 
 
-def feedback_class(sentiment: pd.Series, constructive_prob: pd.Series, threshold: float = 0.5) -> pd.Series:
-    """DESIGN.md's partition: constructive (whatever its tone), else the sentiment class."""
+def feedback_class(sentiment: pd.Series, constructive_prob: pd.Series, threshold: float = 0.5,
+                   blocked: pd.Series | None = None) -> pd.Series:
+    """DESIGN.md's partition: constructive (whatever its tone), else the sentiment class. `blocked`:
+    items that cannot be constructive whatever their probability (constructive never hides plain
+    hostility: analysis.hostile.is_plainly_hostile; nor is a rant constructive: analysis.suggestions)."""
     constructive = constructive_prob.fillna(0.0) >= threshold
+    if blocked is not None:
+        constructive &= ~blocked.fillna(False).astype(bool)
     return sentiment.where(~constructive, "constructive")
 
 
 def is_news(items: pd.DataFrame) -> pd.Series:
-    """News mentions and items with a headline: VADER's class is trusted there (see Decision)."""
+    """News mentions and items with a headline: VADER's class is trusted there (sentiment.decide)."""
     news = pd.Series(False, index=items.index)
     if "item_type" in items:
         news |= items["item_type"].fillna("").eq("mention")
@@ -68,56 +72,81 @@ def is_news(items: pd.DataFrame) -> pd.Series:
 
 def _score_chunk(texts: pd.Series, news: np.ndarray | None) -> pd.DataFrame:
     models = load_shipped()
-    values = texts.tolist()
-    vader = vader_scores(values)
-    words = word_counts(values)
-    hashed = hashed_ngrams(values)
-    tokenised = tokenise(values)
-    shape = shape_features(values, vader, words, tokenised)
-    compound = vader["compound"].to_numpy()
-    proba = corrected_proba(models.sentiment, hashed, vader_features(vader, words))
-    sentiment = decide(proba, compound, words, news, models.decision)
-    areas = tag_service_areas(texts, tokenised=tokenised)
-    hostile = models.hostile.proba(hashed, shape)[:, 1] >= models.hostile_threshold
-    constructive = models.constructive.proba(hashed, shape)[:, 1]
-    suggestion = is_suggestion(tokenised, words, areas, shape[:, HOSTILE_TERMS], hostile)
-    constructive = with_suggestion_floor(constructive, suggestion)
-    constructive = np.round(constructive, 4)
-    klass = np.where(constructive >= models.constructive_threshold, "constructive", sentiment).astype(object)
+    feats = featurise(texts.tolist())
+    cues = feats.hostile_cues()
+    hostile_proba = models.hostile.proba(feats.hashed, feats.shape)[:, 1]
+    hostile = is_hostile(hostile_proba >= models.hostile_threshold, cues)
+    proba = sentiment_proba(models.sentiment, feats.hashed, feats.vader_part, models.temperatures)
+    # A hostile text is negative, whatever its words' tone ("Great job, clowns").
+    sentiment = np.where(hostile, "negative", decide(proba, feats.compound, news, models.news_confidence,
+                                                        no_sentiment_words(feats.vader_part)))
+    areas = tag_service_areas(texts, tokenised=feats.tokens)
+    constructive = constructive_proba(models.constructive, feats.hashed, feats.shape, feats.words)
+    suggestion = is_suggestion(feats.tokens, feats.words, areas, hostile | is_uncivil(cues))
+    constructive = pd.Series(np.round(with_suggestion_floor(constructive, suggestion), 4), index=texts.index)
+    sentiment = pd.Series(sentiment, index=texts.index, dtype=object)
+    rant = is_rant(feats.tokens, feats.compound, harsh_words(cues), is_uncivil(cues))
+    blocked = pd.Series(is_plainly_hostile(hostile, hostile_proba) | rant, index=texts.index)
     return pd.DataFrame({
-        "compound": compound,
+        "compound": feats.compound,
         "sentiment": sentiment,
-        "constructive_prob": pd.array(constructive, dtype="Float64"),
-        "feedback_class": klass,
+        "constructive_prob": constructive.astype("Float64"),
+        "feedback_class": feedback_class(sentiment, constructive, models.constructive_threshold, blocked),
         "service_area": areas,
         "hostile": hostile.astype(bool),
     }, index=texts.index)
 
 
-def score_texts(texts: pd.Series, news: pd.Series | np.ndarray | None = None) -> pd.DataFrame:
+def score_texts(texts: pd.Series, news: pd.Series | np.ndarray | None = None, progress=None) -> pd.DataFrame:
     """One row of scores per text, index aligned with `texts`. `news` (one bool per text)
-    marks news mentions and headlines, whose sentiment trusts VADER more (see Decision)."""
+    marks news mentions and headlines, whose sentiment trusts VADER more (sentiment.decide).
+    `progress(done, total)` is called after each chunk."""
     texts = texts.fillna("").astype(str)
     if texts.empty:
         return pd.DataFrame(
             {c: pd.Series(dtype="float64" if c == "compound" else "object") for c in SCORE_COLUMNS}, index=texts.index
         )
     flags = None if news is None else np.asarray(news, dtype=bool)
-    parts = [
-        _score_chunk(texts.iloc[start : start + CHUNK], None if flags is None else flags[start : start + CHUNK])
-        for start in range(0, len(texts), CHUNK)
-    ]
+    parts = []
+    for start in range(0, len(texts), CHUNK):
+        parts.append(_score_chunk(texts.iloc[start : start + CHUNK],
+                                  None if flags is None else flags[start : start + CHUNK]))
+        if progress:
+            progress(min(start + CHUNK, len(texts)), len(texts))
     return pd.concat(parts) if len(parts) > 1 else parts[0]
 
 
-def score_items(items: pd.DataFrame) -> pd.DataFrame:
-    """Scores for stored items (columns key, text, title, item_type) as rows for the `scores` table."""
+def score_items(items: pd.DataFrame, progress=None) -> pd.DataFrame:
+    """Scores for items (columns key, text, and where known title, item_type, parent_id,
+    is_council) as rows for the `scores` table: the one path both the pipeline and
+    `python -m analysis score` take. News mentions are read with their headline; a council
+    reply takes the service area of what it answers when that is among `items`
+    (jobs.scoring does the same across batches, where threads are known)."""
     if items.empty:
         return pd.DataFrame(columns=["item_key", "model_version", *SCORE_COLUMNS])
-    scores = score_texts(scoring_text(items["text"], items.get("title")), is_news(items).to_numpy())
+    scores = score_texts(scoring_text(items["text"], items.get("title")), is_news(items).to_numpy(), progress)
+    scores["service_area"] = inherit_reply_areas(items, scores["service_area"])
     scores.insert(0, "item_key", items["key"].to_numpy())
     scores.insert(1, "model_version", MODEL_VERSION)
     return scores.reset_index(drop=True)
+
+
+def items_from_table(table: pd.DataFrame, text_column: str, title_column: str | None = None) -> pd.DataFrame:
+    """A CSV's rows as items for score_items, their text and headline as given (the store's text is
+    already clean: cleaning it again could change it). item_key (or key), item_type, parent_id and
+    is_council are used when the table has them (the weekly export does), so its rows score as the
+    pipeline scored them."""
+    items = pd.DataFrame({
+        "key": table["item_key"] if "item_key" in table else table.get("key", pd.Series(map(str, range(len(table))))),
+        "text": table[text_column].to_numpy(),
+        "title": table[title_column].replace("", None).to_numpy() if title_column else None,
+    }, index=table.index)
+    for column in ("item_type", "parent_id"):
+        if column in table:
+            items[column] = table[column].replace("", None).to_numpy()
+    if "is_council" in table:
+        items["is_council"] = table["is_council"].astype(str).str.strip().str.lower().isin(("true", "1", "yes"))
+    return items
 
 
 # --- Several processes ------------------------------------------------------------------

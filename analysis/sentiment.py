@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import lru_cache
 from operator import itemgetter
 
@@ -14,6 +13,9 @@ from vaderSentiment.vaderSentiment import (
     SentimentIntensityAnalyzer,
     SentiText,
 )
+
+from analysis.calibration import temper
+from analysis.lexicon import CouncilLexicon, load_lexicon
 
 # Hutto & Gilbert's thresholds on `compound`.
 POSITIVE_AT = 0.05
@@ -33,28 +35,50 @@ class WindowedAnalyzer(SentimentIntensityAnalyzer):
     texts and on the evaluation corpora when present.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, council: CouncilLexicon | None = None) -> None:
         super().__init__()
         # VADER swaps emoji characters for their descriptions one character at a time;
         # only single-character keys can ever match that loop.
         self._emoji_chars = frozenset(key for key in self.emojis if len(key) == 1)
+        self.council = council
 
     def polarity_scores(self, text):
         if not self._emoji_chars.isdisjoint(text):
-            return super().polarity_scores(text)
-        # No emoji: VADER's character loop would return the text unchanged, then strip it.
+            text = self._replace_emoji(text)
+        # No emoji left: VADER's character loop would return the text unchanged, then strip it.
         text = text.strip()
         sentitext = SentiText(text)
         words = sentitext.words_and_emoticons
         last = len(words) - 1
+        council = self.council
+        lowered = None  # the lower-case words, made only when a council word is there
         sentiments = []
         for i, word in enumerate(words):
             lower = word.lower()
             if lower in BOOSTER_DICT or (lower == "kind" and i < last and words[i + 1].lower() == "of"):
                 sentiments.append(0)  # a booster or "kind of" carries no valence of its own
+            elif council is not None and lower in council.words and council.council_sense(
+                    lowered or (lowered := [w.lower() for w in words]), i):
+                sentiments.append(0)  # a council noun ("garden waste", "parking fine"): no sentiment
             else:
                 sentiments = self.sentiment_valence(0, sentitext, word, i, sentiments)
         return self.score_valence(self._but_check(words, sentiments), text)
+
+    def _replace_emoji(self, text: str) -> str:
+        """VADER's own emoji step: each emoji character becomes its description."""
+        out = []
+        prev_space = True
+        for ch in text:
+            if ch in self.emojis:
+                description = self.emojis[ch]
+                if not prev_space:
+                    out.append(" ")
+                out.append(description)
+                prev_space = False
+            else:
+                out.append(ch)
+                prev_space = ch == " "
+        return "".join(out)
 
     def _negation_check(self, valence, words_and_emoticons, start_i, i):
         low = max(0, i - 3)
@@ -69,7 +93,8 @@ class WindowedAnalyzer(SentimentIntensityAnalyzer):
 
 @lru_cache(maxsize=1)
 def analyzer() -> SentimentIntensityAnalyzer:
-    return WindowedAnalyzer()
+    """VADER as the product uses it: windowed, with the council lexicon (council_lexicon.toml)."""
+    return WindowedAnalyzer(load_lexicon())
 
 
 def classify(compound: float) -> str:
@@ -98,69 +123,112 @@ def vader_scores(texts: Iterable[str]) -> pd.DataFrame:
 # --- The corrected sentiment model (shipped in analysis/models/sentiment.*) -------------
 
 SENTIMENT_CLASSES = ("negative", "neutral", "positive")
+# The domains whose neutral is real (the rest label by a cut-off on a mean rating): only their
+# rows teach the neutral part, which reads only the gate's probability of these; the direction
+# stacker reads every domain.
+NEUTRAL_DOMAINS = ("semeval", "nhs")
+STACK_BASE = (
+    "neg", "neu", "pos", "compound", "vader_positive", "vader_negative", "log_words",
+    *(f"general_{c}" for c in SENTIMENT_CLASSES), "polarity_positive", *(f"service_{c}" for c in SENTIMENT_CLASSES),
+)
 
 
-def corrected_proba(layers: dict, hashed, vader_part: np.ndarray) -> np.ndarray:
-    """P(negative, neutral, positive) from the shipped layers: two n-gram models (one
-    trained on every corpus, one on service feedback only) and a domain gate, stacked
-    with VADER's own scores by a small multinomial model. See analysis/models/MODEL_CARD.md."""
-    from analysis.features import stack_features
+def _logit(p: np.ndarray) -> np.ndarray:
+    p = np.clip(p, 1e-4, 1 - 1e-4)
+    return np.log(p / (1 - p))
 
-    general = _in_order(layers["general"], layers["general"].proba(hashed))
-    service = _in_order(layers["service"], layers["service"].proba(hashed))
+
+def in_order(layer, proba: np.ndarray) -> np.ndarray:
+    """A three-class layer's probabilities in SENTIMENT_CLASSES order."""
+    return proba[:, [layer.classes.index(c) for c in SENTIMENT_CLASSES]]
+
+
+def stack_base(vader_part: np.ndarray, general: np.ndarray, polarity: np.ndarray, service: np.ndarray) -> np.ndarray:
+    """What both stackers read: VADER's scores (VADER_FEATURES) and the n-gram layers' log-odds."""
+    return np.hstack([vader_part, _logit(general), _logit(polarity)[:, None], _logit(service)])
+
+
+def gated(base: np.ndarray, gate: np.ndarray) -> np.ndarray:
+    """The base measures, the gate, and each base measure times each gate column, so a
+    stacker can trust VADER on social text and the service model on service feedback."""
+    return np.hstack([base, gate, *(base * gate[:, [j]] for j in range(gate.shape[1]))])
+
+
+def gated_names(gate_names: tuple[str, ...]) -> tuple[str, ...]:
+    return (*STACK_BASE, *(f"like_{g}" for g in gate_names), *(f"{b}*{g}" for g in gate_names for b in STACK_BASE))
+
+
+def stage_one(layers: dict, hashed) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The general, polarity and service layers' probabilities (three-class ones in SENTIMENT_CLASSES order)."""
+    general = in_order(layers["general"], layers["general"].proba(hashed))
+    polarity = layers["polarity"].proba(hashed)[:, 1]
+    service = in_order(layers["service"], layers["service"].proba(hashed))
+    return general, polarity, service
+
+
+def neutral_gate(domain: np.ndarray, corpora: tuple[str, ...]) -> np.ndarray:
+    """The gate's columns for NEUTRAL_DOMAINS, rescaled to sum to 1: which of them a text is closer
+    to. (Unscaled, a text like none of them, a review or a headline, would put the neutral stacker
+    outside everything it was trained on.)"""
+    chosen = domain[:, [corpora.index(name) for name in NEUTRAL_DOMAINS]]
+    return chosen / np.maximum(chosen.sum(axis=1, keepdims=True), 1e-9)
+
+
+def combine(layers: dict, base: np.ndarray, domain: np.ndarray) -> np.ndarray:
+    """P(negative, neutral, positive): P(neutral) from the `neutral` stacker, the rest split by the
+    `direction` stacker's P(positive | not neutral)."""
+    neutral = layers["neutral"]
+    p_neutral = neutral.proba(dense=gated(base, neutral_gate(domain, layers["domain"].classes)))[
+        :, neutral.classes.index("neutral")]
+    p_positive = layers["direction"].proba(dense=gated(base, domain))[:, 1]
+    return np.column_stack([(1 - p_neutral) * (1 - p_positive), p_neutral, (1 - p_neutral) * p_positive])
+
+
+def temper_by_domain(proba: np.ndarray, domain: np.ndarray, corpora: tuple[str, ...],
+                     temperatures: dict[str, float]) -> np.ndarray:
+    """Temperature scaling with the temperature of each text's likeliest domain (1 where none is set)."""
+    return temper(proba, np.array([temperatures.get(corpora[d], 1.0) for d in domain.argmax(axis=1)]))
+
+
+def sentiment_proba(layers: dict, hashed, vader_part: np.ndarray, temperatures: dict[str, float] | None = None
+                    ) -> np.ndarray:
+    """Calibrated P(negative, neutral, positive) from the shipped layers (see MODEL_CARD.md): the
+    n-gram layers, the two stackers (combine), then temperature scaling by the domain the gate
+    finds likeliest (`temperatures` by corpus name)."""
+    base = stack_base(vader_part, *stage_one(layers, hashed))
     domain = layers["domain"].proba(hashed)
-    stacker = layers["stacker"]
-    proba = stacker.proba(dense=stack_features(vader_part, general, service, domain))
-    return _in_order(stacker, proba)
-
-
-def _in_order(layer, proba: np.ndarray) -> np.ndarray:
-    order = [layer.classes.index(c) for c in SENTIMENT_CLASSES]
-    return proba[:, order]
+    proba = combine(layers, base, domain)
+    return temper_by_domain(proba, domain, layers["domain"].classes, temperatures) if temperatures else proba
 
 
 def classes_of(proba: np.ndarray) -> np.ndarray:
     return np.asarray(SENTIMENT_CLASSES, dtype=object)[proba.argmax(axis=1)]
 
 
-# --- From probabilities to a class: the neutral band and when to trust VADER ------------
+# A text in which VADER finds no sentiment word at all is neutral unless the model gives one side at
+# least even odds: a stated judgement (headlines and announcements read as comments are otherwise
+# split by the n-grams' small leanings).
+FLAT_CONFIDENCE = 0.5
 
 
-@dataclass(frozen=True)
-class Decision:
-    """How the corrected model's probabilities become a class (saved in sentiment.json).
-
-    - `neutral_weight` multiplies P(neutral) before the arg-max (a class-prior
-      correction: the training corpora hold few neutral rows, so the model under-calls it);
-    - short social text (at most `short_words` words) where the model's top probability
-      is below `confidence` takes VADER's class (±0.05 cut-offs): VADER is strong on short
-      social text and says neutral when there are no sentiment words;
-    - news mentions and headlines take VADER's class unless the model's top probability
-      reaches `news_confidence` (the model never saw news prose; VADER reads a flat
-      headline as neutral).
-    The first three are chosen on out-of-fold predictions by `python -m analysis train`;
-    `news_confidence` is a stated judgement (there is no labelled news set to tune it on).
-    """
-
-    neutral_weight: float = 1.0
-    short_words: int = 0
-    confidence: float = 0.0
-    news_confidence: float = 0.9
-
-    def as_dict(self) -> dict:
-        return {"neutral_weight": self.neutral_weight, "short_words": self.short_words,
-                "confidence": self.confidence, "news_confidence": self.news_confidence}
+def no_sentiment_words(vader_part: np.ndarray) -> np.ndarray:
+    """Texts VADER reads as wholly neutral (its `neu` share is 1: not one word in its lexicon counts)."""
+    return vader_part[:, 1] >= 0.999
 
 
-def decide(proba: np.ndarray, compound: np.ndarray, words: np.ndarray, news: np.ndarray | None,
-           decision: Decision) -> np.ndarray:
-    """The class of each row from P(negative, neutral, positive), VADER's compound, word counts
-    and which rows are news (mentions, headlines); see Decision."""
-    weighted = proba * np.array([1.0, decision.neutral_weight, 1.0])
-    weighted /= weighted.sum(axis=1, keepdims=True)
-    top = weighted.max(axis=1)
-    classes = classes_of(weighted)
-    trust_vader = (words <= decision.short_words) & (top < decision.confidence)
-    if news is not None:
-        trust_vader |= np.asarray(news, dtype=bool) & (top < decision.news_confidence)
+def decide(proba: np.ndarray, compound: np.ndarray, news: np.ndarray | None, news_confidence: float,
+           flat: np.ndarray | None = None) -> np.ndarray:
+    """The class of each row: the likeliest, except that
+    - a `flat` text (no_sentiment_words) is neutral unless the model's top probability reaches
+      FLAT_CONFIDENCE, and
+    - news mentions and headlines take VADER's class (council lexicon, ±0.05 cut-offs) unless the
+      model's top probability reaches `news_confidence`: no training corpus is news prose, and VADER
+      reads a flat headline as neutral."""
+    classes = classes_of(proba)
+    top = proba.max(axis=1)
+    if flat is not None:
+        classes = np.where(np.asarray(flat, dtype=bool) & (top < FLAT_CONFIDENCE), "neutral", classes).astype(object)
+    if news is None:
+        return classes
+    trust_vader = np.asarray(news, dtype=bool) & (top < news_confidence)
     return np.where(trust_vader, classify_many(compound), classes).astype(object)

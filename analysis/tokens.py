@@ -12,5 +12,10 @@ def tokens(text: str) -> list[str]:
     return _TOKEN.findall(text.lower().replace("’", "'")) if text else []
 
 
+def token_spans(text: str):
+    """The matches behind tokens(text), in order (their spans index the text itself)."""
+    return _TOKEN.finditer(text.lower().replace("’", "'")) if text else iter(())
+
+
 def tokenise(texts) -> list[list[str]]:
     return [tokens(text) if isinstance(text, str) else [] for text in texts]

@@ -68,6 +68,16 @@ if not versions.empty:
 if not metrics:
     st.warning("No metrics.json beside the models: `python -m analysis train --data DIR` writes it.")
 
+st.subheader("In plain words")
+words = quality.plain_words(metrics)
+if words:
+    st.caption("Measured on labelled comments the models were not trained on (cross-validation). Our own "
+               "figures, in words: no comment text is shown here.")
+    for heading, lines in words.items():
+        st.markdown(f"**{heading}**\n" + "\n".join(f"- {line}" for line in lines))
+else:
+    st.caption(f"Plain-word figures: {quality.NOT_MEASURED}.")
+
 st.subheader("Agreement with officers")
 agreement = read(triage.label_agreement)
 if agreement.empty:
@@ -94,39 +104,47 @@ else:
             st.caption(f"**{escape_markdown(FIELD_LABELS.get(field, field))}: officers against the model**")
             st.dataframe(frame, width="content")
 
-st.subheader("Sentiment: negative, neutral or positive")
-st.caption(
-    "Three-class accuracy and F1 per corpus, the shipped model against VADER alone (the lexicon it corrects). "
-    "Public-service feedback (NHS comments) is where VADER alone is weakest."
-)
-st.dataframe(
-    quality.sentiment_table(metrics), hide_index=True, width="stretch", height="content",
-    column_config={"Corpus": st.column_config.TextColumn(width=250), "Predictor": st.column_config.TextColumn(width=260),
-                   "Target": st.column_config.TextColumn(width=170), "Met": st.column_config.TextColumn(width=50)},
-)
-sentiment = metrics.get("sentiment") if isinstance(metrics.get("sentiment"), dict) else {}
-if sentiment:
-    corpus = st.selectbox("Confusion matrices for", list(sentiment), format_func=quality.corpus_name,
-                          key="quality_corpus")
-    matrices(sentiment[corpus])
+st.subheader("Technical figures")
+with st.expander("Targets, and whether the models meet them"):
+    st.dataframe(quality.targets_table(metrics), hide_index=True, width="stretch", height="content")
 
-st.subheader("Constructive feedback")
-st.caption(quality.constructive_target(metrics) + " A long comment is usually constructive in C3, so length "
-           "alone is the baseline to beat.")
-st.dataframe(quality.binary_table(metrics, "constructive"), hide_index=True, width="stretch", height="content")
-if isinstance(metrics.get("constructive"), dict):
-    matrices(metrics["constructive"], quality.BINARY_LABELS["constructive"])
+with st.expander("Sentiment: negative, neutral or positive"):
+    st.caption(
+        "Three-class accuracy, F1 and macro-averaged recall per corpus, the shipped model against VADER alone "
+        "(the lexicon it corrects). Public-service feedback (NHS comments) is where VADER alone is weakest."
+    )
+    st.dataframe(
+        quality.sentiment_table(metrics), hide_index=True, width="stretch", height="content",
+        column_config={"Corpus": st.column_config.TextColumn(width=250),
+                       "Predictor": st.column_config.TextColumn(width=260),
+                       "Target": st.column_config.TextColumn(width=170), "Met": st.column_config.TextColumn(width=50)},
+    )
+    sentiment = metrics.get("sentiment") if isinstance(metrics.get("sentiment"), dict) else {}
+    if sentiment:
+        corpus = st.selectbox("Confusion matrices for", list(sentiment), format_func=quality.corpus_name,
+                              key="quality_corpus")
+        matrices(sentiment[corpus])
 
-st.subheader("Hostile language")
-st.caption(
-    "Trained on C3's toxicity ratings. Few comments there are hostile, so accuracy says little (always saying "
-    "'not hostile' is right most of the time). Precision: of the comments flagged, the share that really were "
-    "hostile. Recall: of the hostile comments, the share that were flagged. The flag is a pointer for an "
-    "officer, never a verdict on a person."
-)
-st.dataframe(quality.binary_table(metrics, "hostile"), hide_index=True, width="stretch", height="content")
-if isinstance(metrics.get("hostile"), dict):
-    matrices(metrics["hostile"], quality.BINARY_LABELS["hostile"])
+with st.expander("Constructive feedback"):
+    st.caption(quality.constructive_target(metrics) + " A long comment is usually constructive in C3, so length "
+               "alone is the baseline to beat.")
+    st.dataframe(quality.binary_table(metrics, "constructive"), hide_index=True, width="stretch", height="content")
+    st.caption("Within length bands plain accuracy is mostly the band's majority class, so the balanced accuracy "
+               "(the mean of both classes' recall) is the measure there.")
+    st.dataframe(quality.band_table(metrics), hide_index=True, width="stretch", height="content")
+    if isinstance(metrics.get("constructive"), dict):
+        matrices(metrics["constructive"], quality.BINARY_LABELS["constructive"])
 
-st.subheader("Training data")
-st.dataframe(quality.training_table(metrics), hide_index=True, width="stretch")
+with st.expander("Hostile language"):
+    st.caption(
+        "Trained on C3's toxicity ratings and Davidson's tweets, with the pile-on rule on top. Few comments are "
+        "hostile, so accuracy says little (always saying 'not hostile' is right most of the time). Precision: of "
+        "the comments flagged, the share that really were hostile. Recall: of the hostile comments, the share "
+        "that were flagged. The flag is a pointer for an officer, never a verdict on a person."
+    )
+    st.dataframe(quality.binary_table(metrics, "hostile"), hide_index=True, width="stretch", height="content")
+    if isinstance(metrics.get("hostile"), dict):
+        matrices(metrics["hostile"], quality.BINARY_LABELS["hostile"])
+
+with st.expander("Training data"):
+    st.dataframe(quality.training_table(metrics), hide_index=True, width="stretch")

@@ -24,10 +24,12 @@ import pandas as pd
 
 from analysis.lifeline import die_with_parent
 from analysis.scoring import score_items
+from analysis.service_areas import council_replies_to_update
 from analysis.threads import FlagRules, needs_text, summarise_threads
 from store.db import connect, transaction
 from store.items import (
     all_item_keys,
+    council_replies_and_parent_areas,
     items_by_keys,
     replies_for_threads,
     save_scores,
@@ -158,6 +160,11 @@ def refresh_threads(db: Path | str | None, thread_keys: list[str], rules: FlagRu
     """
     count = 0
     for chunk in _chunks(thread_keys, THREAD_BATCH):
+        with connect(db, read_only=True) as con:  # a council reply takes the area of what it answers
+            inherited = council_replies_to_update(council_replies_and_parent_areas(con, chunk))
+        if not inherited.empty:
+            with connect(db) as con, transaction(con):
+                save_scores(con, inherited, _now())
         with connect(db, read_only=True) as con:
             replies = replies_for_threads(con, chunk, texts=False)
             wanted = replies.loc[needs_text(replies, rules), "key"].tolist()

@@ -18,6 +18,8 @@ CONFIG = Key("PULSE_CONFIG", "text", "the sources file the collectors and the So
              default="sources.toml")
 SERVICE_AREAS = Key("PULSE_SERVICE_AREAS", "text",
                     "a service-area taxonomy to use instead of analysis/service_areas.toml")
+COUNCIL_LEXICON = Key("PULSE_COUNCIL_LEXICON", "text",
+                      "a council lexicon to use instead of analysis/council_lexicon.toml")
 SCORE_WORKERS = Key("PULSE_SCORE_WORKERS", "int", "processes that score new items (default: one per core)",
                     minimum=1)
 TRUSTED_API_HOSTS = Key(
@@ -38,8 +40,8 @@ IMPORT_MAX_MB = Key("PULSE_IMPORT_MAX_MB", "int", "megabytes an import reads fro
                     "(an X archive's tweets.js and its parts, account.js); a bigger archive is refused unread",
                     default=512, minimum=1)
 
-VARIABLES = (DB, CONFIG, SERVICE_AREAS, SCORE_WORKERS, TRUSTED_API_HOSTS, REQUEST_DEADLINE_S, SOURCE_DEADLINE_S,
-             MAX_PAGES, IMPORT_MAX_MB)
+VARIABLES = (DB, CONFIG, SERVICE_AREAS, COUNCIL_LEXICON, SCORE_WORKERS, TRUSTED_API_HOSTS, REQUEST_DEADLINE_S,
+             SOURCE_DEADLINE_S, MAX_PAGES, IMPORT_MAX_MB)
 
 
 def value(key: Key, environ: Mapping[str, str] | None = None) -> Any:

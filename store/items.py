@@ -259,6 +259,20 @@ def thread_keys_of(con: duckdb.DuckDBPyConnection, item_keys: list[str]) -> list
     return [r[0] for r in rows]
 
 
+def council_replies_and_parent_areas(con: duckdb.DuckDBPyConnection, thread_keys: list[str]) -> pd.DataFrame:
+    """The council's scored replies in these threads: their score rows (scores' columns), key,
+    parent_id, is_council, and their parent's stored service area (parent_area)."""
+    return con.execute(
+        """SELECT s.* EXCLUDE (scored_at), i.key, i.parent_id, i.is_council, ps.service_area AS parent_area
+           FROM items i JOIN scores s ON s.item_key = i.key
+           LEFT JOIN scores ps ON ps.item_key = i.parent_id
+           WHERE i.is_council AND i.parent_id IS NOT NULL AND i.deleted_at IS NULL
+             AND i.thread_id IN (SELECT unnest(?::VARCHAR[]))
+           ORDER BY i.key""",
+        [thread_keys],
+    ).df()
+
+
 def replies_for_threads(con: duckdb.DuckDBPyConnection, thread_keys: list[str], texts: bool = True) -> pd.DataFrame:
     """Every reply in these threads with its labels (corrections applied): the input to thread flagging.
 

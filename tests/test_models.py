@@ -20,7 +20,8 @@ def test_every_model_file_ships_and_is_small():
     files += [MODELS_DIR / "metrics.json", MODELS_DIR / "MODEL_CARD.md"]
     for path in files:
         assert path.is_file(), path
-    assert sum(path.stat().st_size for path in files) < 5 * 2**20
+    # Word and character n-gram columns (2 x 2^16) in six sentiment layers: about 6 MB in all.
+    assert sum(path.stat().st_size for path in files) < 8 * 2**20
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -34,19 +35,25 @@ def test_weights_are_plain_float32_arrays_not_pickles(name):
 
 
 def test_shipped_shapes():
+    from analysis.constructive import DENSE_NAMES
     models = load_shipped()
     layers = models.sentiment
-    assert set(layers) == {"general", "service", "domain", "stacker"}
+    assert set(layers) == {"general", "polarity", "service", "domain", "neutral", "direction"}
     for name in ("general", "service"):
         assert layers[name].coef_hashed.shape == (3, HASH_FEATURES)
         assert set(layers[name].classes) == {"negative", "neutral", "positive"}
-    assert layers["domain"].coef_hashed.shape[1] == HASH_FEATURES
-    assert layers["stacker"].coef_dense.shape == (3, len(layers["stacker"].dense_names))
-    for layer in (models.constructive, models.hostile):
-        assert layer.coef_hashed.shape == (1, HASH_FEATURES)
-        assert layer.dense_names == tuple(SHAPE_FEATURES)
+    assert layers["polarity"].coef_hashed.shape == (1, HASH_FEATURES)
+    assert set(layers["domain"].classes) == {"semeval", "nhs", "tweets", "movies", "amazon"}
+    assert layers["neutral"].coef_dense.shape == (3, len(layers["neutral"].dense_names))
+    assert layers["direction"].coef_dense.shape == (1, len(layers["direction"].dense_names))
+    # The VADER corpora's own columns were fitted and left out: nothing in the shipped layers names them.
+    assert not [n for n in layers["neutral"].dense_names if n in ("tweets", "movies", "amazon")]
+    assert set(models.temperatures) == {"semeval", "nhs"} and all(0.2 <= t <= 5 for t in models.temperatures.values())
+    assert models.constructive["model"].dense_names == DENSE_NAMES
+    assert models.constructive["content"].dense_names == tuple(SHAPE_FEATURES)
+    assert models.hostile.coef_hashed.shape == (1, HASH_FEATURES) and models.hostile.dense_names == tuple(SHAPE_FEATURES)
     assert 0 < models.hostile_threshold < 1 and models.constructive_threshold == 0.5
-    assert models.decision.neutral_weight >= 1 and 0 < models.decision.news_confidence <= 1
+    assert 0 < models.news_confidence <= 1
 
 
 def test_loaded_once():
@@ -103,39 +110,51 @@ def test_a_pickled_npz_is_refused(tmp_path):
 
 
 def test_metrics_on_record_for_the_quality_page():
+    from analysis.targets import TARGETS, check_targets
+
     metrics = json.loads((MODELS_DIR / "metrics.json").read_text())
-    for corpus in ("nhs", "tweets", "movies", "amazon"):
+    for corpus in ("semeval", "nhs", "tweets", "movies", "amazon"):
         for who in ("model", "vader"):
             result = metrics["sentiment"][corpus][who]
             assert len(result["confusion"]["matrix"]) == 3 and result["rows"] > 0
             assert sum(map(sum, result["confusion"]["matrix"])) == result["rows"]
+            assert 0 <= result["macro_recall"] <= 1
+        reliability = metrics["sentiment"][corpus]["model"]["reliability"]
+        assert 0 <= reliability["ece"] <= 1 and sum(b["rows"] for b in reliability["bins"]) == result["rows"]
     constructive = metrics["constructive"]
     assert constructive["model"]["confusion"]["matrix"]
-    # Both length baselines were measured in the same folds as the model (same rows, same positives).
+    # The length baselines were measured in the same folds as the model (same rows, same positives), per band too.
     for baseline in ("length_only", "chars_only"):
         assert constructive[baseline]["accuracy"] > 0
         assert constructive[baseline]["positives"] == constructive["model"]["positives"]
-    assert constructive["model_with_suggestion_rule"]["fires"] >= 0
-    assert metrics["hostile"]["model"]["confusion"]["matrix"]
-    assert {"precision", "recall", "f1"} <= set(metrics["hostile"]["lexicon_only"])
-    shipped = json.loads((MODELS_DIR / "sentiment.json").read_text())["decision"]
-    assert {k: metrics["sentiment_decision"][k] for k in shipped} == shipped
+    for band, figures in constructive["model"]["bands"].items():
+        assert figures["rows"] == constructive["length_only"]["bands"][band]["rows"]
+        assert 0 <= figures["balanced_accuracy"] <= 1
+    assert constructive["as_scored"]["suggestion_rule_fires"] >= 0
+    for key in ("model", "model_with_pile_on_rule", "pile_on_rule_only"):
+        assert {"precision", "recall", "f1", "confusion"} <= set(metrics["hostile"][key])
+    # The targets on record are the ones the figures give.
+    assert metrics["targets"] == check_targets(metrics) and len(metrics["targets"]) == len(TARGETS)
+    shipped = json.loads((MODELS_DIR / "sentiment.json").read_text())["temperatures"]
+    assert metrics["sentiment_temperatures"] == shipped
     card = (MODELS_DIR / "MODEL_CARD.md").read_text()
-    assert "CC BY-NC-SA 4.0" in card and "nhs/nhs_train.csv" in card and "c3/c3_train.csv" in card
+    for file in ("nhs/nhs_train.csv", "c3/c3_train.csv", "semeval2017/", "davidson/labeled_data.csv"):
+        assert file in card
+    assert "CC BY-NC-SA 4.0" in card
 
 
 def test_tiny_training_smoke(tmp_path):
     """The training helpers fit, save and reload on a few hundred rows (no corpora needed)."""
-    from analysis.train import fit_binary_layer, fit_ngram_layer
+    from analysis.fitting import fit_mixed_layer, fit_sgd_layer
 
     rng = np.random.default_rng(1)
     good, bad = ["great lovely helpful thanks", "well done quick kind"], ["awful missed rude broken", "late dirty useless"]
     texts = [rng.choice(good) if i % 2 else rng.choice(bad) for i in range(300)]
     labels = np.array(["positive" if i % 2 else "negative" for i in range(300)])
     hashed = hashed_ngrams(texts)
-    layer = fit_ngram_layer(hashed, labels)
+    layer = fit_sgd_layer(hashed, labels)
     dense = rng.normal(size=(300, 2))
-    binary = fit_binary_layer(hashed, dense, (labels == "positive").astype(int), ("x", "y"), 1.0)
+    binary = fit_mixed_layer(hashed, dense, (labels == "positive").astype(int), ("x", "y"), 1.0)
     save_model(tmp_path, "tiny", {"s": layer, "b": binary}, {"version": "tiny"})
     loaded, _ = load_model(tmp_path, "tiny", HASH_FEATURES)
     probe = hashed_ngrams(["lovely and helpful", "rude and useless"])
@@ -163,20 +182,15 @@ def test_shipped_sentiment_beats_vader_on_nhs_sample():
 # --- The sentiment decision and the suggestion rule ---------------------------------------
 
 
-def test_decision_neutral_weight_short_text_and_news():
-    from analysis.sentiment import Decision, decide
+def test_decision_likeliest_class_and_news():
+    from analysis.sentiment import decide
 
-    proba = np.array([[0.5, 0.3, 0.2], [0.45, 0.1, 0.45], [0.9, 0.05, 0.05], [0.6, 0.1, 0.3]])
-    compound = np.array([0.0, 0.6, 0.0, 0.0])
-    words = np.array([40, 5, 5, 5])
-    argmax = decide(proba, compound, words, None, Decision())
-    assert argmax.tolist()[:3] == ["negative", "negative", "negative"]  # ties go to the first class
-    weighted = decide(proba, compound, words, None, Decision(neutral_weight=2.0))
-    assert weighted[0] == "neutral"  # 0.6 against 0.5 once neutral counts double
-    short = decide(proba, compound, words, None, Decision(short_words=8, confidence=0.7))
-    assert short.tolist() == ["negative", "positive", "negative", "neutral"]  # unsure short texts: VADER's class
-    news = decide(proba, compound, np.full(4, 40), np.array([True, False, True, True]), Decision(news_confidence=0.8))
-    assert news.tolist() == ["neutral", "negative", "negative", "neutral"]
+    proba = np.array([[0.5, 0.3, 0.2], [0.45, 0.1, 0.45], [0.95, 0.03, 0.02], [0.1, 0.2, 0.7]])
+    compound = np.array([0.0, 0.6, 0.0, -0.5])
+    assert decide(proba, compound, None, 0.9).tolist() == ["negative", "negative", "negative", "positive"]
+    news = decide(proba, compound, np.array([True, False, True, True]), 0.9)
+    # News takes VADER's class unless the model is at least 0.9 sure.
+    assert news.tolist() == ["neutral", "negative", "negative", "negative"]
 
 
 def test_suggestion_rule_needs_a_request_a_service_and_civility():
@@ -201,10 +215,8 @@ def test_suggestion_rule_needs_a_request_a_service_and_civility():
     tokenised = tokenise(texts)
     words = np.array([len(t.split()) for t in texts])
     areas = tag_service_areas(series, tokenised=tokenised)
-    insults = np.array([0, 0, 1, 0, 0, 0, 0])
-    calm = np.zeros(len(texts), bool)
-    assert is_suggestion(tokenised, words, areas, insults, calm).tolist() == [True] + [False] * 6
-    flagged = np.array([True] + [False] * 6)
-    assert not is_suggestion(tokenised, words, areas, np.zeros(len(texts)), flagged)[0]
+    uncivil = np.array([False, False, True, False, False, False, False])
+    assert is_suggestion(tokenised, words, areas, uncivil).tolist() == [True] + [False] * 6
+    assert not is_suggestion(tokenised, words, areas, np.array([True] + [False] * 6))[0]
     floored = with_suggestion_floor(np.array([0.1, 0.9]), np.array([True, True]))
     assert floored.tolist() == [SUGGESTION_FLOOR, 0.9]

@@ -78,9 +78,15 @@ def test_compound_is_vaders_and_the_class_is_the_models():
 
 
 def test_feedback_class_partition():
-    scores = score_texts(pd.Series(ODD * 2))
-    threshold = load_shipped().constructive_threshold
-    constructive = scores["constructive_prob"] >= threshold
+    from analysis.features import featurise
+    from analysis.hostile import is_plainly_hostile
+
+    texts = pd.Series(ODD * 2 + SUGGESTIONS + RANTS + ABUSE)
+    scores = score_texts(texts)
+    models = load_shipped()
+    feats = featurise(texts.tolist())
+    plain = is_plainly_hostile(scores["hostile"], models.hostile.proba(feats.hashed, feats.shape)[:, 1])
+    constructive = (scores["constructive_prob"] >= models.constructive_threshold) & ~plain
     assert (scores.loc[constructive, "feedback_class"] == "constructive").all()
     assert (scores.loc[~constructive, "feedback_class"] == scores.loc[~constructive, "sentiment"]).all()
 
@@ -89,6 +95,9 @@ def test_feedback_class_rule():
     sentiment = pd.Series(["negative", "negative", "positive", "neutral"])
     prob = pd.Series([0.9, 0.1, None, 0.5])
     assert feedback_class(sentiment, prob).tolist() == ["constructive", "negative", "positive", "constructive"]
+    blocked = pd.Series([True, False, False, False])  # hostile, or asking for nothing and giving no reason
+    assert feedback_class(sentiment, prob, blocked=blocked).tolist() == ["negative", "negative", "positive",
+                                                                           "constructive"]
 
 
 def test_long_reasoned_comment_is_constructive_and_a_slur_is_hostile():
@@ -135,6 +144,30 @@ PRAISE = [
     "Great job, well done team",
     "Lovely staff at the library, really helpful",
 ]
+
+
+# Long rants: no request, no reason. C3 rates 98.6 % of comments over 60 words constructive, so a
+# model driven by length calls each of these constructive.
+RANTS = [
+    "This council is a disgrace. Every year it gets worse and worse and nobody at the town hall cares one bit "
+    "about the people who pay their wages. Disgusting, pathetic, useless. I have lived here forty years and I "
+    "have never seen anything like it. An absolute joke from start to finish and everyone I know says exactly "
+    "the same thing about them. Shocking. Truly shocking. What a total embarrassment for the whole town, honestly.",
+    "Absolute shambles of a council. Can't empty bins, can't fix roads, can't answer emails, can't run a "
+    "library, can't even run a car park without making a mess of it. Every single department is a mess and "
+    "every single year it is the same story, promises and more promises and then nothing at all. Pathetic. "
+    "Embarrassing. I am sick and tired of all of it and so is every single person on my street, every one.",
+]
+
+
+def test_long_rants_are_not_constructive_and_short_concrete_suggestions_are():
+    from analysis.features import word_counts
+
+    short = ["please stagger the hours across the four libraries", *SUGGESTIONS]
+    assert (word_counts(RANTS) > 60).all() and (word_counts(short) < 20).all()
+    scores = score_texts(pd.Series(RANTS + short))
+    assert scores["feedback_class"].tolist()[: len(RANTS)] == ["negative"] * len(RANTS)
+    assert scores["feedback_class"].tolist()[len(RANTS):] == ["constructive"] * len(short)
 
 
 def test_short_specific_suggestions_are_constructive_abuse_and_praise_are_not():
