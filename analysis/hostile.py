@@ -136,16 +136,16 @@ def is_hostile(model_flag: np.ndarray, cues: np.ndarray) -> np.ndarray:
     return is_pile_on(cues) | (np.asarray(model_flag, dtype=bool) & names_people(cues))
 
 
-# The hostile flag's bar for hiding constructiveness: the model's calibrated probability that C3's
-# raters would call the text toxic. The flag itself fires lower (its F1-best threshold, about 0.1), where
-# over half of what it flags is still constructive to C3's raters; only a flag the model is more sure
-# of than not counts as plain hostility.
+# The model's bar for plain hostility: its calibrated probability that C3's raters would call the text
+# toxic. The flag itself fires lower (its F1-best threshold, about 0.1), where over half of what it flags
+# is still constructive to C3's raters.
 PLAIN_HOSTILITY = 0.5
 
 
-def is_plainly_hostile(flag: np.ndarray, proba: np.ndarray) -> np.ndarray:
-    """Flagged hostile, and the model more sure than not: such a text is never counted constructive."""
-    return np.asarray(flag, dtype=bool) & (np.asarray(proba) >= PLAIN_HOSTILITY)
+def is_plainly_hostile(flag: np.ndarray, proba: np.ndarray, cues: np.ndarray) -> np.ndarray:
+    """Never counted constructive: the pile-on rule's explicit vocabulary (insults, accusations, calls to
+    go, aimed at people), or a flagged text the model is more sure than not is hostile."""
+    return is_pile_on(cues) | (np.asarray(flag, dtype=bool) & (np.asarray(proba) >= PLAIN_HOSTILITY))
 
 
 def is_pile_on(cues: np.ndarray) -> np.ndarray:

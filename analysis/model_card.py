@@ -70,9 +70,9 @@ METHOD = [
     "get a slope of their own under 20 and over 60 words, where C3's label is almost all one class and "
     "only what a comment says can tell them apart. Constructive at >= 0.5. In the product two rules follow "
     "(`analysis/suggestions.py`, `analysis/hostile.py`): a short, civil request about a council service gets "
-    "at least 0.6; a plainly hostile item (flagged, and the hostile model more sure than not) is never "
-    "constructive (it counts as negative); and a rant (negative, harsh, asking for nothing and giving no "
-    "reason) is not constructive however long. The rant rule needs the harsh tone: without it (any text "
+    "at least 0.6; a plainly hostile item (the pile-on rule's explicit vocabulary, or flagged with the hostile "
+    "model more sure than not) is never constructive (it counts as negative); and a rant (not positive, harsh, "
+    "asking for nothing and giving no reason) is not constructive however long. The rant rule needs the harsh tone: without it (any text "
     "asking for nothing and giving no reason) C3's raters called 97.7 % of such texts over 60 words "
     "constructive, and it took the product's C3 accuracy to 0.80.",
     "- **Hostile**: ridge regression of how toxic a text is (C3's mean toxicity rating 1-4 as 0-1; Davidson's "

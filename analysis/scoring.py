@@ -86,7 +86,7 @@ def _score_chunk(texts: pd.Series, news: np.ndarray | None) -> pd.DataFrame:
     constructive = pd.Series(np.round(with_suggestion_floor(constructive, suggestion), 4), index=texts.index)
     sentiment = pd.Series(sentiment, index=texts.index, dtype=object)
     rant = is_rant(feats.tokens, feats.compound, harsh_words(cues), is_uncivil(cues))
-    blocked = pd.Series(is_plainly_hostile(hostile, hostile_proba) | rant, index=texts.index)
+    blocked = pd.Series(is_plainly_hostile(hostile, hostile_proba, cues) | rant, index=texts.index)
     return pd.DataFrame({
         "compound": feats.compound,
         "sentiment": sentiment,

@@ -17,11 +17,11 @@ when all of these hold:
   NOT_A_SERVICE: "please vote for ..." is politics, not a service request);
 - it is civil: no insult or swear word (analysis.hostile) and not flagged hostile.
 
-2. A rant is not constructive, however long (`is_rant`): a text whose tone is negative (VADER's
-compound, council lexicon) and harsh (two or more harsh words, or an insult or swear word:
+2. A rant is not constructive, however long (`is_rant`): a text whose tone is not positive (VADER's
+compound under 0.05, council lexicon) and is harsh (two or more harsh words, or an insult or swear word:
 analysis.hostile), and that neither asks for anything nor gives a reason. C3's raters called most
 long comments constructive whatever they said, so the model leans on length and would count an
-80-word rant; they called 70 % of texts like these not constructive. (Without the harsh tone the rule
+80-word rant; they called 71 % of texts like these not constructive. (Without the harsh tone the rule
 is wrong on C3: 97.7 % of comments over 60 words that ask for nothing and give no reason are
 constructive to its raters.) Reasons are REASON_WORDS and REASON_PHRASES ("because", "however",
 "for example", "so that"...), requests as above plus plain "should" and "would".
@@ -73,10 +73,10 @@ HARSH_WORDS_FOR_A_RANT = 2
 
 def is_rant(tokenised: list[list[str]], compound: np.ndarray, harsh_words: np.ndarray, uncivil: np.ndarray
             ) -> np.ndarray:
-    """Rule 2: negative, harsh (HARSH_WORDS_FOR_A_RANT harsh words, or `uncivil`: an insult or swear
+    """Rule 2: not positive, harsh (HARSH_WORDS_FOR_A_RANT harsh words, or `uncivil`: an insult or swear
     word), and asking for nothing and giving no reason."""
     harsh = (np.asarray(harsh_words) >= HARSH_WORDS_FOR_A_RANT) | np.asarray(uncivil, dtype=bool)
-    return (np.asarray(compound) <= -0.05) & harsh & ~asks_or_argues(tokenised)
+    return (np.asarray(compound) < 0.05) & harsh & ~asks_or_argues(tokenised)
 
 
 def has_request(tokens: list[str]) -> bool:

@@ -257,7 +257,7 @@ def cross_validate_c3(feats: Features, c3: pd.DataFrame, davidson_feats: Feature
 
     # As the product decides: the suggestion floor; no plainly hostile text, and no rant, is constructive.
     suggestion = is_suggestion(feats.tokens, feats.words, areas, with_rule | is_uncivil(cues))
-    plain = is_plainly_hostile(with_rule, hostile_proba)
+    plain = is_plainly_hostile(with_rule, hostile_proba, cues)
     rant = is_rant(feats.tokens, feats.compound, harsh_words(cues), is_uncivil(cues))
     blocked = plain | rant
     as_scored = np.where(blocked, 0.0, with_suggestion_floor(constructive, suggestion))

@@ -74,7 +74,7 @@ if words:
     st.caption("Measured on labelled comments the models were not trained on (cross-validation). Our own "
                "figures, in words: no comment text is shown here.")
     for heading, lines in words.items():
-        st.markdown(f"**{heading}**\n" + "\n".join(f"- {line}" for line in lines))
+        st.caption(f"**{escape_markdown(heading)}**\n" + "\n".join(f"- {escape_markdown(line)}" for line in lines))
 else:
     st.caption(f"Plain-word figures: {quality.NOT_MEASURED}.")
 

@@ -79,14 +79,19 @@ def test_compound_is_vaders_and_the_class_is_the_models():
 
 def test_feedback_class_partition():
     from analysis.features import featurise
-    from analysis.hostile import is_plainly_hostile
+    from analysis.hostile import harsh_words, is_plainly_hostile, is_uncivil
+    from analysis.suggestions import is_rant
 
     texts = pd.Series(ODD * 2 + SUGGESTIONS + RANTS + ABUSE)
     scores = score_texts(texts)
     models = load_shipped()
     feats = featurise(texts.tolist())
-    plain = is_plainly_hostile(scores["hostile"], models.hostile.proba(feats.hashed, feats.shape)[:, 1])
-    constructive = (scores["constructive_prob"] >= models.constructive_threshold) & ~plain
+    plain = is_plainly_hostile(scores["hostile"], models.hostile.proba(feats.hashed, feats.shape)[:, 1],
+                               feats.hostile_cues())
+    cues = feats.hostile_cues()
+    rant = is_rant(feats.tokens, feats.compound, harsh_words(cues), is_uncivil(cues))
+    assert plain.any() and rant.any()
+    constructive = (scores["constructive_prob"] >= models.constructive_threshold) & ~plain & ~rant
     assert (scores.loc[constructive, "feedback_class"] == "constructive").all()
     assert (scores.loc[~constructive, "feedback_class"] == scores.loc[~constructive, "sentiment"]).all()
 
