@@ -144,7 +144,8 @@ def page(browser):
 
 
 def _settle(page) -> None:
-    """Wait until Streamlit has finished running the script for this view."""
+    """Wait until Streamlit has finished running the script for this view and every grid in sight has
+    drawn (grids inside a closed expander never draw until it is opened)."""
     page.wait_for_selector('[data-testid="stApp"]')
     # Done when the script is not running and no lazily loaded element still shows its skeleton.
     page.wait_for_function(
@@ -153,7 +154,8 @@ def _settle(page) -> None:
                  && !document.querySelector('[data-testid^="stSkeleton"]')""",
     )
     for grid in page.locator('[data-testid="stDataFrame"]').all():
-        grid.locator("canvas").first.wait_for()
+        if grid.is_visible():
+            grid.locator("canvas").first.wait_for()
     page.wait_for_timeout(500)  # let charts finish drawing before a screenshot (not an assertion)
 
 

@@ -204,13 +204,7 @@ WIDER_THAN_MAIN = """() => {
 }"""
 
 
-@pytest.mark.parametrize("path", [
-    pytest.param(path, marks=pytest.mark.xfail(
-        strict=True, reason="app_pages/quality.py is issue 15's (its plain words and tables): its tables scroll "
-                            "sideways at 1280x800 until that work lands; then this mark goes"))
-    if path == "quality" else path
-    for path in PAGES
-])
+@pytest.mark.parametrize("path", PAGES)
 def test_nothing_is_wider_than_the_main_column_at_1280_by_800(browser, day, path):
     base, seeded, _ = day
     context = browser.new_context(viewport=NARROW)

@@ -49,6 +49,7 @@ from tests.e2e.test_browser import (
     SHOTS,
     _chromium,
     _require_chromium,
+    _settle,
     running_app,
 )
 from tests.seed import NEGATIVE, SeedError, seed_database
@@ -291,21 +292,6 @@ def visit(browser, listener):
     v = Visit(browser, listener)
     yield v
     v.context.close()
-
-
-def _settle(page) -> None:
-    """Until Streamlit has finished this run and every grid in sight has drawn (grids inside a closed
-    expander never draw until it is opened)."""
-    page.wait_for_selector('[data-testid="stApp"]')
-    page.wait_for_function(
-        """() => document.querySelector('[data-testid="stMain"]')
-                 && !document.querySelector('[data-testid="stStatusWidget"]')
-                 && !document.querySelector('[data-testid^="stSkeleton"]')""",
-    )
-    for grid in page.locator('[data-testid="stDataFrame"]').all():
-        if grid.is_visible():
-            grid.locator("canvas").first.wait_for()
-    page.wait_for_timeout(500)  # let charts finish drawing before checks and screenshots (not an assertion)
 
 
 def as_officer(page) -> None:
