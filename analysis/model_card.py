@@ -201,8 +201,10 @@ def _c3_sections(metrics: dict) -> list[str]:
            "| predictor | accuracy | balanced accuracy | precision | recall | F1 | ROC AUC |",
            "|---|---|---|---|---|---|---|",
            _binary_row("shipped model", block["model"])]
+    if "as_written" in block:
+        out.append(_binary_row("constructive_prob as written (model and suggestion rule)", block["as_written"]))
     if "as_scored" in block:
-        out.append(_binary_row("as scored in the product (suggestion rule, hostile is never constructive)",
+        out.append(_binary_row("feedback class (also: plain hostility and rants are never constructive)",
                                block["as_scored"]))
     out.append(_binary_row("logistic regression on log length in words alone", block["length_only"]))
     if "chars_only" in block:

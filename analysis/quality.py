@@ -31,7 +31,8 @@ CORPORA = {
 # Who made a row of figures, in the order tables list them; unknown ones follow by name.
 PREDICTORS = {
     "model": "Shipped model",
-    "as_scored": "As scored in the product (suggestion rule; hostile is never constructive)",
+    "as_written": "constructive_prob as written (model and suggestion rule)",
+    "as_scored": "Feedback class (also: plain hostility and rants are never constructive)",
     "model_with_pile_on_rule": "As flagged: pile-on rule, or the model on text aimed at people",
     "model_aimed_only": "Shipped model, on text aimed at people only",
     "pile_on_rule_only": "Pile-on rule alone",
@@ -251,7 +252,7 @@ def band_table(metrics: dict) -> pd.DataFrame:
     ROC AUC, accuracy), one row per band and predictor."""
     block = _block(metrics, "constructive")
     rows = []
-    for key in ("model", "length_only", "as_scored"):
+    for key in ("model", "length_only", "as_written", "as_scored"):
         for band, figures in _block(_block(block, key), "bands").items():
             if isinstance(figures, dict):
                 rows.append({"Band": band, "Predictor": predictor_name(key), "Rows": figures.get("rows"),

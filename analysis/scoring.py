@@ -29,7 +29,7 @@ from settings import environment
 
 # Names every model that produced a row; bump when a model or the taxonomy's meaning changes.
 MODEL_VERSION = (
-    "vader-3.3.2+council-lexicon-1+sentiment-neutral-3+constructive-content-3+suggestion-rule-2+hostile-3"
+    "vader-3.3.2+council-lexicon-1+sentiment-neutral-4+constructive-content-3+suggestion-rule-3+hostile-4"
     "+areas-2"
 )
 
@@ -70,12 +70,14 @@ def is_news(items: pd.DataFrame) -> pd.Series:
     return news
 
 
-def _score_chunk(texts: pd.Series, news: np.ndarray | None) -> pd.DataFrame:
+def _score_chunk(texts: pd.Series, news: np.ndarray | None, council: np.ndarray | None) -> pd.DataFrame:
     models = load_shipped()
     feats = featurise(texts.tolist())
     cues = feats.hostile_cues()
     hostile_proba = models.hostile.proba(feats.hashed, feats.shape)[:, 1]
     hostile = is_hostile(hostile_proba >= models.hostile_threshold, cues)
+    if council is not None:
+        hostile &= ~council  # the council's own posts and replies are never what a hostile flag is for
     proba = sentiment_proba(models.sentiment, feats.hashed, feats.vader_part, models.temperatures)
     # A hostile text is negative, whatever its words' tone ("Great job, clowns").
     sentiment = np.where(hostile, "negative", decide(proba, feats.compound, news, models.news_confidence,
@@ -97,20 +99,24 @@ def _score_chunk(texts: pd.Series, news: np.ndarray | None) -> pd.DataFrame:
     }, index=texts.index)
 
 
-def score_texts(texts: pd.Series, news: pd.Series | np.ndarray | None = None, progress=None) -> pd.DataFrame:
+def score_texts(texts: pd.Series, news: pd.Series | np.ndarray | None = None, progress=None,
+                council: pd.Series | np.ndarray | None = None) -> pd.DataFrame:
     """One row of scores per text, index aligned with `texts`. `news` (one bool per text)
-    marks news mentions and headlines, whose sentiment trusts VADER more (sentiment.decide).
-    `progress(done, total)` is called after each chunk."""
+    marks news mentions and headlines, whose sentiment trusts VADER more (sentiment.decide);
+    `council` the council's own items, never flagged hostile. `progress(done, total)` is called
+    after each chunk."""
     texts = texts.fillna("").astype(str)
     if texts.empty:
         return pd.DataFrame(
             {c: pd.Series(dtype="float64" if c == "compound" else "object") for c in SCORE_COLUMNS}, index=texts.index
         )
     flags = None if news is None else np.asarray(news, dtype=bool)
+    own = None if council is None else np.asarray(council, dtype=bool)
     parts = []
     for start in range(0, len(texts), CHUNK):
-        parts.append(_score_chunk(texts.iloc[start : start + CHUNK],
-                                  None if flags is None else flags[start : start + CHUNK]))
+        part = slice(start, start + CHUNK)
+        parts.append(_score_chunk(texts.iloc[part], None if flags is None else flags[part],
+                                  None if own is None else own[part]))
         if progress:
             progress(min(start + CHUNK, len(texts)), len(texts))
     return pd.concat(parts) if len(parts) > 1 else parts[0]
@@ -124,7 +130,8 @@ def score_items(items: pd.DataFrame, progress=None) -> pd.DataFrame:
     (jobs.scoring does the same across batches, where threads are known)."""
     if items.empty:
         return pd.DataFrame(columns=["item_key", "model_version", *SCORE_COLUMNS])
-    scores = score_texts(scoring_text(items["text"], items.get("title")), is_news(items).to_numpy(), progress)
+    council = items["is_council"].fillna(False).astype(bool).to_numpy() if "is_council" in items else None
+    scores = score_texts(scoring_text(items["text"], items.get("title")), is_news(items).to_numpy(), progress, council)
     scores["service_area"] = inherit_reply_areas(items, scores["service_area"])
     scores.insert(0, "item_key", items["key"].to_numpy())
     scores.insert(1, "model_version", MODEL_VERSION)

@@ -1,7 +1,9 @@
 """The models' targets (issue 15), checked on the cross-validated figures of metrics.json.
 
-Constructive figures are the product's own ("as scored": the suggestion floor, the plain-hostility
-override and the rant rule on top of the model), not the model's alone. One list, read by the
+Constructive figures are those of the product's constructive_prob ("as written": the model with
+the suggestion floor); the feedback class, with the plain-hostility override and the rant rule on
+top, is reported beside them ("as scored") and is not held to C3's labels: those rules disagree
+with C3's raters on purpose. One list, read by the
 training run (metrics.json "targets"), the model card, the benchmark (bench/model_metrics.py)
 and the Model quality page, so all four say the same thing. A
 figure that was not measured gives met = None, never a crash.
@@ -29,7 +31,7 @@ def _bands() -> list[Target]:
     for band in ("under 20 words", "20-60 words", "over 60 words"):
         out.append(Target(
             f"C3 constructive, {band}: balanced accuracy >= length alone + {BAND_MARGIN:.2f}",
-            ("constructive", "as_scored", "bands", band, "balanced_accuracy"),
+            ("constructive", "as_written", "bands", band, "balanced_accuracy"),
             above=("constructive", "length_only", "bands", band, "balanced_accuracy"), margin=BAND_MARGIN,
             baseline=("constructive", "length_only", "bands", band, "balanced_accuracy"),
         ))
@@ -43,7 +45,7 @@ TARGETS = [
            floor=0.80, baseline=("sentiment", "nhs", "vader", "accuracy")),
     Target("VADER tweets: weighted F1 >= 0.94", ("sentiment", "tweets", "model", "weighted_f1"),
            floor=0.94, baseline=("sentiment", "tweets", "vader", "weighted_f1")),
-    Target("C3 constructive, as scored: accuracy >= 0.94", ("constructive", "as_scored", "accuracy"), floor=0.94,
+    Target("C3 constructive_prob: accuracy >= 0.94", ("constructive", "as_written", "accuracy"), floor=0.94,
            baseline=("constructive", "length_only", "accuracy")),
     *_bands(),
     Target("C3 hostile (toxicity >= 2), as flagged: F1 >= 0.50", ("hostile", "model_with_pile_on_rule", "f1"),

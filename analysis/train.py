@@ -48,9 +48,9 @@ from analysis.train_c3 import (
 )
 from analysis.train_sentiment import cross_validate_sentiment, fit_sentiment
 
-SENTIMENT_VERSION = "sentiment-neutral-3"
+SENTIMENT_VERSION = "sentiment-neutral-4"
 CONSTRUCTIVE_VERSION = "constructive-content-3"
-HOSTILE_VERSION = "hostile-3"
+HOSTILE_VERSION = "hostile-4"
 
 __all__ = ["TrainingDataError", "cross_validate", "train"]
 

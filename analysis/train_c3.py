@@ -179,11 +179,17 @@ def _ridge_scores(model, mean, scale, feats: Features, rows: np.ndarray) -> np.n
             @ coef[HASH_FEATURES : HASH_FEATURES + len(SHAPE_FEATURES)] + model.intercept_)
 
 
+# F1 within this of the best counts as a tie (the F1 curve is flat over a wide range of thresholds).
+F1_TIE = 0.01
+
+
 def best_f1_threshold(truth: np.ndarray, proba: np.ndarray, cues: np.ndarray) -> float:
-    """The threshold at which the product's flag (analysis.hostile.is_hostile) has the best F1."""
+    """The highest threshold at which the product's flag (analysis.hostile.is_hostile) has an F1 within
+    F1_TIE of the best: among flags about as good, the one that asks least of an officer's attention."""
     candidates = np.quantile(proba, np.linspace(0.3, 0.995, 200))
-    scores = [f1_score(truth, is_hostile(proba >= t, cues).astype(int), zero_division=0) for t in candidates]
-    return float(candidates[int(np.argmax(scores))])
+    scores = np.array([f1_score(truth, is_hostile(proba >= t, cues).astype(int), zero_division=0)
+                       for t in candidates])
+    return float(candidates[scores >= scores.max() - F1_TIE].max())
 
 
 def fit_hostile(data: HostileSet, rows: np.ndarray) -> tuple[LinearLayer, float]:
@@ -260,7 +266,8 @@ def cross_validate_c3(feats: Features, c3: pd.DataFrame, davidson_feats: Feature
     plain = is_plainly_hostile(with_rule, hostile_proba, cues)
     rant = is_rant(feats.tokens, feats.compound, harsh_words(cues), is_uncivil(cues))
     blocked = plain | rant
-    as_scored = np.where(blocked, 0.0, with_suggestion_floor(constructive, suggestion))
+    as_written = with_suggestion_floor(constructive, suggestion)  # the constructive_prob column
+    as_scored = np.where(blocked, 0.0, as_written)  # feedback_class == "constructive"
     length = _length_baseline(feats.words, labels, folds)
     chars_only = _length_baseline(chars, labels, folds)
     model_pred = constructive >= CONSTRUCTIVE_THRESHOLD
@@ -268,6 +275,8 @@ def cross_validate_c3(feats: Features, c3: pd.DataFrame, davidson_feats: Feature
         "constructive": {
             "model": {**binary_metrics(labels, constructive, model_pred),
                       "bands": banded(labels, constructive, model_pred, feats.words)},
+            "as_written": {**binary_metrics(labels, as_written, as_written >= CONSTRUCTIVE_THRESHOLD),
+                           "bands": banded(labels, as_written, as_written >= CONSTRUCTIVE_THRESHOLD, feats.words)},
             "as_scored": {**binary_metrics(labels, as_scored, as_scored >= CONSTRUCTIVE_THRESHOLD),
                           "bands": banded(labels, as_scored, as_scored >= CONSTRUCTIVE_THRESHOLD, feats.words),
                           "suggestion_rule_fires": int(suggestion.sum()),

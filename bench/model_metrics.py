@@ -71,7 +71,8 @@ def sentiment(metrics: dict) -> list[str]:
 def c3(metrics: dict) -> list[str]:
     block = metrics["constructive"]
     lines = ["", f"C3 constructive ({block['model']['rows']:,} rows, the same grouped folds for every row below):"]
-    for key, name in (("model", "shipped model"), ("as_scored", "as scored (rules on top)"),
+    for key, name in (("model", "shipped model"), ("as_written", "constructive_prob (suggestion floor)"),
+                      ("as_scored", "feedback class (rules on top)"),
                       ("length_only", "LR on log length in words"), ("chars_only", "LR on log length in characters")):
         m = block.get(key)
         if m:

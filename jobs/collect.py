@@ -217,7 +217,7 @@ def _redacted(result: SourceResult) -> tuple[str | None, list[str]]:
 
 
 # What scoring needs of a saved item (jobs.scoring.ScoringAsSaved.submit).
-SCORED_COLUMNS = ["key", "text", "title", "item_type", "thread_id"]
+SCORED_COLUMNS = ["key", "text", "title", "item_type", "is_council", "thread_id"]
 
 
 class _Pages:

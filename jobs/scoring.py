@@ -38,6 +38,7 @@ from store.items import (
 )
 from store.threads import council_roots, save_thread_summaries
 
+TO_SCORE = ["key", "text", "title", "item_type", "is_council"]  # what score_items reads of an item
 BATCH_SIZE = 2_000  # texts per call of score_items (and per job for a worker)
 ROUND_SIZE = 20_000  # items read, and scores written, per connection
 # Threads re-flagged per read, so memory stays flat on big stores; each read scans the items, so
@@ -71,7 +72,8 @@ def _save(db, scores: pd.DataFrame, touched: set[str]) -> None:
 def _warm_up() -> None:
     """Load the models once per worker process, before its first batch; the worker ends with this process."""
     die_with_parent()
-    score_items(pd.DataFrame({"key": ["warm-up"], "text": ["warm up"], "title": [None], "item_type": ["comment"]}))
+    score_items(pd.DataFrame({"key": ["warm-up"], "text": ["warm up"], "title": [None], "item_type": ["comment"],
+                              "is_council": [False]}))
 
 
 def _score_keys(db, keys: list[str], progress: Progress | None, workers: int) -> set[str]:
@@ -213,10 +215,10 @@ class ScoringAsSaved:
             self._pool.shutdown(cancel_futures=True)
 
     def submit(self, items: pd.DataFrame) -> None:
-        """Score these items (key, text, title, item_type, thread_id): now, or in a worker."""
+        """Score these items (key, text, title, item_type, is_council, thread_id): now, or in a worker."""
         self.touched.update(_threads_of(items))
         for start in range(0, len(items), BATCH_SIZE):
-            batch = items.iloc[start : start + BATCH_SIZE][["key", "text", "title", "item_type"]]
+            batch = items.iloc[start : start + BATCH_SIZE][[c for c in TO_SCORE if c in items]]
             number = next(self._batches)
             self._latest.update(dict.fromkeys(batch["key"].tolist(), number))
             if self._pool is None:

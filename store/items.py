@@ -198,9 +198,9 @@ def all_item_keys(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 
 def items_by_keys(con: duckdb.DuckDBPyConnection, keys: list[str]) -> pd.DataFrame:
-    """key, text, title, item_type of these items (deleted ones left out), in key order."""
+    """key, text, title, item_type, is_council of these items (deleted ones left out), in key order."""
     return con.execute(
-        """SELECT key, text, title, item_type FROM items
+        """SELECT key, text, title, item_type, is_council FROM items
            WHERE key IN (SELECT unnest(?::VARCHAR[])) AND deleted_at IS NULL
            ORDER BY key""",
         [keys],
@@ -209,7 +209,7 @@ def items_by_keys(con: duckdb.DuckDBPyConnection, keys: list[str]) -> pd.DataFra
 
 def all_items_for_rescore(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return con.execute(
-        "SELECT key, text, title, item_type FROM items WHERE deleted_at IS NULL ORDER BY key"
+        "SELECT key, text, title, item_type, is_council FROM items WHERE deleted_at IS NULL ORDER BY key"
     ).df()
 
 

@@ -52,16 +52,7 @@ def test_the_scored_flag_on_pile_ons():
     assert score_texts(pd.Series(PILE_ON))["hostile"].tolist() == [True] * len(PILE_ON)
 
 
-LESSER_EVIL = NOT_AIMED.index("Of the two candidates he is the lesser evil")
-
-
-@pytest.mark.parametrize("text", [
-    pytest.param(text, marks=pytest.mark.xfail(strict=True, reason=(
-        "known miss, open in issue 15: the model gives it 0.105 against a flag threshold of 0.097 (the F1-best "
-        "on C3's training folds) and 'he' names a person")))
-    if i == LESSER_EVIL else text
-    for i, text in enumerate(NOT_AIMED)
-])
+@pytest.mark.parametrize("text", NOT_AIMED)
 def test_the_scored_flag_is_not_set_on_what_is_not_abuse(text):
     assert not score_texts(pd.Series([text]))["hostile"].iloc[0]
 

@@ -15,6 +15,7 @@ from analysis import quality
 from store import triage
 from store.db import connect
 from tests.conftest import ROOT
+from ui.safe_text import escape_markdown
 
 TIMEOUT_S = 60
 PAGE = "app_pages/quality.py"
@@ -233,10 +234,11 @@ def test_the_page_says_it_in_plain_words_with_the_tables_behind_expanders(db_pat
     at = open_quality()
     words = quality.plain_words(metrics)
     assert words, "the shipped metrics give plain words"
-    shown = " ".join(m.value for m in at.markdown)
-    for lines in words.values():
+    shown = " ".join(c.value for c in at.caption)  # captions, as escaped Markdown (ui.safe_text)
+    for heading, lines in words.items():
+        assert escape_markdown(heading) in shown
         for line in lines:
-            assert line in shown
+            assert escape_markdown(line) in shown
     labels = [e.label for e in at.expander]
     assert any("Sentiment" in label for label in labels) and any("Targets" in label for label in labels)
     targets = next(t for t in tables(at) if "Met" in t.columns and "Target" in t.columns and "Needs" in t.columns)

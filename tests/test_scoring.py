@@ -207,3 +207,12 @@ def test_the_news_flag_changes_only_the_sentiment_of_flat_text():
     assert as_news["sentiment"].tolist() == ["neutral", "negative"]
     pd.testing.assert_frame_equal(plain.drop(columns=["sentiment", "feedback_class"]),
                                   as_news.drop(columns=["sentiment", "feedback_class"]))
+
+
+def test_the_councils_own_items_are_never_flagged_hostile():
+    """A council post or reply is never what the hostile flag is for (nor counted negative for it)."""
+    text = "Sack the lot of them, liars and clowns the whole cabinet"
+    items = pd.DataFrame({"key": ["public", "council"], "text": [text, text], "title": [None, None],
+                          "item_type": ["comment", "comment"], "is_council": [False, True]})
+    scores = score_items(items).set_index("item_key")
+    assert scores.loc["public", "hostile"] and not scores.loc["council", "hostile"]
