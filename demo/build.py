@@ -33,6 +33,7 @@ from settings.environment import TRUSTED_API_HOSTS
 from store.db import connect, transaction
 from store.settings import mark_demo
 from store.summary import flagged_threads, holds_nothing, items_per_source
+from store.threads import date_flags_as_recorded
 
 TEMPLATE = Path(__file__).resolve().parent / "sources.toml"
 
@@ -137,6 +138,7 @@ def build(db: str | os.PathLike, fresh: bool = False, show_progress: bool = True
         with connect(building) as con:
             with transaction(con):
                 mark_demo(con)
+                date_flags_as_recorded(con)
             items, flagged = items_per_source(con), flagged_threads(con)
             con.execute("CHECKPOINT")
     except BaseException:

@@ -17,6 +17,13 @@ SUMMARY_COLUMNS = [
 ]
 
 
+def date_flags_as_recorded(con: duckdb.DuckDBPyConnection) -> None:
+    """For a recording replayed in one go (the demo): each flagged thread counts as flagged at its last
+    reply, as if it had been watched live, not at the moment of the replay (weeks after the recording,
+    which put every flag outside the weeks the briefing and the export report)."""
+    con.execute("UPDATE threads SET flagged_at = last_reply_at WHERE flagged_at > last_reply_at")
+
+
 def save_thread_summaries(con: duckdb.DuckDBPyConnection, summaries: pd.DataFrame, at: datetime) -> None:
     """Upsert the analysis columns of `threads`.
 

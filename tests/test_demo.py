@@ -175,6 +175,15 @@ def test_hostile_pile_on_is_flagged_with_a_reason(con):
     assert summary["negative"] * 2 >= summary["replies"]
 
 
+def test_flags_are_dated_within_the_recording(con):
+    """As if the recording had been watched live: a flag is dated at its thread's last reply, so the
+    briefing and the export of the recorded weeks count it (the replay itself runs weeks later)."""
+    rows = con.execute("SELECT flagged_at, last_reply_at FROM threads WHERE flagged").fetchall()
+    newest = con.execute("SELECT max(created_at) FROM items").fetchone()[0]
+    assert len(rows) >= 3
+    assert all(flagged_at == last_reply_at and flagged_at <= newest for flagged_at, last_reply_at in rows)
+
+
 def test_small_hostile_thread_is_flagged_too(con):
     assert thread(con, SMALL_HOSTILE)["flagged"] is True
 
