@@ -14,7 +14,7 @@ from jobs.collect import SourceResult
 from jobs.imports import import_file
 from jobs.progress import TerminalProgress
 from jobs.retention import erase, purge, purge_lines
-from jobs.run import RunProgress, run_sources
+from jobs.run import DemoDatabase, RunProgress, run_sources
 from jobs.scoring import score_pending
 from settings.environment import config_path
 from settings.sources import ConfigError
@@ -172,7 +172,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return COMMANDS[args.command](args)
-    except (SettingsError, DatabaseBusy, ImportInputError) as error:
+    except (SettingsError, DatabaseBusy, ImportInputError, DemoDatabase) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -31,12 +31,12 @@ from pathlib import Path
 from collectors.http import HttpClient
 from collectors.registry import KINDS
 from jobs.collect import SourceResult
-from jobs.run import RunProgress, run_sources
+from jobs.run import DemoDatabase as DemoDatabase  # raised by start_collection; the Sources page catches it
+from jobs.run import RunProgress, refuse_the_demo, run_sources
 from settings.sources import SourceConfig
 from settings.sources_file import SavedConfig, add_source, set_enabled
 from store.db import connect, transaction
 from store.governance import record_action
-from store.settings import is_demo
 from store.triage import Actor, NotAllowed
 
 ACTION_COLLECT = "collect"
@@ -52,13 +52,6 @@ DEMO_REASON = (
     "This is the demo: its channels are recordings, so there is nothing new to collect. "
     "Collect now works once the dashboard runs with your council's own channels."
 )
-
-
-class DemoDatabase(RuntimeError):
-    """The database holds the demo's recordings: there is nothing to collect into it."""
-
-    def __init__(self) -> None:
-        super().__init__(DEMO_REASON)
 
 
 def _require_officer(actor: Actor) -> str:
@@ -171,9 +164,7 @@ def start_collection(
     (jobs.run.run_sources), in a background thread; returns at once."""
     global _latest
     requested_by = _require_officer(actor)
-    with connect(db, read_only=True) as con:
-        if is_demo(con):
-            raise DemoDatabase()
+    refuse_the_demo(db, DEMO_REASON)
     with _lock:
         if _latest is not None and _latest.running:
             raise CollectionBusy(

@@ -9,6 +9,7 @@ from collectors.imports import KIND, ImportCollector, ImportInputError, ImportOp
 from collectors.imports.errors import BATCH_SIZE
 from collectors.imports.skips import Skips
 from jobs.collect import collect_source
+from jobs.run import refuse_the_demo
 from settings.sources import SourceConfig
 from store.db import connect
 from store.sources import source_kind
@@ -34,6 +35,7 @@ class ImportResult:
 def import_file(path: str | Path, options: ImportOptions, db, source: SourceConfig | None = None,
                 progress=None, batch_size: int = BATCH_SIZE) -> ImportResult:
     """Import one file into the store, each batch in its own transaction (jobs.collect)."""
+    refuse_the_demo(db)
     path = Path(path)
     source = source or import_source(path, options)
     collector = ImportCollector(source, path, options, batch_size=batch_size)

@@ -23,7 +23,8 @@ from jobs.collect import SourceResult, collect_source
 from jobs.retention import purge, purge_lines
 from jobs.scoring import ScoringAsSaved, score_pending
 from settings.sources import SourceConfig
-from store.db import merge_row_groups
+from store.db import connect, merge_row_groups
+from store.settings import is_demo
 
 
 class RunProgress:
@@ -64,6 +65,24 @@ class RunSummary:
         return [f"scored {self.scored} new or changed items", *purge_lines(self.purged)]
 
 
+class DemoDatabase(RuntimeError):
+    """The database holds the demo's recordings: nothing is collected or imported into it."""
+
+
+NOT_INTO_THE_DEMO = (
+    "{db} is the demo database: its channels are recordings, and your council's items would be mixed "
+    "into them. Collect into a database of your own (--db, or PULSE_DB)."
+)
+
+
+def refuse_the_demo(db: Path | str, reason: str = NOT_INTO_THE_DEMO) -> None:
+    """Raise DemoDatabase (the reason, with {db} filled in) when `db` is the demo's database."""
+    if Path(db).exists():
+        with connect(db, read_only=True) as con:
+            if is_demo(con):
+                raise DemoDatabase(reason.format(db=db))
+
+
 def run_sources(
     sources: list[SourceConfig],
     db: Path | str,
@@ -74,9 +93,10 @@ def run_sources(
 ) -> RunSummary:
     """Collect the enabled sources, score what is new, then purge past retention; a summary of it all.
 
-    Only a failure of the run itself (the database unusable) raises; a source's
-    own failure is in its SourceResult.
+    Only a failure of the run itself (the database unusable, or the demo's: DemoDatabase) raises;
+    a source's own failure is in its SourceResult.
     """
+    refuse_the_demo(db)
     progress = progress or RunProgress()
     summary = collect_and_score(sources, db, http, progress, workers)
     progress.purging()

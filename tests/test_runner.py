@@ -258,3 +258,31 @@ def test_an_author_is_the_councils_by_id_or_name_in_any_case_with_or_without_an_
     assert not source.is_council("resident", "Brackenford Council fan")
     assert not source.is_council(None, None, "")
     assert not SourceConfig(name="Feed", kind="rss").is_council("brackenfordcouncil")  # no accounts: nobody
+
+
+def test_nothing_is_collected_or_imported_into_the_demo_database(tmp_path):
+    """`collectors run` and `collectors import` refuse the demo's database with one clear line: the
+    council's items would be mixed into recordings (the dashboard's Collect now refuses too)."""
+    import subprocess
+    import sys
+
+    from store.db import connect, transaction
+    from store.settings import mark_demo
+    from tests.conftest import ROOT
+
+    db = tmp_path / "demo.duckdb"
+    with connect(db) as con, transaction(con):
+        mark_demo(con)
+    config = tmp_path / "sources.toml"
+    config.write_text('[[sources]]\nname = "Feed"\nkind = "rss"\nurl = "https://example.org/feed.xml"\n')
+    export = tmp_path / "posts.csv"
+    export.write_text("text,created_at\nhello,2026-11-01T10:00:00Z\n", encoding="utf-8")
+    importing = ["import", str(export), "--format", "csv", "--map", "text=text", "--map", "created_at=created_at",
+                 "--source", "Export"]
+    for args in (["run", "--config", str(config)], importing):
+        result = subprocess.run([sys.executable, "-m", "collectors", *args, "--db", str(db)], cwd=ROOT,
+                                capture_output=True, text=True)
+        assert result.returncode == 2, result.stderr
+        assert "is the demo database" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    with connect(db, read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM items").fetchone()[0] == 0
