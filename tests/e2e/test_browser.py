@@ -159,6 +159,13 @@ def _settle(page) -> None:
     page.wait_for_timeout(500)  # let charts finish drawing before a screenshot (not an assertion)
 
 
+def open_expanders(page) -> None:
+    """Open every expander of the main column (the tables behind them draw only when open) and settle."""
+    for expander in page.locator('[data-testid="stMain"] [data-testid="stExpander"] summary').all():
+        expander.click()
+    _settle(page)
+
+
 def _shot(page, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)

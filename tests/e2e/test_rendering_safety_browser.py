@@ -50,6 +50,7 @@ from tests.e2e.test_browser import (
     _chromium,
     _require_chromium,
     _settle,
+    open_expanders,
     running_app,
 )
 from tests.seed import NEGATIVE, SeedError, seed_database
@@ -346,9 +347,7 @@ def open_every_list(v: Visit, where: str) -> int:
     """Open each enabled selectbox and multiselect (their options are public text), check, close."""
     page = v.page
     opened = 0
-    for expander in page.locator('[data-testid="stMain"] [data-testid="stExpander"] summary').all():
-        expander.click()
-    _settle(page)
+    open_expanders(page)
     for widget in page.locator('[data-testid="stSelectbox"], [data-testid="stMultiSelect"]').all():
         if not widget.is_visible() or widget.locator("input[disabled], [aria-disabled='true']").count():
             continue

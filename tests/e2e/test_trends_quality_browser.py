@@ -22,6 +22,7 @@ from tests.e2e.test_browser import (
     _require_chromium,
     _settle,
     _shot,
+    open_expanders,
     running_app,
 )
 
@@ -133,10 +134,14 @@ def test_quality_page(page, demo_url):
     _settle(page)
     agreement = page.locator('[data-testid="stMetric"]', has_text="Sentiment: model agrees")
     assert "67%" in agreement.inner_text() and "2 of 3 officer labels" in agreement.inner_text()
-    for heading in ("Sentiment: negative, neutral or positive", "Constructive feedback", "Hostile language"):
-        assert page.locator('[data-testid="stHeading"]', has_text=heading).count() == 1
+    assert page.get_by_text("In plain words").count() == 1  # for a comms officer, before the technical tables
     assert page.get_by_text(metrics["versions"]["sentiment"]).count() >= 1
-    # Models, sentiment table, two sentiment matrices, constructive table and matrices, hostile likewise, training.
+    expanders = page.locator('[data-testid="stMain"] [data-testid="stExpander"] summary')
+    for label in ("Targets", "Sentiment: negative, neutral or positive", "Constructive feedback", "Hostile language"):
+        assert expanders.filter(has_text=label).count() == 1
+    open_expanders(page)
+    # Models, targets, sentiment table, two sentiment matrices, constructive tables and matrices, hostile likewise,
+    # training.
     assert _grids(page).count() >= 8
     _no_errors(page)
     _shot(page, "quality")
