@@ -38,8 +38,11 @@ lint: $(VENV)/.installed-dev
 check: lint
 	$(PY) -m pytest -q -n 2 -m "not browser and not slow"
 
+# Every test: the unit, HTTP and AppTest ones in two processes, then the browser ones one at a time
+# (a real Chromium and a Streamlit server each: two at once on 2 cores made them time out).
 test: lint
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n 2 -m "not browser"
+	$(PY) -m pytest -q -m browser
 
 bench: $(VENV)/.installed-dev
 	$(PY) bench/run.py
