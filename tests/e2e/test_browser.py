@@ -159,11 +159,22 @@ def _settle(page) -> None:
     page.wait_for_timeout(500)  # let charts finish drawing before a screenshot (not an assertion)
 
 
+EXPANDERS = '[data-testid="stMain"] [data-testid="stExpander"] details'
+
+
 def open_expanders(page) -> None:
-    """Open every expander of the main column (the tables behind them draw only when open) and settle."""
-    for expander in page.locator('[data-testid="stMain"] [data-testid="stExpander"] summary').all():
-        expander.click()
+    """Once the page has settled, open every closed expander of the main column (the tables behind
+    them draw only when open; a click on an open one would close it) and settle again, until none is
+    closed (a page may still be adding sections)."""
     _settle(page)
+    for _ in range(3):
+        closed = [details for details in page.locator(EXPANDERS).all() if details.get_attribute("open") is None]
+        if not closed:
+            return
+        for details in closed:
+            details.locator("summary").click()
+        _settle(page)
+    raise AssertionError("expanders kept closing")
 
 
 def _shot(page, name: str) -> None:
