@@ -17,14 +17,13 @@ from concurrent.futures import ProcessPoolExecutor
 import numpy as np
 import pandas as pd
 
-from analysis.constructive import constructive_proba
+from analysis.constructive import constructive_proba, with_the_rules
 from analysis.features import featurise
-from analysis.hostile import harsh_words, is_hostile, is_plainly_hostile, is_uncivil
+from analysis.hostile import is_hostile
 from analysis.lifeline import die_with_parent
 from analysis.sentiment import decide, no_sentiment_words, sentiment_proba
 from analysis.service_areas import inherit_reply_areas, tag_service_areas
 from analysis.shipped import load_shipped
-from analysis.suggestions import is_rant, is_suggestion, with_suggestion_floor
 from settings import environment
 
 # Names every model that produced a row; bump when a model or the taxonomy's meaning changes.
@@ -83,12 +82,12 @@ def _score_chunk(texts: pd.Series, news: np.ndarray | None, council: np.ndarray 
     sentiment = np.where(hostile, "negative", decide(proba, feats.compound, news, models.news_confidence,
                                                         no_sentiment_words(feats.vader_part)))
     areas = tag_service_areas(texts, tokenised=feats.tokens)
-    constructive = constructive_proba(models.constructive, feats.hashed, feats.shape, feats.words)
-    suggestion = is_suggestion(feats.tokens, feats.words, areas, hostile | is_uncivil(cues))
-    constructive = pd.Series(np.round(with_suggestion_floor(constructive, suggestion), 4), index=texts.index)
+    constructive, blocked = with_the_rules(
+        constructive_proba(models.constructive, feats.hashed, feats.shape, feats.words), feats.tokens, feats.words,
+        areas, feats.compound, cues, hostile, hostile_proba)
+    constructive = pd.Series(np.round(constructive, 4), index=texts.index)
+    blocked = pd.Series(blocked, index=texts.index)
     sentiment = pd.Series(sentiment, index=texts.index, dtype=object)
-    rant = is_rant(feats.tokens, feats.compound, harsh_words(cues), is_uncivil(cues))
-    blocked = pd.Series(is_plainly_hostile(hostile, hostile_proba, cues) | rant, index=texts.index)
     return pd.DataFrame({
         "compound": feats.compound,
         "sentiment": sentiment,

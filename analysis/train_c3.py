@@ -30,13 +30,13 @@ from sklearn.metrics import (
     roc_auc_score,
 )
 
-from analysis.constructive import DENSE_NAMES, constructive_dense, constructive_proba, content_score
+from analysis.constructive import DENSE_NAMES, constructive_dense, constructive_proba, content_score, with_the_rules
 from analysis.corpora import CONSTRUCTIVE_TRAITS
 from analysis.features import HASH_FEATURES, SHAPE_FEATURES, Features
 from analysis.fitting import FOLDS, SEED, fit_mixed_layer, grouped_folds, standardiser
-from analysis.hostile import harsh_words, is_hostile, is_pile_on, is_plainly_hostile, is_uncivil, names_people
+from analysis.hostile import is_hostile, is_pile_on, is_plainly_hostile, is_uncivil, names_people
 from analysis.linear import LinearLayer
-from analysis.suggestions import is_rant, is_suggestion, with_suggestion_floor
+from analysis.suggestions import is_suggestion
 
 CONSTRUCTIVE_THRESHOLD = 0.5
 CONSTRUCTIVE_C = 1.0
@@ -261,12 +261,12 @@ def cross_validate_c3(feats: Features, c3: pd.DataFrame, davidson_feats: Feature
     pile_on = is_pile_on(cues)
     with_rule = is_hostile(hostile_flag, cues)
 
-    # As the product decides: the suggestion floor; no plainly hostile text, and no rant, is constructive.
+    # As the product decides (analysis.constructive.with_the_rules).
+    as_written, blocked = with_the_rules(constructive, feats.tokens, feats.words, areas, feats.compound, cues,
+                                         with_rule, hostile_proba)  # as_written: the constructive_prob column
+    # For the model card's counts of what each rule did:
     suggestion = is_suggestion(feats.tokens, feats.words, areas, with_rule | is_uncivil(cues))
     plain = is_plainly_hostile(with_rule, hostile_proba, cues)
-    rant = is_rant(feats.tokens, feats.compound, harsh_words(cues), is_uncivil(cues))
-    blocked = plain | rant
-    as_written = with_suggestion_floor(constructive, suggestion)  # the constructive_prob column
     as_scored = np.where(blocked, 0.0, as_written)  # feedback_class == "constructive"
     length = _length_baseline(feats.words, labels, folds)
     chars_only = _length_baseline(chars, labels, folds)
@@ -281,7 +281,7 @@ def cross_validate_c3(feats: Features, c3: pd.DataFrame, davidson_feats: Feature
                           "bands": banded(labels, as_scored, as_scored >= CONSTRUCTIVE_THRESHOLD, feats.words),
                           "suggestion_rule_fires": int(suggestion.sum()),
                           "hostile_overrides": int((plain & model_pred).sum()),
-                          "rant_overrides": int((~plain & rant & model_pred).sum())},
+                          "rant_overrides": int((blocked & ~plain & model_pred).sum())},
             "length_only": {**binary_metrics(labels, length), "bands": banded(labels, length, length >= 0.5,
                                                                               feats.words)},
             "chars_only": binary_metrics(labels, chars_only),
