@@ -11,7 +11,8 @@ public addresses unless listed (collectors.trust, collectors.transport), checked
 on every redirect; a request carrying a platform's credentials (`credentials=`)
 sent only where collectors.trust allows, redirects included; bodies decoded with
 a limit counted while decoding (collectors.decoding); a deadline for each request
-and each source's run (collectors.limits).
+and each source's run (collectors.limits), which also bounds every wait between
+tries: a rate-limit wait that would outlast the source's time is not sat out.
 
 Platform rate limits plug in without changing this module: a collector passes
 `rate_limit=` a function that reads a response's headers (or body) and returns
@@ -217,7 +218,8 @@ class HttpClient:
     backoff: first retry delay in seconds; doubles each try, with jitter,
       capped at max_backoff.
     max_wait: the longest rate-limit wait (Retry-After or a platform's reset
-      time) sat out; a longer one raises RateLimited.
+      time) sat out; a longer one, or one longer than this thread's source has
+      left, raises RateLimited.
     sleep / clock / jitter: injectable so tests neither sleep nor depend on now.
     verify: check TLS certificates (False only for plain-http test servers: spares loading the CA bundle).
     resolve: socket.getaddrinfo, or a stand-in so tests can make a name resolve anywhere.
@@ -404,14 +406,33 @@ class HttpClient:
         if wait <= 0:
             del self._spent_until[budget]
             return
-        if wait > self.max_wait:
+        if wait > self._longest_wait():
             raise RateLimited(
                 f"rate limit for {budget} is used up until {_clock_time(until)} "
-                f"({wait:.0f}s away, more than the {self.max_wait:.0f}s we wait); try again after that",
+                f"({wait:.0f}s away, more than the {self._longest_wait_words()}); try again after that",
                 retry_at=until,
             )
         self.sleep(wait)
         del self._spent_until[budget]
+
+    def _longest_wait(self) -> float:
+        """The longest rate-limit wait worth sitting out: max_wait, or less when this thread's source
+        has less time left (waiting past it would only end in OutOfTime, with the wait wasted)."""
+        left = limits.source_time_left()
+        return self.max_wait if left is None else max(0.0, min(self.max_wait, left))
+
+    def _longest_wait_words(self) -> str:
+        left = limits.source_time_left()
+        if left is not None and left < self.max_wait:
+            return (f"{max(0.0, left):.0f}s left of this source's time in this run "
+                    "(PULSE_SOURCE_DEADLINE_S)")
+        return f"{self.max_wait:.0f}s we wait"
+
+    def _pause(self, seconds: float) -> None:
+        """A back-off between tries, never past this thread's source deadline: the next try then
+        stops with OutOfTime at once instead of after the whole wait."""
+        left = limits.source_time_left()
+        self.sleep(seconds if left is None else max(0.0, min(seconds, left)))
 
     def _note_budget(self, budget: str, response: httpx.Response, reader: RateLimitReader | None) -> RateLimitInfo | None:
         if reader is None:
@@ -446,7 +467,7 @@ class HttpClient:
                     ) from None
                 last_problem = "timed out"
                 if more:
-                    self.sleep(self._backoff(attempt))
+                    self._pause(self._backoff(attempt))
                     continue
                 raise FetchError(f"timed out after {attempt} {_tries(attempt)}: {request.method} {place}") from None
             except httpx.TransportError as error:
@@ -455,7 +476,7 @@ class HttpClient:
                     raise FetchError(f"not connected: {refused}: {request.method} {place}") from None
                 last_problem = _transport_words(error)
                 if more:
-                    self.sleep(self._backoff(attempt))
+                    self._pause(self._backoff(attempt))
                     continue
                 raise FetchError(
                     f"{last_problem} after {attempt} {_tries(attempt)}: {request.method} {place}"
@@ -472,10 +493,10 @@ class HttpClient:
                 if wait is None:
                     wait = self._backoff(attempt)
                 host = request.url.host
-                if wait > self.max_wait:
+                if wait > self._longest_wait():
                     raise RateLimited(
                         f"rate limited by {host} (HTTP {status}): asked to wait {wait:.0f}s, until "
-                        f"{_clock_time(now + wait)}, more than the {self.max_wait:.0f}s we wait; try again later",
+                        f"{_clock_time(now + wait)}, more than the {self._longest_wait_words()}; try again later",
                         retry_at=now + wait,
                     )
                 if more:
@@ -498,7 +519,7 @@ class HttpClient:
             if status >= 500:
                 last_problem = f"HTTP {status}"
                 if more:
-                    self.sleep(self._backoff(attempt))
+                    self._pause(self._backoff(attempt))
                     continue
                 raise FetchError(
                     f"HTTP {status} from {request.url.host} after {attempt} {_tries(attempt)}: {request.method} {place}"

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 import pytest
 from werkzeug import Response
 
+from collectors import limits
 from collectors.errors import FetchError, PayloadError, RateLimited
 from collectors.http import (
     USER_AGENT,
@@ -196,6 +197,32 @@ def test_429_forever_with_short_waits_gives_up_after_the_tries(httpserver, http)
     with pytest.raises(RateLimited, match="still HTTP 429 after 3 tries"):
         http.get(httpserver.url_for("/api"))
     assert waits(http) == [1.0, 1.0]
+
+
+def test_a_429_wait_longer_than_the_source_has_left_is_not_sat_out(httpserver, http):
+    """Retry-After within the 60 s we wait, but past the source's deadline: say so at once, with the
+    time to come back, rather than sleep and then stop for lack of time."""
+    httpserver.expect_request("/api").respond_with_handler(status(429, {"Retry-After": "30"}))
+    with limits.source_deadline(5.0), pytest.raises(RateLimited) as caught:
+        http.get(httpserver.url_for("/api"))
+    assert "asked to wait 30s" in str(caught.value)
+    assert "left of this source's time in this run (PULSE_SOURCE_DEADLINE_S)" in str(caught.value)
+    assert caught.value.retry_at == NOW + 30
+    assert waits(http) == []
+    assert len(httpserver.log) == 1
+
+
+def test_backoff_between_tries_never_runs_past_the_source_deadline(httpserver):
+    httpserver.expect_request("/api").respond_with_handler(status(503))
+    with quick_http(tries=3, backoff=20.0, jitter=lambda: 0.5) as client:
+        with limits.source_deadline(3.0), pytest.raises(FetchError, match="HTTP 503"):
+            client.get(httpserver.url_for("/api"))
+        assert len(waits(client)) == 2
+        assert all(0 < wait <= 3.0 for wait in waits(client))  # 20 s and 30 s without the deadline
+    with quick_http(tries=3, backoff=20.0, jitter=lambda: 0.5) as client:
+        with pytest.raises(FetchError, match="HTTP 503"):
+            client.get(httpserver.url_for("/api"))
+        assert waits(client) == [20.0, 30.0]
 
 
 def test_retry_after_parsing():
