@@ -17,11 +17,12 @@ from urllib.parse import quote
 
 import pandas as pd
 
-from analysis.export import LONDON, parse_iso_week
+from analysis.export import parse_iso_week
 from analysis.palette import CLASS_LABELS
 from analysis.phrases import name_words, rising_phrases
 from analysis.reply_effect import reply_effects
 from analysis.volumes import NO_AREA
+from settings.clock import LONDON
 
 WEEKS_BEFORE = 4
 TOP_THREADS = 5

@@ -17,12 +17,12 @@ import io
 import re
 import secrets
 from collections.abc import Collection, Mapping
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta
 
 import pandas as pd
 
-LONDON = ZoneInfo("Europe/London")
+from settings.clock import LONDON, london_midnight_utc, london_today
+
 _WEEK = re.compile(r"^(\d{4})-?W(\d{2})$", re.IGNORECASE)
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -71,17 +71,12 @@ def parse_iso_week(text: str) -> tuple[datetime, datetime]:
         monday = date.fromisocalendar(year, week, 1)
     except ValueError:
         raise WeekError(f"{year} has no week {week}") from None
-    return _london_midnight_utc(monday), _london_midnight_utc(monday + timedelta(days=7))
-
-
-def _london_midnight_utc(day: date) -> datetime:
-    local = datetime.combine(day, time(0, 0), tzinfo=LONDON)
-    return local.astimezone(UTC).replace(tzinfo=None)
+    return london_midnight_utc(monday), london_midnight_utc(monday + timedelta(days=7))
 
 
 def last_complete_week(today: date | None = None) -> str:
     """The ISO week before the current one, e.g. run on Monday for the week just ended."""
-    today = today or datetime.now(LONDON).date()
+    today = today or london_today()
     year, week, _ = (today - timedelta(days=7)).isocalendar()
     return f"{year}-W{week:02d}"
 

@@ -14,6 +14,8 @@ from datetime import date, datetime, timedelta
 
 import pandas as pd
 
+from settings.clock import london_date
+
 NEVER, LATE, QUIET = "never", "late", "quiet"
 
 
@@ -38,7 +40,7 @@ def lapses(expected: list[Expected], health: pd.DataFrame, now: datetime) -> lis
     """Every source in `expected` that is late or quiet at `now` (naive UTC), in their order.
 
     `health` has a row per stored source: name, last_ok_at (naive UTC or null), newest_day (the
-    UTC day of its newest item, or null). A source not stored yet has never been collected.
+    London day of its newest item, or null). A source not stored yet has never been collected.
     """
     rows = {row["name"]: row for row in health.to_dict("records")}
     found: list[Lapse] = []
@@ -55,7 +57,7 @@ def lapses(expected: list[Expected], health: pd.DataFrame, now: datetime) -> lis
         newest = _value(row.get("newest_day"))
         if source.quiet_after_days and newest is not None:
             newest = pd.Timestamp(newest).date()
-            if (now.date() - newest).days > source.quiet_after_days:
+            if (london_date(now) - newest).days > source.quiet_after_days:
                 found.append(Lapse(source.name, QUIET, newest, source.quiet_after_days))
     return found
 

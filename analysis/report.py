@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.export import LONDON
 from analysis.trends import CLASSES
+from settings.clock import LONDON
 
 NO_AREA = ""  # service area not known (the shipped models do not assign one yet)
 SUMMARY_COLUMNS = [

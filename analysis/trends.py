@@ -1,16 +1,18 @@
 """Periods, period-over-period changes, daily series and reply trees: the dashboard's arithmetic.
 
 Pure functions over dates and frames; the pages call them on what store.queries
-returned. Dates are calendar days in UTC, matching the store's naive-UTC
-timestamps; a period includes both its first and its last day.
+returned. Dates are London calendar days (settings.clock), as the store counts them
+over its naive-UTC timestamps; a period includes both its first and its last day.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 import pandas as pd
+
+from settings.clock import london_midnight_utc
 
 # feedback_class values (DESIGN.md), in the order charts stack and legends list them.
 CLASSES = ("negative", "neutral", "positive", "constructive")
@@ -21,7 +23,7 @@ DEFAULT_DAYS = 30
 
 @dataclass(frozen=True)
 class Period:
-    """A run of whole UTC days, first and last included."""
+    """A run of whole London days, first and last included."""
 
     start: date
     end: date
@@ -40,8 +42,9 @@ class Period:
         return Period(end - timedelta(days=self.days - 1), end)
 
     def bounds(self) -> tuple[datetime, datetime]:
-        """[start, end) as naive UTC datetimes, for `created_at >= ? AND created_at < ?`."""
-        return datetime.combine(self.start, time()), datetime.combine(self.end + timedelta(days=1), time())
+        """[start, end) as naive UTC datetimes, for `created_at >= ? AND created_at < ?`: London
+        midnights (23:00 UTC the day before in summer)."""
+        return london_midnight_utc(self.start), london_midnight_utc(self.end + timedelta(days=1))
 
     def label(self) -> str:
         if self.start.year == self.end.year:

@@ -20,17 +20,16 @@ from email.utils import format_datetime
 from pathlib import Path
 from urllib.parse import quote
 from xml.sax.saxutils import escape, quoteattr
-from zoneinfo import ZoneInfo
 
 from demo import discussions, feeds
 from demo.render import bluesky, graph, mastodon, reddit, youtube
 from demo.render.base import iso, utc
+from settings.clock import LONDON
 
 PAYLOADS = Path(__file__).resolve().parent / "payloads"
 PAGE_SIZE = 25  # the Guardian's smallest page size: the biggest discussion spans two pages
 API = "https://discussion.guardianapis.com/discussion-api"
 PERMALINK = "https://discussion.theguardian.com/comment-permalink"
-LONDON = ZoneInfo("Europe/London")
 MODERATED = (
     "This comment was removed by a moderator because it didn't abide by our "
     "<a href='http://www.theguardian.com/community-standards'>community standards</a>. "

@@ -16,15 +16,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from urllib.parse import quote
 
 import pandas as pd
 
-from analysis.export import LONDON
 from analysis.spikes import SpikeRules, detect_spikes
 from jobs.delivery import DeliveryError, post_webhook, send_email
 from settings.alerts import AlertSettings
+from settings.clock import LONDON, london_date, london_midnight_utc
 from settings.secrets import SECRETS_FILE
 from settings.typed import SettingsError
 from store.alerts import daily_negative, new_flagged_threads, record_attempt, sent_keys
@@ -119,10 +119,7 @@ def digest_alert(day: date, summary: dict, open_threads: pd.DataFrame, settings:
 
 def london_day_bounds(day: date) -> tuple[datetime, datetime]:
     """[start, end) of a London calendar day as naive UTC."""
-    def utc(d: date) -> datetime:
-        return datetime.combine(d, time(0), tzinfo=LONDON).astimezone(UTC).replace(tzinfo=None)
-
-    return utc(day), utc(day + timedelta(days=1))
+    return london_midnight_utc(day), london_midnight_utc(day + timedelta(days=1))
 
 
 # --- What is due, and sending it ------------------------------------------------------------
@@ -130,11 +127,11 @@ def london_day_bounds(day: date) -> tuple[datetime, datetime]:
 
 def due_alerts(con, now: datetime, settings: AlertSettings) -> list[Alert]:
     """Every alert that should exist at `now` (naive UTC), sent or not: spikes today and yesterday
-    (UTC days), new pile-ons, and yesterday's digest once the digest hour has passed in London."""
-    today = now.date()
+    (London days), new pile-ons, and yesterday's digest once the digest hour has passed in London."""
+    today = london_date(now)
     days = [today - timedelta(days=1), today]
-    history_start = datetime.combine(today - timedelta(days=SPIKES.baseline_days + 1), time())
-    daily = daily_negative(con, history_start, datetime.combine(today + timedelta(days=1), time()))
+    history_start = london_midnight_utc(today - timedelta(days=SPIKES.baseline_days + 1))
+    daily = daily_negative(con, history_start, london_midnight_utc(today + timedelta(days=1)))
     alerts = spike_alerts(detect_spikes(daily, days, SPIKES))
     since = now - timedelta(hours=settings.thread_lookback_hours)
     alerts += thread_alerts(new_flagged_threads(con, since, settings.thread_min_score), settings)

@@ -22,6 +22,7 @@ from analysis.spikes import SpikeRules, detect_group_spikes, spike_alerts
 from jobs.delivery import DeliveryError, Part, compose_email, send_email
 from jobs.export import record_export
 from settings.alerts import AlertSettings, load_dashboard_url
+from settings.clock import london_date, london_midnight_utc
 from store.alerts import record_attempt, sent_keys
 from store.briefing import council_account_names, replies_of
 from store.db import connect, transaction
@@ -60,10 +61,10 @@ def read_sources(con, week: str, dashboard_url: str | None = None) -> Sources:
 def week_spikes(con, start: datetime, end: datetime) -> list[str]:
     """The spikes of the week's days, per channel and per service area, in words (analysis.spikes)."""
     rules = SpikeRules()
-    first_day, last_day = (start + timedelta(hours=12)).date(), (end - timedelta(hours=12)).date()
+    first_day, last_day = london_date(start), london_date(end - timedelta(hours=12))
     days = [first_day + timedelta(days=n) for n in range((last_day - first_day).days + 1)]
-    history = datetime.combine(first_day - timedelta(days=rules.baseline_days), datetime.min.time())
-    until = datetime.combine(last_day + timedelta(days=1), datetime.min.time())
+    history = london_midnight_utc(first_day - timedelta(days=rules.baseline_days))
+    until = london_midnight_utc(last_day + timedelta(days=1))
     found = [detect_group_spikes(daily_spike_counts(con, history, until, None, by), days, by, rules)
              for by in ("source", "service_area")]
     texts = []

@@ -8,4 +8,5 @@ nothing of the project).
 - alerts: `[alerts]`, where alerts go
 - sources: `sources.toml`, the common keys (each kind declares its own beside its collector)
 - sources_file: adding a source and switching one on or off, keeping the user's comments
+- clock: the council's clock (London): the day, week and time every screen and export counts by
 """

@@ -11,13 +11,14 @@ from datetime import datetime
 import duckdb
 import pandas as pd
 
+from store.days import london_day
 from store.queries import _LABELLED  # one definition of "the label a reader sees"
 
 
 def daily_negative(con: duckdb.DuckDBPyConnection, start: datetime, end: datetime) -> pd.DataFrame:
-    """Public items and negative items per UTC day and source in [start, end), silenced threads left out."""
+    """Public items and negative items per London day and source in [start, end), silenced threads left out."""
     return con.execute(
-        f"""SELECT l.created_at::DATE AS day, l.source_id, s.name AS source, count(*) AS items,
+        f"""SELECT {london_day('l.created_at')} AS day, l.source_id, s.name AS source, count(*) AS items,
                    count(*) FILTER (WHERE l.feedback_class = 'negative') AS negative
             FROM ({_LABELLED}) l
             JOIN sources s ON s.id = l.source_id

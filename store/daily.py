@@ -1,6 +1,6 @@
 """The per-day counts behind the Overview and Trends: `daily_counts`, kept exact in every write.
 
-`daily_counts` holds, per UTC day, source, author side (council or public), item type,
+`daily_counts` holds, per London day (store.days), source, author side (council or public), item type,
 service area and the labels a reader sees (store.labels: corrections win), how many
 stored items (deleted ones left out) fall there. A year of a million items is a few
 thousand to a few hundred thousand rows, so the Overview reads it instead of joining
@@ -24,6 +24,7 @@ from itertools import count
 import duckdb
 import pyarrow as pa
 
+from store.days import london_day
 from store.labels import FEEDBACK_CLASS, LABEL_JOINS, SENTIMENT
 
 COLUMNS = ("day", "source_id", "is_council", "item_type", "service_area",
@@ -43,7 +44,7 @@ CREATE_TABLE = """CREATE TABLE daily_counts (
 
 # The counts of the stored items that pass {where} (on items aliased `i`), grouped as the table is.
 _COUNTS = f"""
-    SELECT i.created_at::DATE AS day, i.source_id, i.is_council, i.item_type, s.service_area,
+    SELECT {london_day('i.created_at')} AS day, i.source_id, i.is_council, i.item_type, s.service_area,
            {FEEDBACK_CLASS} AS feedback_class, {SENTIMENT} AS sentiment,
            coalesce(s.hostile, false) AS hostile, count(*) AS items
     FROM items i {LABEL_JOINS}
@@ -133,7 +134,7 @@ def refresh_groups(con: duckdb.DuckDBPyConnection, groups: str) -> None:
             WHERE EXISTS (SELECT 1 FROM {groups} g WHERE g.day = d.day AND g.source_id = d.source_id)"""
     )
     where = f"""EXISTS (SELECT 1 FROM {groups} g
-                        WHERE g.day = i.created_at::DATE AND g.source_id = i.source_id)"""
+                        WHERE g.day = {london_day('i.created_at')} AND g.source_id = i.source_id)"""
     con.execute(f"INSERT INTO daily_counts ({', '.join(COLUMNS)}) " + _COUNTS.format(where=where))
 
 

@@ -2,17 +2,19 @@
 
 Functions take an open connection (the app a cursor from store.db.reading, tests an
 in-memory database) and return small frames or plain values. Periods arrive as
-[start, end) naive-UTC datetimes; `source_ids` None means every source. Counts by
-day and class over whole days read store.daily's per-day table.
+[start, end) naive-UTC datetimes; `source_ids` None means every source. Days are London's
+(store.days); counts by day and class over whole days read store.daily's per-day table.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime
 
 import duckdb
 import pandas as pd
 
+from settings.clock import london_date
+from store.days import london_day, whole_days
 from store.db import fetch_one
 from store.labels import FEEDBACK_CLASS, LABEL_JOINS, SENTIMENT
 
@@ -90,12 +92,11 @@ def is_demo(con: duckdb.DuckDBPyConnection) -> bool:
 
 
 def item_date_range(con: duckdb.DuckDBPyConnection) -> tuple[date | None, date | None]:
-    """The days of the earliest and the latest stored item (None, None when empty)."""
-    row = fetch_one(
-        con,
-        "SELECT min(created_at)::DATE, max(created_at)::DATE FROM items WHERE deleted_at IS NULL",
-    )
-    return (row[0], row[1]) if row else (None, None)
+    """The London days of the earliest and the latest stored item (None, None when empty)."""
+    row = fetch_one(con, "SELECT min(created_at), max(created_at) FROM items WHERE deleted_at IS NULL")
+    if not row or row[0] is None:
+        return None, None
+    return london_date(row[0]), london_date(row[1])
 
 
 def source_list(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -106,20 +107,16 @@ def source_list(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 # Overview.
 
 
-def _whole_days(start: datetime, end: datetime) -> bool:
-    """True when [start, end) is whole UTC days, so store.daily's per-day counts answer it exactly."""
-    return all(isinstance(t, datetime) and t.time() == time() for t in (start, end))
-
-
 def _counts_source(start: datetime, end: datetime) -> tuple[str, str, str]:
     """(FROM, day expression, count expression) of public items by class in [start, end).
 
     Whole days read daily_counts (a few rows per day and source, kept exact by
     store.daily); any other bounds count the items themselves.
     """
-    if _whole_days(start, end):
-        return "(SELECT * FROM daily_counts WHERE day >= ?::DATE AND day < ?::DATE) l", "l.day", "sum(l.items)"
-    return f"({_LABELLED} AND i.created_at >= ? AND i.created_at < ?) l", "l.created_at::DATE", "count(*)"
+    if whole_days(start, end):
+        return (f"(SELECT * FROM daily_counts WHERE day >= {london_day('?')} AND day < {london_day('?')}) l", "l.day",
+                "sum(l.items)")
+    return f"({_LABELLED} AND i.created_at >= ? AND i.created_at < ?) l", london_day("l.created_at"), "count(*)"
 
 
 def period_summary(
@@ -171,7 +168,7 @@ def daily_counts(
     end: datetime,
     source_ids: list[int] | None = None,
 ) -> pd.DataFrame:
-    """Public items per UTC day and feedback class (null class: not scored yet)."""
+    """Public items per London day and feedback class (null class: not scored yet)."""
     where, params = _sources_clause("l.source_id", source_ids)
     source, day, counted = _counts_source(start, end)
     return con.execute(

@@ -204,6 +204,12 @@ MIGRATIONS: list[list[str]] = [
     [
         "ALTER TABLE runs ADD COLUMN IF NOT EXISTS too_old INTEGER DEFAULT 0",
     ],
+    # 8: daily_counts by London day (store.days), as the weekly export and the briefing count, instead of
+    # by UTC day: in summer an item posted between midnight and 1 am BST moves to the day it was posted
+    [
+        "DELETE FROM daily_counts",
+        daily.FILL,
+    ],
 ]
 
 

@@ -86,7 +86,7 @@ def source_health(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Every stored source with its health, for the Sources page.
 
     Columns: id, name, kind, last_run_at, last_ok_at, last_error, items (stored,
-    not deleted), newest_day (the UTC day of its newest stored item), and the latest run's
+    not deleted), newest_day (the London day of its newest stored item), and the latest run's
     run_started_at, run_finished_at (None while running, or when the run was stopped), fetched,
     new, updated, errors and too_old (fetched, not kept: older than the source's retention).
     """
@@ -115,7 +115,7 @@ def source_health(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 
 def source_freshness(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """name, last_run_at, last_ok_at and newest_day (the UTC day of its newest stored item) of every stored
+    """name, last_run_at, last_ok_at and newest_day (the London day of its newest stored item) of every stored
     source: what analysis.freshness needs, read from the per-day table so every page can afford it."""
     return con.execute(
         """SELECT s.name, s.last_run_at, s.last_ok_at, n.newest_day

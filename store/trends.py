@@ -1,8 +1,8 @@
 """Reads for the Trends page and the Overview's spikes: volume by feedback class, per source or service area.
 
 Every aggregate is computed in DuckDB with `?` parameters; functions return small
-frames. Periods arrive as [start, end) naive-UTC datetimes, days are UTC days
-(as in store.queries), `source_ids` None means every source. Only the public's
+frames. Periods arrive as [start, end) naive-UTC datetimes, days are London days
+(store.days, as in store.queries), `source_ids` None means every source. Only the public's
 items count (the council's own posts are not feedback), and labels are the ones
 a reader sees (store.labels: officers' corrections win).
 
@@ -20,31 +20,30 @@ from datetime import datetime
 import duckdb
 import pandas as pd
 
+from store.days import london_day, whole_days
 from store.labels import FEEDBACK_CLASS, LABEL_JOINS
-
-# one definition of both, shared with the Overview
-from store.queries import _sources_clause, _whole_days
+from store.queries import _sources_clause  # one definition, shared with the Overview
 
 SPLITS = ("source", "service_area")
 
 # Public items one by one, in the columns of the per-day table (items = 1 each); {where} narrows them.
 _ITEMS = f"""
-    SELECT i.created_at::DATE AS day, i.source_id, src.name AS source, s.service_area,
+    SELECT {london_day('i.created_at')} AS day, i.source_id, src.name AS source, s.service_area,
            {FEEDBACK_CLASS} AS feedback_class, coalesce(s.hostile, false) AS hostile, 1 AS items
     FROM items i {LABEL_JOINS}
     JOIN sources src ON src.id = i.source_id
     WHERE i.deleted_at IS NULL AND NOT i.is_council AND i.created_at >= ? AND i.created_at < ?{{where}}
 """
-_DAILY = """
+_DAILY = f"""
     SELECT d.day, d.source_id, src.name AS source, d.service_area, d.feedback_class, d.hostile, d.items
     FROM daily_counts d JOIN sources src ON src.id = d.source_id
-    WHERE NOT d.is_council AND d.day >= ?::DATE AND d.day < ?::DATE
+    WHERE NOT d.is_council AND d.day >= {london_day('?')} AND d.day < {london_day('?')}
 """
 
 
 def _counted(start: datetime, end: datetime) -> str:
     """The FROM source (aliased l) of public items in [start, end), one row per count of `items`."""
-    if _whole_days(start, end):
+    if whole_days(start, end):
         return f"({_DAILY}) l"
     return f"({_ITEMS.format(where='')}) l"
 
@@ -65,7 +64,7 @@ def class_volume(
     source_ids: list[int] | None = None,
     by: str | None = None,
 ) -> pd.DataFrame:
-    """Public items per UTC day, group and feedback class: day, group, feedback_class, items, hostile.
+    """Public items per London day, group and feedback class: day, group, feedback_class, items, hostile.
 
     One row per non-empty cell; feedback_class null means not scored yet, group null
     means no service area. `hostile` counts the hostile items among `items`.
@@ -121,7 +120,7 @@ def daily_spike_counts(
     source_ids: list[int] | None = None,
     by: str = "source",
 ) -> pd.DataFrame:
-    """What spikes are measured on: day, group, items, negative, hostile per UTC day and group.
+    """What spikes are measured on: day, group, items, negative, hostile per London day and group.
 
     Like store.alerts.daily_negative, items in silenced threads are left out (an
     officer asked not to be alerted about them): they are counted one by one and taken

@@ -23,6 +23,7 @@ from jobs.retention import erase, purge
 from jobs.scoring import rescore_all, score_pending
 from settings.sources import SourceConfig
 from store import daily, queries, triage
+from store.days import london_day
 from store.db import connect, memory, transaction
 from store.items import save_scores
 from store.schema import SCHEMA_VERSION
@@ -74,7 +75,7 @@ def assert_exact(con, monkeypatch) -> None:
         for ids in sources:
             fast = (queries.period_summary(con, start, end, ids), queries.daily_counts(con, start, end, ids))
             with monkeypatch.context() as m:
-                m.setattr(queries, "_whole_days", lambda *_: False)
+                m.setattr(queries, "whole_days", lambda *_: False)
                 slow = (queries.period_summary(con, start, end, ids), queries.daily_counts(con, start, end, ids))
             assert fast[0] == slow[0]
             pd.testing.assert_frame_equal(fast[1], slow[1])
@@ -230,7 +231,7 @@ def test_a_group_that_drifted_is_recounted_when_it_would_go_negative(db_path, mo
     with connect(db_path) as con:
         store_items(con, NEWS, news_items(NOW - timedelta(days=3)))
         day, source_id = con.execute(
-            "SELECT created_at::DATE, source_id FROM items WHERE key = 'reddit:r2'").fetchall()[0]
+            f"SELECT {london_day('created_at')}, source_id FROM items WHERE key = 'reddit:r2'").fetchall()[0]
         con.execute("DELETE FROM daily_counts WHERE day = ? AND source_id = ?", [day, source_id])  # drift
     assert erase(db_path, "poster2", actor="officer:ig") == 1  # takes r2 off a group that no longer counts it
     check(db_path, monkeypatch)

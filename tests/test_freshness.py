@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 from analysis.freshness import LATE, NEVER, QUIET, Expected, Lapse, lapses
 from analysis.trends import period_ending
 from jobs.scoring import score_pending
+from settings.clock import london_date
 from settings.sources import SourceConfig
 from settings.sources_file import dumps_sources
 from store.db import connect
@@ -20,7 +21,7 @@ from tests.conftest import ROOT
 from tests.factories import post, store_items
 from tests.seed import MASTODON, REDDIT
 from tests.test_pages import unescaped
-from ui.data import utc_today
+from ui.data import london_today
 
 NOW = datetime(2026, 12, 6, 9, 0)
 PAGES = ["app_pages/overview.py", "app_pages/trends.py", "app_pages/flagged.py", "app_pages/thread.py",
@@ -100,14 +101,14 @@ def test_the_period_ends_today_even_when_the_newest_item_is_older(db_path, tmp_p
     with connect(db_path) as con:
         store_items(con, SourceConfig("News", "rss", {"url": "http://127.0.0.1/x"}), [post("a", "Old news", old)])
     at = open_page("app_pages/overview.py")
-    assert unescaped(at.caption[0].value) == f"{period_ending(utc_today(), 30).label()} · all sources"
+    assert unescaped(at.caption[0].value) == f"{period_ending(london_today(), 30).label()} · all sources"
     assert {m.label: m.value for m in at.metric}["Items"] == "0"
 
 
 def test_the_demo_is_a_recording_of_its_weeks_not_late(configured, seeded_db):
     with connect(seeded_db.path) as con:
         mark_demo(con)
-        first, last = con.execute("SELECT min(created_at)::DATE, max(created_at)::DATE FROM items").fetchall()[0]
+        first, last = (london_date(at) for at in con.execute("SELECT min(created_at), max(created_at) FROM items").fetchone())
     at = open_page("app_pages/overview.py")
     assert not freshness_warnings(at)
     banner = at.info[0].value

@@ -24,7 +24,7 @@ from settings.sources import SourceConfig
 from store.db import connect
 from tests.conftest import ROOT
 from tests.factories import store_items
-from ui.data import utc_today
+from ui.data import london_today
 from ui.safe_text import WORD_JOINER
 
 TIMEOUT_S = 60
@@ -65,7 +65,7 @@ class SpikeDb:
 
 @pytest.fixture
 def spike_db(db_path) -> SpikeDb:
-    today = utc_today()
+    today = london_today()
     spike_day = today - timedelta(days=1)
     items: list[Item] = []
     replies: dict[object, list[str]] = {}

@@ -26,7 +26,7 @@ from tests.seed import (
     REDDIT_FLAGGED_REASON,
     REDDIT_FLAGGED_TITLE,
 )
-from ui.data import utc_today
+from ui.data import london_today
 from ui.labels import CLASS_COLOURS, NO_DATA
 from ui.safe_text import WORD_JOINER
 
@@ -306,7 +306,7 @@ def test_thread_without_key_offers_a_selector(seeded_db):
 
 def test_export_defaults_to_the_last_complete_week(seeded_db):
     at = open_app("app_pages/export.py")
-    today = utc_today()
+    today = london_today()
     latest = max(i.created_at for i in seeded_db.items).date()
     week = default_export_week(today, latest)
     assert at.selectbox(key="export_week").value == week

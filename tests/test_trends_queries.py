@@ -37,7 +37,7 @@ def test_per_day_table_and_items_agree(changed_db, monkeypatch, name, args):
     bounds = period_ending(changed_db.now.date(), 90).bounds()
     with connect(changed_db.path, read_only=True) as con:
         fast = getattr(trends, name)(con, *bounds, None, *args)
-        monkeypatch.setattr(trends, "_whole_days", lambda start, end: False)
+        monkeypatch.setattr(trends, "whole_days", lambda start, end: False)
         slow = getattr(trends, name)(con, *bounds, None, *args)
     assert not fast.empty
     assert_frame_equal(fast.reset_index(drop=True), slow.reset_index(drop=True), check_dtype=False)

@@ -9,12 +9,13 @@ Nothing here runs SQL itself.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import duckdb
 import streamlit as st
 
+from settings import clock
 from store.db import DatabaseBusy, db_path, reading
 
 CACHE_TTL_S = 30
@@ -53,5 +54,5 @@ def read(query: Callable[Concatenate[duckdb.DuckDBPyConnection, P], R], *args: P
         st.stop()
 
 
-def utc_today() -> date:
-    return datetime.now(UTC).date()
+def london_today() -> date:
+    return clock.london_today()

@@ -9,7 +9,7 @@ import streamlit as st
 
 from analysis.trends import DEFAULT_DAYS, PRESETS, Period, period_ending
 from store import queries
-from ui.data import read, utc_today
+from ui.data import london_today, read
 from ui.labels import UK_TIME
 
 
@@ -82,13 +82,13 @@ def current_filters() -> Filters:
 
 
 def dashboard_today() -> date:
-    """The day every period ends on: today (UTC, as the store counts days). The demo is a recording of some
+    """The day every period ends on: today in London (as the store counts days). The demo is a recording of some
     weeks, so there it is the recording's last day, and its banner says so."""
     if read(queries.is_demo):
         latest = read(queries.item_date_range)[1]
         if latest is not None:
             return latest
-    return utc_today()
+    return london_today()
 
 
 def demo_banner() -> None:

@@ -8,6 +8,7 @@ import pandas as pd
 
 # One colour and one word per feedback class, everywhere: charts, badges, tables, and the weekly briefing.
 from analysis.palette import CLASS_COLOURS, CLASS_LABELS  # noqa: F401 (ui's name for them)
+from settings.clock import ZONE
 
 # Streamlit's Markdown colour names closest to CLASS_COLOURS, for captions.
 CLASS_TEXT_COLOURS = {
@@ -29,7 +30,6 @@ NO_DATA = (
 )
 
 
-UK = "Europe/London"
 UK_TIME = "UK time"  # how every time on screen is labelled: London's clock, GMT or BST as the date has it
 
 
@@ -42,12 +42,12 @@ def when(stamp: object) -> str:
 
 def uk_time(stamp: object) -> pd.Timestamp:
     """A naive-UTC timestamp as the naive time in London."""
-    return pd.Timestamp(stamp).tz_localize("UTC").tz_convert(UK).tz_localize(None)
+    return pd.Timestamp(stamp).tz_localize("UTC").tz_convert(ZONE).tz_localize(None)
 
 
 def uk_times(stamps: pd.Series) -> pd.Series:
     """A column of naive-UTC timestamps as naive London times (for tables headed "(UK time)")."""
-    return pd.to_datetime(stamps).dt.tz_localize("UTC").dt.tz_convert(UK).dt.tz_localize(None)
+    return pd.to_datetime(stamps).dt.tz_localize("UTC").dt.tz_convert(ZONE).dt.tz_localize(None)
 
 
 def week_label(week: str) -> str:
