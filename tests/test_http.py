@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import socket
 import threading
+from contextlib import nullcontext
 from datetime import UTC, datetime
 
 import pytest
@@ -181,13 +182,19 @@ def test_429_with_retry_after_as_an_http_date(httpserver, http):
     assert waits(http) == [42.0]
 
 
-def test_429_with_a_long_wait_raises_rate_limited_without_sleeping(httpserver, http):
-    httpserver.expect_request("/api").respond_with_handler(status(429, {"Retry-After": "3600"}))
-    with pytest.raises(RateLimited) as caught:
+@pytest.mark.parametrize("retry_after,source_seconds,why", [
+    (3600, None, "more than the 60s we wait"),
+    # within the 60 s we wait, but past the source's deadline: said at once, not slept and then stopped
+    (30, 5.0, "s left of this source's time in this run (PULSE_SOURCE_DEADLINE_S)"),
+], ids=["longer than we wait", "longer than the source has left"])
+def test_429_with_a_long_wait_raises_rate_limited_without_sleeping(httpserver, http, retry_after, source_seconds, why):
+    httpserver.expect_request("/api").respond_with_handler(status(429, {"Retry-After": str(retry_after)}))
+    with limits.source_deadline(source_seconds) if source_seconds else nullcontext(), \
+            pytest.raises(RateLimited) as caught:
         http.get(httpserver.url_for("/api"))
-    assert "asked to wait 3600s" in str(caught.value)
-    assert "more than the 60s we wait" in str(caught.value)
-    assert caught.value.retry_at == NOW + 3600
+    assert f"asked to wait {retry_after}s" in str(caught.value)
+    assert why in str(caught.value)
+    assert caught.value.retry_at == NOW + retry_after
     assert waits(http) == []
     assert len(httpserver.log) == 1
 
@@ -197,19 +204,6 @@ def test_429_forever_with_short_waits_gives_up_after_the_tries(httpserver, http)
     with pytest.raises(RateLimited, match="still HTTP 429 after 3 tries"):
         http.get(httpserver.url_for("/api"))
     assert waits(http) == [1.0, 1.0]
-
-
-def test_a_429_wait_longer_than_the_source_has_left_is_not_sat_out(httpserver, http):
-    """Retry-After within the 60 s we wait, but past the source's deadline: say so at once, with the
-    time to come back, rather than sleep and then stop for lack of time."""
-    httpserver.expect_request("/api").respond_with_handler(status(429, {"Retry-After": "30"}))
-    with limits.source_deadline(5.0), pytest.raises(RateLimited) as caught:
-        http.get(httpserver.url_for("/api"))
-    assert "asked to wait 30s" in str(caught.value)
-    assert "left of this source's time in this run (PULSE_SOURCE_DEADLINE_S)" in str(caught.value)
-    assert caught.value.retry_at == NOW + 30
-    assert waits(http) == []
-    assert len(httpserver.log) == 1
 
 
 def test_backoff_between_tries_never_runs_past_the_source_deadline(httpserver):
