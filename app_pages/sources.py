@@ -18,6 +18,11 @@ from ui.labels import UK_TIME, WRAPPED_ROW_PX, uk_times, when
 from ui.safe_text import escape_markdown
 
 FLASH_TOP = "sources_flash"
+
+
+def source_slot(name: str) -> str:
+    """Where a source's own button leaves its message: beside that button, not at the top of a long page."""
+    return f"{FLASH_TOP}:{name}"
 HEADER_PX, MAX_TABLE_PX = 36, 1_200
 
 
@@ -73,12 +78,12 @@ def collect(names: list[str] | None) -> None:
 def switch(name: str, enabled: bool) -> None:
     officer = acting_officer()
     if not officer:
-        return flash(FLASH_TOP, "error", "Only officers can switch sources on or off.")
+        return flash(source_slot(name), "error", "Only officers can switch sources on or off.")
     try:
         saved = collect_now.switch_configured_source(name, enabled, db_path(), officer)
     except (ConfigError, DatabaseBusy, OSError, collect_now.NotAllowed) as error:
-        return flash(FLASH_TOP, "error", f"Nothing was saved: {error}")
-    flash(FLASH_TOP, "success", f"{name} switched {'on' if enabled else 'off'} in {saved.path}.")
+        return flash(source_slot(name), "error", f"Nothing was saved: {error}")
+    flash(source_slot(name), "success", f"{name} switched {'on' if enabled else 'off'} in {saved.path}.")
 
 
 def health_table(sources, health: pd.DataFrame, running: set[str]) -> pd.DataFrame:
@@ -238,6 +243,7 @@ if officer and sources:
                 "Switch off" if source.enabled else "Switch on", key=f"switch_{source.name}",
                 on_click=switch, args=(source.name, not source.enabled),
             )
+            show_flash(source_slot(source.name))
             row = runs.get(source.name, {})
             st.caption(escape_markdown(" ".join(last_run_words(row, source.retention_days))))
             if isinstance(row.get("last_error"), str) and row["last_error"]:

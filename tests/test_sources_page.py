@@ -25,6 +25,7 @@ from store.sources import add_to_run, finish_run, start_run, sync_source
 from store.triage import OFFICER, VIEWER, Actor, NotAllowed
 from tests.conftest import ROOT
 from tests.seed import GUARDIAN, MASTODON, REDDIT, RSS
+from tests.test_pages import unescaped
 from ui import identity
 
 PAGE = "app_pages/sources.py"
@@ -64,9 +65,25 @@ def table(at: AppTest):
     return frame.set_index("Source")
 
 
-def messages(at: AppTest, kind: str) -> list[str]:
-    from tests.test_pages import unescaped
+def block_holding(block, button_key: str):
+    """The innermost bordered container (a source's box on the page) that holds the button with this key."""
+    for child in getattr(block, "children", {}).values():
+        if hasattr(child, "children") and button_key in [b.key for b in child.button]:
+            inner = block_holding(child, button_key)
+            if inner is not None:
+                return inner
+            if _bordered(child):
+                return child
+    return None
 
+
+def _bordered(block) -> bool:
+    """A bordered st.container (a Block whose vertical or flex container part has border set)."""
+    kind = block.proto.WhichOneof("type") if type(block.proto).__name__ == "Block" else None
+    return bool(kind) and getattr(getattr(block.proto, kind), "border", False) is True
+
+
+def messages(at: AppTest, kind: str) -> list[str]:
     return [unescaped(e.value) for e in at.get(kind)]
 
 
@@ -232,7 +249,9 @@ def test_switching_a_source_off_and_on_changes_only_its_enabled_line(db_path, co
 
     at.button(key=f"switch_{REDDIT.name}").click().run()
     assert [s.enabled for s in load_sources(config)] == [True, True]
-    assert any("switched on" in m for m in messages(at, "success"))
+    beside = block_holding(at.main, f"switch_{REDDIT.name}")  # said beside the button, not at the top
+    assert [unescaped(m.value) for m in beside.success] == [f"{REDDIT.name} switched on in {config}."]
+    assert not block_holding(at.main, f"switch_{RSS.name}").success
     with connect(db_path, read_only=True) as con:
         logged = con.execute("SELECT actor, action, value, note FROM actions ORDER BY id").fetchall()
     assert logged == [
