@@ -7,14 +7,16 @@ and connects to the address it checked: no second lookup that a short-lived DNS 
 could change (DNS rebinding). TLS still names the host (SNI, certificate check) and so
 does the Host header, since httpx sets both from the URL, not from the address.
 
-Every read, write, connect and TLS handshake waits at most until the current deadline
-(collectors.limits): a server that drips bytes cannot hold a request past it.
+Every name lookup, read, write, connect and TLS handshake waits at most until the current
+deadline (collectors.limits): a server that drips bytes, or a name server that never answers,
+cannot hold a request past it.
 """
 
 from __future__ import annotations
 
 import socket
 import ssl
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -70,8 +72,8 @@ class GuardedBackend(httpcore.NetworkBackend):
 
     def connect_tcp(self, host: str, port: int, timeout: float | None = None, local_address: str | None = None,
                     socket_options=None) -> httpcore.NetworkStream:
-        timeout = _within_deadline(timeout, httpcore.ConnectTimeout)
         addresses = self._addresses(host, port)
+        timeout = _within_deadline(timeout, httpcore.ConnectTimeout)  # what the lookup left of the deadline
         if not trust.is_trusted(host, port):
             for address in addresses:
                 kind = trust.address_problem(address)
@@ -90,10 +92,39 @@ class GuardedBackend(httpcore.NetworkBackend):
 
     def _addresses(self, host: str, port: int) -> list[str]:
         try:
-            found = self._resolve(host, port, type=socket.SOCK_STREAM)
+            found = self._lookup_within_deadline(host, port)
         except OSError as error:  # socket.gaierror: the name does not resolve
             raise httpcore.ConnectError(str(error)) from error
         return list(dict.fromkeys(info[4][0] for info in found))
+
+    def _lookup_within_deadline(self, host: str, port: int) -> list:
+        """The name's addresses, waiting for the lookup no longer than the deadline allows.
+
+        getaddrinfo cannot be given a timeout, and a slow name server (or one an attacker runs for
+        their own domain) would hold the request past its deadline; so the lookup runs in a daemon
+        thread and is abandoned, not waited for, once the time is up (the resolver's own timeouts
+        end the thread soon after).
+        """
+        wait = _within_deadline(None, httpcore.ConnectTimeout)
+        if wait is None:
+            return self._resolve(host, port, type=socket.SOCK_STREAM)
+        outcome: dict[str, Any] = {}
+        done = threading.Event()
+
+        def lookup() -> None:
+            try:
+                outcome["found"] = self._resolve(host, port, type=socket.SOCK_STREAM)
+            except Exception as error:  # handed to the caller's thread below
+                outcome["error"] = error
+            finally:
+                done.set()
+
+        threading.Thread(target=lookup, name=f"lookup {host}", daemon=True).start()
+        if not done.wait(wait):
+            raise httpcore.ConnectTimeout(f"looking up {host} took longer than the {wait:.1f}s left before the deadline")
+        if "error" in outcome:
+            raise outcome["error"]
+        return outcome["found"]
 
     def connect_unix_socket(self, path: str, timeout: float | None = None, socket_options=None):
         raise httpcore.ConnectError("collectors do not connect to Unix sockets")

@@ -368,9 +368,11 @@ PROTECTIONS: tuple[Protection, ...] = (
     ),
     Protection(
         "request-deadline",
-        "a request ends at its deadline (60 s, PULSE_REQUEST_DEADLINE_S) however slowly the server drips",
+        "a request ends at its deadline (60 s, PULSE_REQUEST_DEADLINE_S) however slowly the server drips "
+        "or its name server answers",
         "collectors.limits:request_seconds", "no deadline", _no_limit,
-        ("tests/test_bounded_work.py::test_a_dripping_server_is_cut_off_at_the_request_deadline",),
+        ("tests/test_bounded_work.py::test_a_dripping_server_is_cut_off_at_the_request_deadline",
+         "tests/test_bounded_work.py::test_a_name_server_that_never_answers_is_cut_off_at_the_request_deadline"),
     ),
     Protection(
         "source-deadline",

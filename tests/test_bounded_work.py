@@ -144,6 +144,25 @@ def test_a_dripping_server_is_cut_off_at_the_request_deadline(drip, monkeypatch)
     assert drip.sent < DripServer.LENGTH / 2
 
 
+def test_a_name_server_that_never_answers_is_cut_off_at_the_request_deadline(monkeypatch):
+    """getaddrinfo takes no timeout: the lookup is abandoned at the deadline, not waited for."""
+    monkeypatch.setenv("PULSE_REQUEST_DEADLINE_S", "1")
+    release, finished = threading.Event(), threading.Event()
+
+    def silent_name_server(host, port, *args, **kwargs):
+        release.wait(10)  # as a resolver would, waiting on a name server that never answers
+        finished.set()
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("127.0.0.1", port))]
+
+    try:
+        with quick_http(tries=3, resolve=silent_name_server) as http, pytest.raises(FetchError) as stopped:
+            http.get("http://news.brackenford.example/feed.xml")
+        assert "took longer than 1s, the most one request may take" in str(stopped.value)
+        assert not finished.is_set()  # the request ended while the lookup was still waiting
+    finally:
+        release.set()
+
+
 def slow_discussions(httpserver, delay: float) -> list[str]:
     """Guardian discussions /p/slow..., each answered after `delay` seconds; returns the keys asked for, as asked."""
     asked: list[str] = []
