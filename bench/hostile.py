@@ -11,7 +11,8 @@ from the working directory), so the same script measures an older checkout too:
 
 Scenarios: bomb (a response `Content-Encoding: gzip, gzip`: the child's peak memory before and after the
 fetch), gzip-bomb (the same gzipped once),
-drip (one byte every 2 s: seconds until the request gives up), guardian-pages (a discussion
+drip (one byte every 2 s: seconds until the request gives up), silent-dns (a name server that never
+answers: seconds until the request gives up), guardian-pages (a discussion
 that says `pages: 1000000000`: requests sent), youtube-pages (a fresh nextPageToken on every
 page: requests sent), broken-discussion (the first of three Guardian discussions answers
 nonsense: are the other two collected?), ssrf (an RSS source at 127.0.0.1 and one redirected
@@ -47,7 +48,7 @@ from tests.hostile import alive, descendants, gzipped  # noqa: E402 (after the p
 
 SECRET = "bench-secret-value-8c1f2e"
 KEY = "AIzaBenchKeyEchoed1234567"
-SCENARIOS = ("bomb", "gzip-bomb", "drip", "guardian-pages", "youtube-pages", "broken-discussion", "ssrf", "secrets", "merged",
+SCENARIOS = ("bomb", "gzip-bomb", "drip", "silent-dns", "guardian-pages", "youtube-pages", "broken-discussion", "ssrf", "secrets", "merged",
              "echo", "workers", "zip-bomb", "csv-field")
 
 
@@ -149,9 +150,6 @@ def child_bomb(mib: int, layers: int) -> dict:
 
 
 def child_drip() -> dict:
-    from collectors.errors import CollectorError
-    from collectors.http import HttpClient
-
     def drip(handler):
         handler.send_response(200)
         handler.send_header("Content-Type", "application/json")
@@ -163,17 +161,30 @@ def child_drip() -> dict:
             time.sleep(2)
 
     server = Server(drip)
-
-    def fetch():
-        try:
-            with HttpClient() as http:
-                http.get(server.root + "/drip")
-            return "finished"
-        except CollectorError as error:
-            return str(error)
-
-    outcome, seconds = bounded(fetch)
+    outcome, seconds = bounded(lambda: fetch_once(server.root + "/drip"))
     return {"seconds": seconds, "outcome": outcome or "still reading"}
+
+
+def child_silent_dns() -> dict:
+    def silent_name_server(host, port, *args, **kwargs):
+        threading.Event().wait()  # never answers, as a name server that drops every query
+
+    outcome, seconds = bounded(lambda: fetch_once("http://news.brackenford.example/feed.xml",
+                                                  resolve=silent_name_server))
+    return {"seconds": seconds, "outcome": outcome or "still looking the name up"}
+
+
+def fetch_once(url: str, **client_options) -> str:
+    """One GET with the collectors' client: 'finished', or the error it ended with, in words."""
+    from collectors.errors import CollectorError
+    from collectors.http import HttpClient
+
+    try:
+        with HttpClient(**client_options) as http:
+            http.get(url)
+        return "finished"
+    except CollectorError as error:
+        return str(error)
 
 
 def child_guardian_pages(db) -> dict:
@@ -381,6 +392,8 @@ def child(name: str, args) -> dict:
             return child_bomb(args.bomb_mib, 2 if name == "bomb" else 1)
         if name == "drip":
             return child_drip()
+        if name == "silent-dns":
+            return child_silent_dns()
         if name == "zip-bomb":
             return child_zip_bomb(db, args.zip_mib)
         return globals()[f"child_{name.replace('-', '_')}"](db)
