@@ -4,7 +4,7 @@ store.days). Items near midnight in summer and in winter, on a real database fil
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pandas as pd
 import pytest
@@ -55,6 +55,9 @@ def test_the_clock_helpers():
     assert Period(date(2026, 7, 1), date(2026, 7, 1)).bounds() == (datetime(2026, 6, 30, 23), datetime(2026, 7, 1, 23))
     for moment, day in POSTED.items():
         assert london_date(moment) == day
+    across_the_clock_change = Period(date(2026, 10, 1), date(2026, 10, 30))  # BST ends on 25 October
+    start, end = across_the_clock_change.bounds()
+    assert across_the_clock_change.days == 30 and end - start == timedelta(days=30, hours=1)
 
 
 @pytest.mark.parametrize("from_the_items", [False, True], ids=["per-day table", "items"])

@@ -4,7 +4,7 @@ the four periods of the same length before it, for negative and for constructive
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import pandas as pd
 import streamlit as st
@@ -43,7 +43,7 @@ def period_phrases(db: str, start: datetime, end: datetime, ids: tuple[int, ...]
 def phrases_section(filters: Filters, key: str = "trends_phrases") -> None:
     """The section: a table per class, the public's words shown as plain text in a dataframe."""
     start, end = filters.bounds()
-    days = (end - start) // timedelta(days=1)
+    days = filters.period.days  # not (end - start): a London period with a clock change is an hour more or less
     try:
         result = period_phrases(database(), start, end, tuple(filters.ids) if filters.ids else None)
     except DatabaseBusy:
