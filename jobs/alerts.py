@@ -24,7 +24,7 @@ import pandas as pd
 from analysis.spikes import SpikeRules, detect_spikes
 from jobs.delivery import DeliveryError, post_webhook, send_email
 from settings.alerts import AlertSettings
-from settings.clock import LONDON, london_date, london_midnight_utc
+from settings.clock import LONDON, london_date, london_day_bounds, london_midnight_utc
 from settings.secrets import SECRETS_FILE
 from settings.typed import SettingsError
 from store.alerts import daily_negative, new_flagged_threads, record_attempt, sent_keys
@@ -93,7 +93,7 @@ def spike_alerts(spikes: pd.DataFrame) -> list[Alert]:
     for row in spikes.itertuples(index=False):
         subject = f"Council Pulse: spike in negative posts on {row.source} ({row.day:%d %b})"
         text = (
-            f"{row.negative} negative items on {row.source} on {row.day:%A %d %B %Y} (UTC), "
+            f"{row.negative} negative items on {row.source} on {row.day:%A %d %B %Y} (UK time), "
             f"against a usual {row.baseline:g} a day (robust score {row.score:.1f})."
         )
         alerts.append(Alert(f"spike:{row.source_id}:{row.day:%Y-%m-%d}", "spike", subject, text, text))
@@ -115,11 +115,6 @@ def digest_alert(day: date, summary: dict, open_threads: pd.DataFrame, settings:
         lines += ["", "Most urgent open threads:", *listed]
     text = "\n".join(lines)
     return Alert(f"digest:{day:%Y-%m-%d}", "digest", f"Council Pulse daily digest for {day:%A %d %B %Y}", text, text)
-
-
-def london_day_bounds(day: date) -> tuple[datetime, datetime]:
-    """[start, end) of a London calendar day as naive UTC."""
-    return london_midnight_utc(day), london_midnight_utc(day + timedelta(days=1))
 
 
 # --- What is due, and sending it ------------------------------------------------------------

@@ -8,7 +8,7 @@ export has it. store.days is the same rule in SQL.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 ZONE = "Europe/London"
@@ -18,6 +18,11 @@ LONDON = ZoneInfo(ZONE)
 def london_midnight_utc(day: date) -> datetime:
     """The start of a London calendar day, as naive UTC (23:00 the day before in summer)."""
     return datetime.combine(day, time(0), tzinfo=LONDON).astimezone(UTC).replace(tzinfo=None)
+
+
+def london_day_bounds(day: date) -> tuple[datetime, datetime]:
+    """[start, end) of a London calendar day as naive UTC: 23, 24 or 25 hours."""
+    return london_midnight_utc(day), london_midnight_utc(day + timedelta(days=1))
 
 
 def london_date(moment: datetime) -> date:

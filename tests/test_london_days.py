@@ -11,7 +11,7 @@ import pytest
 
 from analysis.report import summary_table
 from analysis.trends import Period
-from settings.clock import london_date, london_midnight_utc
+from settings.clock import london_date, london_day_bounds, london_midnight_utc
 from settings.sources import SourceConfig
 from store import daily, queries, trends
 from store.alerts import daily_negative
@@ -52,6 +52,8 @@ def expected_per_day() -> pd.Series:
 def test_the_clock_helpers():
     assert london_midnight_utc(date(2026, 7, 1)) == datetime(2026, 6, 30, 23)
     assert london_midnight_utc(date(2026, 12, 1)) == datetime(2026, 12, 1)
+    assert london_day_bounds(date(2026, 10, 25)) == (datetime(2026, 10, 24, 23), datetime(2026, 10, 26))  # 25 hours
+    assert london_day_bounds(date(2026, 3, 29)) == (datetime(2026, 3, 29), datetime(2026, 3, 29, 23))  # 23 hours
     assert Period(date(2026, 7, 1), date(2026, 7, 1)).bounds() == (datetime(2026, 6, 30, 23), datetime(2026, 7, 1, 23))
     for moment, day in POSTED.items():
         assert london_date(moment) == day

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import timedelta
 
 import pandas as pd
 import streamlit as st
 
 from analysis.spikes import MAD_TO_SD, SpikeRules, baseline_words, detect_group_spikes, spike_alerts
+from settings.clock import london_day_bounds, london_midnight_utc
 from store import trends
 from ui.data import read
 from ui.filters import Filters
@@ -58,7 +59,7 @@ def spike_method(rules: SpikeRules | None = None) -> None:
             f"spreads or more above the median and has at least {rules.min_negative} such items; a source or "
             f"service area needs {rules.min_history_days} days of history first. One earlier bad day does not hide "
             "the next, as it would with an average. Replies in silenced threads are left out. Days run midnight to "
-            "midnight UTC (in summer, 1am to 1am UK time)."
+            "midnight UK time."
         )
 
 
@@ -66,8 +67,8 @@ def period_spikes(filters: Filters) -> pd.DataFrame:
     """Spike alerts (analysis.spikes.spike_alerts) on every day of the filters' period, per source and
     per service area, each day against the days before it (so the read starts that many days early)."""
     rules = SpikeRules()
-    start, end = filters.bounds()
-    history_start = start - pd.Timedelta(days=rules.baseline_days)
+    _, end = filters.bounds()
+    history_start = london_midnight_utc(filters.period.start - timedelta(days=rules.baseline_days))
     days = [d.date() for d in pd.date_range(filters.period.start, filters.period.end, freq="D")]
     found = [
         detect_group_spikes(read(trends.daily_spike_counts, history_start, end, filters.ids, by), days, by, rules)
@@ -80,8 +81,7 @@ def spike_with_threads(alert, filters: Filters, key: str) -> None:
     """One spike alert in words, and the threads behind it (most negative, or hostile, items in that
     source or service area that day); selecting a row opens the thread."""
     st.warning(escape_markdown(alert.text), icon=":material/trending_up:")
-    start = datetime.combine(alert.day, datetime.min.time())
-    threads = read(trends.spike_threads, start, start + pd.Timedelta(days=1), filters.ids, alert.by, alert.group,
+    threads = read(trends.spike_threads, *london_day_bounds(alert.day), filters.ids, alert.by, alert.group,
                    alert.measure, 3)
     if threads.empty:
         st.caption("No stored thread is behind this spike any more (deleted or purged)." )

@@ -6,12 +6,12 @@ from __future__ import annotations
 import io
 import subprocess
 import sys
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from analysis.trends import default_export_week
+from settings.clock import london_date, london_today
 from tests.conftest import ROOT
 from tests.e2e.test_browser import _no_errors, _settle, _shot
 
@@ -24,7 +24,7 @@ def pdf_text(data: bytes) -> str:
 
 def test_briefing_downloads_match_the_command_line(page, app_url, tmp_path):
     base, seeded = app_url
-    week = default_export_week(datetime.now(UTC).date(), max(i.created_at for i in seeded.items).date())
+    week = default_export_week(london_today(), london_date(max(i.created_at for i in seeded.items)))
     page.goto(f"{base}/export")
     page.get_by_role("button", name="Briefing (HTML)").wait_for()
     _settle(page)
