@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from settings.clock import london_time
+
 MODELS_DIR = Path(__file__).resolve().parent / "models"
 MODELS = ("sentiment", "constructive", "hostile")
 NOT_MEASURED = "not measured"
@@ -106,11 +108,12 @@ def model_headers(models_dir: Path | None = None) -> pd.DataFrame:
 
 
 def _when(stamp: object) -> str | None:
-    """'2026-11-29T07:22:45Z' as '29 Nov 2026 07:22 UTC'; anything unreadable as it is."""
+    """'2026-07-29T07:22:45Z' as '29 Jul 2026 08:22 UK time', as every time on screen; anything unreadable
+    as it is."""
     if not isinstance(stamp, str):
         return None
     try:
-        return f"{datetime.fromisoformat(stamp):%d %b %Y %H:%M} UTC"
+        return f"{london_time(datetime.fromisoformat(stamp)):%d %b %Y %H:%M} UK time"
     except ValueError:
         return stamp
 

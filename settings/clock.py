@@ -27,8 +27,13 @@ def london_day_bounds(day: date) -> tuple[datetime, datetime]:
 
 def london_date(moment: datetime) -> date:
     """The London calendar day of a naive-UTC (or aware) moment."""
+    return london_time(moment).date()
+
+
+def london_time(moment: datetime) -> datetime:
+    """A naive-UTC (or aware) moment on London's clock."""
     aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
-    return aware.astimezone(LONDON).date()
+    return aware.astimezone(LONDON)
 
 
 def london_today(now: datetime | None = None) -> date:

@@ -4,11 +4,13 @@ store.days). Items near midnight in summer and in winter, on a real database fil
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime, timedelta
 
 import pandas as pd
 import pytest
 
+from analysis import quality
 from analysis.report import summary_table
 from analysis.trends import Period
 from settings.clock import london_date, london_day_bounds, london_midnight_utc
@@ -127,3 +129,9 @@ def test_a_store_counted_by_utc_day_is_recounted_by_london_day(near_midnight):
     with connect(near_midnight, read_only=True) as con:
         assert con.execute("SELECT max(version) FROM schema_version").fetchall() == [(SCHEMA_VERSION,)]
         pd.testing.assert_frame_equal(daily.stored_counts(con), daily.raw_counts(con), check_dtype=False)
+
+
+def test_the_model_quality_page_says_when_a_model_was_trained_in_uk_time(tmp_path):
+    for name in quality.MODELS:
+        (tmp_path / f"{name}.json").write_text(json.dumps({"version": "v", "trained_at": "2026-07-29T07:22:45Z"}))
+    assert set(quality.model_headers(tmp_path)["trained_at"]) == {"29 Jul 2026 08:22 UK time"}
