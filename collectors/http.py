@@ -41,6 +41,7 @@ from collectors import limits, redact, trust
 from collectors.decoding import ACCEPT_ENCODING, EncodingRefused, TooLarge, decoder
 from collectors.errors import FetchError, OutOfTime, PayloadError, RateLimited
 from collectors.transport import AddressRefused, Resolve, guarded_client_transports
+from settings.clock import clock_words
 
 VERSION = "0.1"
 USER_AGENT = f"CouncilPulse/{VERSION} (+council sentiment monitor; read-only collector of public comments)"
@@ -204,10 +205,6 @@ def retry_after_seconds(value: str | None, now: float) -> float | None:
     if stamp.tzinfo is None:
         stamp = stamp.replace(tzinfo=UTC)
     return max(0.0, stamp.timestamp() - now)
-
-
-def _clock_time(epoch: float) -> str:
-    return datetime.fromtimestamp(epoch, UTC).strftime("%H:%M UTC on %d %b")
 
 
 class HttpClient:
@@ -408,7 +405,7 @@ class HttpClient:
             return
         if wait > self._longest_wait():
             raise RateLimited(
-                f"rate limit for {budget} is used up until {_clock_time(until)} "
+                f"rate limit for {budget} is used up until {clock_words(until)} "
                 f"({wait:.0f}s away, more than the {self._longest_wait_words()}); try again after that",
                 retry_at=until,
             )
@@ -496,7 +493,7 @@ class HttpClient:
                 if wait > self._longest_wait():
                     raise RateLimited(
                         f"rate limited by {host} (HTTP {status}): asked to wait {wait:.0f}s, until "
-                        f"{_clock_time(now + wait)}, more than the {self._longest_wait_words()}; try again later",
+                        f"{clock_words(now + wait)}, more than the {self._longest_wait_words()}; try again later",
                         retry_at=now + wait,
                     )
                 if more:

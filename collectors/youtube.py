@@ -60,6 +60,7 @@ from collectors.items import Batch, Item, item_key
 from collectors.options import MissingSecret, option_list, require_secret
 from collectors.payload import as_dict, as_id, as_int, as_list, as_text, html_as_text, parse_iso_time
 from collectors.trust import require_credentials_allowed
+from settings.clock import clock_words
 from settings.sources import SourceConfig, SourceKind
 from settings.typed import Key
 
@@ -213,7 +214,7 @@ class YouTubeCollector:
         if reasons & QUOTA_REASONS:
             reset = next_quota_reset(self.clock())
             when = (
-                datetime.fromtimestamp(reset, UTC).strftime("%H:%M UTC on %d %b")
+                clock_words(reset)
                 if reset
                 else "midnight Pacific time"
             )

@@ -33,6 +33,7 @@ from collectors.registry import KINDS
 from jobs.collect import SourceResult
 from jobs.run import DemoDatabase as DemoDatabase  # raised by start_collection; the Sources page catches it
 from jobs.run import RunProgress, refuse_the_demo, run_sources
+from settings.clock import clock_words
 from settings.sources import SourceConfig
 from settings.sources_file import SavedConfig, add_source, set_enabled
 from store.db import connect, transaction
@@ -168,7 +169,7 @@ def start_collection(
     with _lock:
         if _latest is not None and _latest.running:
             raise CollectionBusy(
-                f"a collection started by {_latest.requested_by} at {_latest.started_at:%H:%M} UTC is still running"
+                f"a collection started by {_latest.requested_by} at {clock_words(_latest.started_at)} is still running"
             )
         job = Collection(names=tuple(s.name for s in sources if s.enabled), requested_by=requested_by, started_at=_now())
         _latest = job

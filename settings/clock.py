@@ -36,6 +36,13 @@ def london_time(moment: datetime) -> datetime:
     return aware.astimezone(LONDON)
 
 
+def clock_words(moment: datetime | float) -> str:
+    """A moment (naive UTC, aware, or epoch seconds) as a person reads it here: '08:00 UK time on 18 Nov'."""
+    if isinstance(moment, (int, float)):
+        moment = datetime.fromtimestamp(moment, UTC)
+    return f"{london_time(moment):%H:%M} UK time on {london_time(moment):%d %b}"
+
+
 def london_today(now: datetime | None = None) -> date:
     return london_date(now or datetime.now(UTC))
 

@@ -237,7 +237,7 @@ def limited(replay: AppViewReplay, reset: datetime) -> Response:
 def test_429_with_a_far_reset_stops_the_source_and_the_next_run_resumes(replay, http, db_path):
     replay.refuse.append((r"cursor=", limited(replay, NOW + timedelta(minutes=15))))
     [first] = collect_all([source(replay)], db_path, http)
-    assert first.error and "rate limited" in first.error and "06:15 UTC" in first.error
+    assert first.error and "rate limited" in first.error and "06:15 UK time" in first.error
     assert http.waits == []
     assert set(rows(db_path)) == {key(P3), key(P2)}  # page 1 was saved
     assert stored_cursor(db_path)["sweep"] == {"cursor": PAGE2_CURSOR}

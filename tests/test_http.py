@@ -251,7 +251,7 @@ def test_spent_budget_with_a_far_reset_stops_before_sending(httpserver, http):
     three_hours_before = datetime(2026, 11, 18, 5, 0, tzinfo=UTC).timestamp()
     with quick_http(clock=lambda: three_hours_before) as client:
         client.get(httpserver.url_for("/statuses"), rate_limit=reader)
-        with pytest.raises(RateLimited, match=rf"rate limit for {HOST} is used up until 08:00 UTC on 18 Nov"):
+        with pytest.raises(RateLimited, match=rf"rate limit for {HOST} is used up until 08:00 UK time on 18 Nov"):
             client.get(httpserver.url_for("/statuses"), rate_limit=reader)
     assert len(httpserver.log) == 1
 

@@ -5,7 +5,7 @@ store.days). Items near midnight in summer and in winter, on a real database fil
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pandas as pd
 import pytest
@@ -13,7 +13,7 @@ import pytest
 from analysis import quality
 from analysis.report import summary_table
 from analysis.trends import Period
-from settings.clock import london_date, london_day_bounds, london_midnight_utc
+from settings.clock import clock_words, london_date, london_day_bounds, london_midnight_utc
 from settings.sources import SourceConfig
 from store import daily, queries, trends
 from store.alerts import daily_negative
@@ -59,6 +59,8 @@ def test_the_clock_helpers():
     assert Period(date(2026, 7, 1), date(2026, 7, 1)).bounds() == (datetime(2026, 6, 30, 23), datetime(2026, 7, 1, 23))
     for moment, day in POSTED.items():
         assert london_date(moment) == day
+    assert clock_words(datetime(2026, 7, 1, 7)) == "08:00 UK time on 01 Jul"  # rate limits, quotas, busy runs
+    assert clock_words(datetime(2026, 12, 1, 7, tzinfo=UTC).timestamp()) == "07:00 UK time on 01 Dec"
     across_the_clock_change = Period(date(2026, 10, 1), date(2026, 10, 30))  # BST ends on 25 October
     start, end = across_the_clock_change.bounds()
     assert across_the_clock_change.days == 30 and end - start == timedelta(days=30, hours=1)

@@ -281,7 +281,7 @@ def test_429_with_a_far_reset_stops_the_source_and_the_next_run_resumes(replay, 
         replay.json(load("error_429.json"), 429, {"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": reset}),
     ))
     [first] = collect_all([source(replay)], db_path, http)
-    assert first.error and "rate limited" in first.error and "06:15 UTC" in first.error
+    assert first.error and "rate limited" in first.error and "06:15 UK time" in first.error
     assert http.waits == []  # a 15-minute wait is not sat out
     stored = rows(db_path)
     assert set(stored) == {key("113560000000000500"), key("113560000000000300")}  # page 1 was saved

@@ -200,7 +200,7 @@ def test_quota_exceeded_stops_with_a_clear_message_and_resumes_from_the_page_tok
     first = run(channel_source(httpserver), db_path)
 
     assert "quota" in first.error and "quotaExceeded" in first.error
-    assert "resumes where it stopped" in first.error and "08:00 UTC" in first.error
+    assert "resumes where it stopped" in first.error and "08:00 UK time" in first.error
     assert KEY not in first.error
     stored = items(db_path)
     assert f"youtube:{T1}" in stored and f"youtube:{T3}" not in stored  # page 1 kept, page 2 not reached
