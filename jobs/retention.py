@@ -21,13 +21,15 @@ def _now() -> datetime:
 
 
 def purge(db, now: datetime | None = None, actor: str = "retention") -> dict[str, int]:
-    """Delete items past their source's retention period; logged in the audit trail when anything went."""
+    """Delete items past their source's retention period; logged in the audit trail when anything went.
+    The threads that lost items are summarised again (reply counts, flags), as after an erasure."""
     now = now or _now()
     with connect(db) as con, transaction(con):
-        deleted = purge_expired(con, now)
+        deleted, threads = purge_expired(con, now)
         if deleted:
             summary = ", ".join(f"{name}: {count}" for name, count in deleted.items())
             record_action(con, actor, "purge", f"deleted items past retention ({summary})", now)
+    refresh_threads(db, threads)
     return deleted
 
 

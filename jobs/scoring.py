@@ -36,7 +36,7 @@ from store.items import (
     thread_keys_of,
     unscored_keys,
 )
-from store.threads import council_roots, save_thread_summaries
+from store.threads import clear_threads_without_replies, council_roots, save_thread_summaries
 
 TO_SCORE = ["key", "text", "title", "item_type", "is_council"]  # what score_items reads of an item
 BATCH_SIZE = 2_000  # texts per call of score_items (and per job for a worker)
@@ -173,8 +173,10 @@ def refresh_threads(db: Path | str | None, thread_keys: list[str], rules: FlagRu
             replies["text"] = replies["key"].map(items_by_keys(con, wanted).set_index("key")["text"]) if wanted else None
             council = council_roots(con, chunk)
         summaries = summarise_threads(replies, rules, council)
+        emptied = sorted(set(chunk) - set(summaries["thread_key"]))  # every reply erased or purged
         with connect(db) as con, transaction(con):
             save_thread_summaries(con, summaries, _now())
+            clear_threads_without_replies(con, emptied, _now())
         count += len(summaries)
     return count
 

@@ -50,6 +50,22 @@ def save_thread_summaries(con: duckdb.DuckDBPyConnection, summaries: pd.DataFram
         con.unregister("summaries")
 
 
+def clear_threads_without_replies(con: duckdb.DuckDBPyConnection, thread_keys: list[str], at: datetime) -> None:
+    """Those of these threads that have no reply left (erased or purged) count none and are not flagged;
+    their triage and the time they were first flagged are kept. Threads with replies are left alone."""
+    if not thread_keys:
+        return
+    con.execute(
+        """UPDATE threads SET flagged = false, flag_reasons = NULL, pileon_score = 0, reply_count = 0,
+                              negative_count = 0, author_count = 0, first_reply_at = NULL, last_reply_at = NULL,
+                              updated_at = ?
+           WHERE thread_key IN (SELECT unnest(?::VARCHAR[]))
+             AND NOT EXISTS (SELECT 1 FROM items i WHERE i.thread_id = threads.thread_key
+                                                    AND i.key <> i.thread_id AND i.deleted_at IS NULL)""",
+        [at, thread_keys],
+    )
+
+
 def council_roots(con: duckdb.DuckDBPyConnection, thread_keys: list[str]) -> set[str]:
     """Those of these threads whose root post is the council's own (stored and not deleted)."""
     if not thread_keys:

@@ -111,7 +111,7 @@ def _table_export_on(original):
 
 
 def _purge_removed(original):
-    return lambda con, now: {}
+    return lambda con, now: ({}, [])
 
 
 def _erase_removed(original):

@@ -35,10 +35,30 @@ def keys(db_path):
         return {r[0] for r in con.execute("SELECT key FROM items").fetchall()}
 
 
+def reply_counts(con) -> dict[str, int]:
+    return dict(con.execute("SELECT thread_key, reply_count FROM threads ORDER BY 1").fetchall())
+
+
+def test_a_thread_whose_every_reply_was_erased_counts_none_and_keeps_its_triage(db_path):
+    seed(db_path)
+    with connect(db_path) as con:
+        con.execute("UPDATE threads SET flagged = true, status = 'acknowledged' WHERE thread_key = 'guardian:/p/2'")
+    assert erase(db_path, "dave", actor="officer:ig") == 2
+    assert erase(db_path, "frank", actor="officer:ig") == 1
+    with connect(db_path, read_only=True) as con:
+        row = con.execute("""SELECT reply_count, negative_count, flagged, last_reply_at, status FROM threads
+                             WHERE thread_key = 'guardian:/p/2'""").fetchall()
+    assert row == [(0, 0, False, None, "acknowledged")]  # its post is still there; its replies are not
+
+
 def test_purge_follows_each_sources_retention(db_path):
     seed(db_path)
+    with connect(db_path, read_only=True) as con:
+        assert reply_counts(con) == {"guardian:/p/1": 2, "guardian:/p/2": 2}
     assert purge(db_path, now=NOW) == {"Short-lived": 2}
     assert keys(db_path) == {"guardian:new", "guardian:/p/2", "guardian:d2", "guardian:f1"}
+    with connect(db_path, read_only=True) as con:  # the thread keeps its recent reply, and counts only it
+        assert reply_counts(con) == {"guardian:/p/1": 1, "guardian:/p/2": 2}
     with connect(db_path, read_only=True) as con:
         assert con.execute("SELECT count(*) FROM scores WHERE item_key IN ('guardian:old', 'guardian:/p/1')").fetchall() == [(0,)]
         (action,) = con.execute("SELECT action, value FROM actions").fetchall()
