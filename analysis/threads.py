@@ -294,7 +294,8 @@ def explain(row, rules: FlagRules) -> str:
     tone = f"{negative} of {_plural(n, 'reply', 'replies')} negative ({round(100 * negative / max(n, 1))} %)"
     if row.hostile_count:
         tone += f", {int(row.hostile_count)} hostile"
-    crowd = [_plural(int(row.negative_authors), "person", "people")]
+    # The people behind the negative replies: fewer than the thread's "People replying" (everyone).
+    crowd = [_plural(int(row.negative_authors), "person", "people") + (" behind it" if negative == 1 else " behind them")]
     if negative > 1:
         crowd[0] += f" within {describe_span(float(row.negative_span_hours))}"
     top = int(row.top_author_negative)

@@ -76,12 +76,12 @@ MARKDOWN_AUTHOR = "[admin](http://evil.invalid) :red[**staff**] www.evil.invalid
 
 PILE_ON_POST = "From 1 March general waste will be collected fortnightly. Recycling stays weekly."
 PILE_ON_REASON = (
-    "14 of 20 replies negative (70 %), 6 hostile; 9 people within 3 hours, busiest hour 7 replies; "
+    "14 of 20 replies negative (70 %), 6 hostile; 9 people behind them within 3 hours, busiest hour 7 replies; "
     "aimed at the council's post"
 )
 REDDIT_FLAGGED_TITLE = "Parking permit prices doubled overnight"
-REDDIT_FLAGGED_REASON = "7 of 10 replies negative (70 %), 2 hostile; 5 people within 40 minutes, busiest hour 7 replies"
-GUARDIAN_FLAGGED_REASON = "6 of 9 replies negative (67 %), 3 hostile; 4 people within 2 hours, busiest hour 4 replies"
+REDDIT_FLAGGED_REASON = "7 of 10 replies negative (70 %), 2 hostile; 5 people behind them within 40 minutes, busiest hour 7 replies"
+GUARDIAN_FLAGGED_REASON = "6 of 9 replies negative (67 %), 3 hostile; 4 people behind them within 2 hours, busiest hour 4 replies"
 COUNCIL_REPLY = (
     "Officers will be at the town hall drop-in on Thursday to answer your questions, "
     "thank you for your patience."

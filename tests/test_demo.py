@@ -42,7 +42,7 @@ SMALL_HOSTILE = "guardian:/p/58hwe"  # parking charges
 CONSTRUCTIVE = "guardian:/p/4v9tn"  # the bins consultation
 MIXED = "guardian:/p/4zc2m"  # library hours
 REASON = re.compile(
-    r"^\d+ of \d+ replies negative \(\d+ %\)(, \d+ hostile)?; \d+ people within \d+ (minutes?|hours?|days)(; |, |$)"
+    r"^\d+ of \d+ replies negative \(\d+ %\)(, \d+ hostile)?; \d+ people behind them within \d+ (minutes?|hours?|days)(; |, |$)"
 )
 # Each social channel: its module in demo/social, its posts there, and the council's name as stored.
 SOCIAL = {

@@ -73,7 +73,7 @@ def test_a_genuine_pile_on_is_flagged_and_its_reason_names_every_component():
     row = summary(frame, council_roots=[THREAD])
     assert row["flagged"] and row["evidence"]
     assert row["flag_reasons"] == (
-        "16 of 20 replies negative (80 %), 5 hostile; 12 people within 2 hours, busiest hour 10 replies; "
+        "16 of 20 replies negative (80 %), 5 hostile; 12 people behind them within 2 hours, busiest hour 10 replies; "
         "4 near-identical replies (copy and paste); aimed at the council's post"
     )
     assert row["reply_count"] == 20 and row["negative_count"] == 16 and row["author_count"] == 16
@@ -142,7 +142,7 @@ def test_a_dominant_poster_is_named_in_the_reason():
     authors = ["angry"] * 6 + [f"r{i}" for i in range(6)]
     row = summary(replies(["negative"] * 12, authors=authors, minutes_apart=5))
     assert row["flagged"]
-    assert "7 people within 55 minutes, one person wrote 6 of the 12 negative replies" in row["flag_reasons"]
+    assert "7 people behind them within 55 minutes, one person wrote 6 of the 12 negative replies" in row["flag_reasons"]
 
 
 @pytest.mark.parametrize(
@@ -341,7 +341,7 @@ def test_refresh_scores_a_council_post_higher_than_a_residents_and_says_so(db_pa
     assert ours["flagged"] and theirs["flagged"]
     assert ours["pileon_score"] > theirs["pileon_score"]
     assert ours["flag_reasons"] == (
-        "8 of 10 replies negative (80 %), 5 hostile; 7 people within 35 minutes, busiest hour 10 replies; "
+        "8 of 10 replies negative (80 %), 5 hostile; 7 people behind them within 35 minutes, busiest hour 10 replies; "
         "aimed at the council's post"
     )
     assert "council" not in theirs["flag_reasons"]
